@@ -1,0 +1,47 @@
+# Two commands on a fresh machine with Python 3.11 and pip:  make report  and  make test.
+# Everything else (the virtual environment, the pinned packages, the synthetic extract)
+# is made on first use.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+
+.PHONY: setup report test test-fast lab bench synth clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is nodig (gevonden: " + sys.version.split()[0] + "); zet PYTHON=/pad/naar/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## make report: the whole suite on the shipped synthetic extract; prints where the report is
+report: setup
+	$(PY) -m analysis run
+
+## make test: the whole test suite (unit, property, end-to-end, back-tests, browser)
+test: setup
+	$(PY) -m pytest -n auto --dist loadgroup
+
+## make test-fast: everything except the slow end-to-end runs
+test-fast: setup
+	$(PY) -m pytest -n auto -m "not slow"
+
+## make lab: JupyterLab on notebooks/ with this project's kernel
+lab: setup
+	$(PY) -m ipykernel install --sys-prefix --name analysis --display-name "Python (analysis)"
+	$(VENV)/bin/jupyter lab notebooks/
+
+## make bench: speed and memory figures (national size and ten times national size)
+bench: setup
+	$(PY) -m analysis.bench
+
+## make synth: (re)generate the shipped synthetic extract in data/raw/synthetisch
+synth: setup
+	$(PY) -m analysis synth
+
+clean:
+	rm -rf reports/[!.]* data/derived/[!R]* .pytest_cache .hypothesis

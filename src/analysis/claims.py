@@ -1,0 +1,272 @@
+"""Claims audit: every quantitative sentence of the letter, tested on every run.
+
+The claims live in data/reference/claims.toml (quote, reading, computation, condition).
+A computation is a small expression over the run's tables; it is parsed with Python's
+`ast` and evaluated by a walker that knows only numbers, arithmetic, comparisons, lists
+and the functions below: nothing else can run. The arithmetic is shown with every cell
+replaced by its value, so a reader can redo it by hand.
+
+Status: bevestigd (the condition holds), afwijkend (it does not), niet_toetsbaar (the
+claim has no computation, or a value it needs is missing or hidden by celbeveiliging).
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import math
+import operator
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths, reference, tables
+from .model import Extract
+from .outputs import cell
+from .params import Parameters
+from .presentation.dutch import getal
+from .rounding import half_up, largest_remainder
+
+COLUMNS = ("id", "sectie", "citaat", "gepubliceerd", "berekend", "status", "toelichting")
+STATUSES = ("afwijkend", "niet_toetsbaar", "bevestigd")  # the report's order
+CLAIMS_FILE = "claims.toml"
+
+
+class Missing(Exception):
+    """A value the claim needs is not there (not in this run, or protected)."""
+
+
+def load_claims(path: Path | None = None) -> list[dict]:
+    path = path or paths.reference_dir() / CLAIMS_FILE
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    claims = data.get("claim", [])
+    ids = [c["id"] for c in claims]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"{path}: dubbele claim-id's")
+    return claims
+
+
+@dataclass
+class Context:
+    """What the expressions may read."""
+
+    run_tables: dict[str, pd.DataFrame]
+    params: Parameters
+    statistics: pd.DataFrame | None = None
+    extract: Extract | None = None
+    figures: pd.DataFrame | None = None
+    _cache: dict | None = None
+
+    def names(self) -> dict:
+        elip = [d.isoformat() for d in self.params.elip]
+        return {"peildatum": self.params.peildatum.isoformat(),
+                "vorige_peildatum": self.params.q.isoformat(),
+                "eerste_elip": elip[0] if elip else "",
+                "laatste_elip": elip[-1] if elip else ""}
+
+    # the functions an expression may call -------------------------------------------
+    def cel(self, tabel, rij, kolom, eenheid="aantal"):
+        df = self.run_tables.get(tabel)
+        if df is None:
+            raise Missing(f"{tabel} ontbreekt in deze run")
+        v = cell(df, str(rij), str(kolom), eenheid)
+        if math.isnan(v):
+            raise Missing(f"{tabel} {rij} {kolom} ({eenheid}) ontbreekt of is beveiligd")
+        return v
+
+    def cel_op(self, tabel, datum, rij, kolom, eenheid="aantal"):
+        d = dt.date.fromisoformat(datum)
+        if self.extract is None or d > self.params.peildatum:
+            raise Missing(f"{tabel} op {datum} valt buiten deze run")
+        self._cache = self._cache or {}
+        key = (tabel, datum)
+        if key not in self._cache:
+            self._cache[key] = tables.compute(tabel, self.extract, Parameters(
+                peildatum=d, elip_drempel_cent=self.params.elip_drempel_cent))
+        v = cell(self._cache[key], str(rij), str(kolom), eenheid)
+        if math.isnan(v):
+            raise Missing(f"{tabel} {rij} {kolom} op {datum} ontbreekt")
+        return v
+
+    def brief(self, tabel, rij, kolom, eenheid="aantal", peildatum=None):
+        fig = self.figures if self.figures is not None else reference.load_figures()
+        sel = fig[(fig["output"] == tabel) & (fig["rij"] == str(rij)) & (fig["kolom"] == str(kolom))
+                  & (fig["eenheid"] == eenheid)]
+        if peildatum is not None:
+            sel = sel[sel["peildatum"] == peildatum]
+        if sel.empty:
+            raise Missing(f"de brief drukt {tabel} {rij} {kolom} ({eenheid}) niet af")
+        return float(sel["waarde"].iloc[0])
+
+    def stat(self, analyse, kenmerk, toets, grootheid):
+        from .statistics.analyses import value
+        if self.statistics is None:
+            raise Missing("geen statistiek in deze run")
+        v = value(self.statistics, analyse, kenmerk, toets, grootheid)
+        if math.isnan(v):
+            raise Missing(f"statistiek {analyse}/{kenmerk}/{toets}/{grootheid} ontbreekt")
+        return v
+
+
+def _afgerond(x, decimalen=0):
+    return half_up(x, int(decimalen))
+
+
+def _grootste_rest(values, decimalen=0):
+    return [int(v) if float(v).is_integer() else v for v in largest_remainder(list(values), int(decimalen))]
+
+
+def _strikt(op):
+    def f(*xs):
+        return all(op(a, b) for a, b in zip(xs, xs[1:]))
+    return f
+
+
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.Mod: operator.mod}
+_CMPS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+         ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+class Evaluator:
+    """Evaluates one expression; records the value of every function call for display."""
+
+    def __init__(self, ctx: Context, x: float | None = None):
+        self.ctx = ctx
+        self.functions = {
+            "cel": ctx.cel, "cel_op": ctx.cel_op, "brief": ctx.brief, "stat": ctx.stat,
+            "afgerond": _afgerond, "grootste_rest": _grootste_rest, "som": lambda *xs: sum(xs),
+            "min": min, "max": max, "abs": abs,
+            "strikt_stijgend": _strikt(operator.lt), "strikt_dalend": _strikt(operator.gt),
+        }
+        self.names = ctx.names()
+        if x is not None:
+            self.names["x"] = x
+
+    def evaluate(self, text: str):
+        tree = ast.parse(text, mode="eval")
+        return self._eval(tree.body)
+
+    def _eval(self, node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in self.names:
+                return self.names[node.id]
+            raise ValueError(f"onbekende naam {node.id!r}")
+        if isinstance(node, ast.List):
+            return [self._eval(e) for e in node.elts]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -self._eval(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            left, right = self._eval(node.left), self._eval(node.right)
+            if isinstance(node.op, ast.Div) and right == 0:
+                raise Missing("deling door nul")
+            return _BINOPS[type(node.op)](left, right)
+        if isinstance(node, ast.BoolOp):
+            if isinstance(node.op, ast.And):
+                return all(self._eval(v) for v in node.values)
+            return any(self._eval(v) for v in node.values)
+        if isinstance(node, ast.Compare):
+            left = self._eval(node.left)
+            for op, comp in zip(node.ops, node.comparators):
+                right = self._eval(comp)
+                if type(op) not in _CMPS or not _CMPS[type(op)](left, right):
+                    return False
+                left = right
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.functions:
+            args = [self._eval(a) for a in node.args]
+            kwargs = {k.arg: self._eval(k.value) for k in node.keywords}
+            return self.functions[node.func.id](*args, **kwargs)
+        raise ValueError(f"niet toegestaan in een claim: {ast.dump(node)[:60]}")
+
+
+class _Substitute(ast.NodeTransformer):
+    """The expression with every data lookup replaced by its value (for the arithmetic)."""
+
+    def __init__(self, ev: Evaluator):
+        self.ev = ev
+
+    def visit_Call(self, node):
+        if isinstance(node.func, ast.Name) and node.func.id in ("cel", "cel_op", "brief", "stat"):
+            try:
+                return ast.copy_location(ast.Constant(self.ev._eval(node)), node)
+            except Missing:
+                return ast.copy_location(ast.Name("ontbreekt"), node)
+        return self.generic_visit(node)
+
+
+def _number(v: float) -> str:
+    if isinstance(v, bool):
+        return "waar" if v else "onwaar"
+    if isinstance(v, list):
+        return "[" + ", ".join(_number(x) for x in v) + "]"
+    if isinstance(v, str):
+        return v
+    if float(v).is_integer():
+        return getal(v)
+    return getal(v, 2 if abs(v) >= 1 else 4)
+
+
+def arithmetic(text: str, ev: Evaluator) -> str:
+    """'100 * (31.495 + 8.116) / (...)': the computation with the values filled in."""
+    tree = _Substitute(ev).visit(ast.parse(text, mode="eval"))
+    shown = ast.unparse(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, float):
+            shown = shown.replace(repr(node.value), _number(node.value), 1)
+    return shown
+
+
+def evaluate_claim(claim: dict, ctx: Context) -> dict:
+    base = {"id": claim["id"], "sectie": claim["sectie"], "citaat": claim["citaat"],
+            "gepubliceerd": claim.get("gepubliceerd", "")}
+    if claim.get("bron") == "brief":
+        ctx = Context(run_tables={}, params=ctx.params, figures=ctx.figures)
+    lezing = claim.get("lezing", "")
+    if not claim.get("berekening"):
+        return base | {"berekend": "", "status": "niet_toetsbaar",
+                       "toelichting": claim.get("reden", "geen berekening") + (f" Lezing: {lezing}" if lezing else "")}
+    ev = Evaluator(ctx)
+    try:
+        x = ev.evaluate(claim["berekening"])
+        holds = bool(Evaluator(ctx, x).evaluate(claim["toets"]))
+    except Missing as why:
+        return base | {"berekend": "", "status": "niet_toetsbaar",
+                       "toelichting": f"Niet te berekenen: {why}. Lezing: {lezing}"}
+    unit = claim.get("eenheid", "")
+    shown = _number(x) + ("%" if unit == "procent" else "")
+    work = arithmetic(claim["berekening"], ev) + f" = {_number(x)}"
+    src = "de tabellen van de brief zelf" if claim.get("bron") == "brief" else "de tabellen van deze run"
+    test = arithmetic(claim["toets"], Evaluator(ctx, x))
+    note = f"Lezing: {lezing} Berekening (uit {src}): {work}. Toets: {test}."
+    return base | {"berekend": shown, "status": "bevestigd" if holds else "afwijkend", "toelichting": note}
+
+
+def evaluate(claims: list[dict], ctx: Context) -> pd.DataFrame:
+    return pd.DataFrame([evaluate_claim(c, ctx) for c in claims], columns=list(COLUMNS))
+
+
+def ordered(df: pd.DataFrame) -> pd.DataFrame:
+    """Deviating claims first, then untestable, then confirmed (stable within)."""
+    rank = {s: i for i, s in enumerate(STATUSES)}
+    return df.assign(_r=df["status"].map(rank)).sort_values(["_r", "id"], kind="stable").drop(columns="_r")
+
+
+def summary(df: pd.DataFrame) -> str:
+    c = {s: int((df["status"] == s).sum()) for s in STATUSES}
+    return (f"Claims: {len(df)} uitspraken uit de brief getoetst: {c['bevestigd']} bevestigd, "
+            f"{c['afwijkend']} afwijkend, {c['niet_toetsbaar']} niet toetsbaar.")
+
+
+def write(df: pd.DataFrame, path: Path) -> Path:
+    from .outputs import to_csv_text
+    path.write_text(to_csv_text(df, COLUMNS), encoding="utf-8")
+    return path
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -1,0 +1,124 @@
+"""Command line (contract section 4): `python -m analysis run|synth|validate`.
+
+Every failure ends in one paragraph for the user and a non-zero exit status, never a
+traceback (set ANALYSIS_DEBUG=1 to see one for an unexpected internal error).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__, paths
+from .errors import AnalysisError
+
+EXIT_INTERNAL = 70
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Tabellen van de uitvoeringsbrief inburgering, opnieuw berekend uit een extract.")
+    ap.add_argument("--version", action="version", version=f"analysis {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="de hele notebooksuite uitvoeren en het rapport maken")
+    run.add_argument("--extract", type=Path, help="map met het extract (standaard: het meegeleverde "
+                                                  "synthetische extract)")
+    run.add_argument("--peildatum", default=None, help="peildatum P, JJJJ-MM-DD (standaard 2024-05-01)")
+    run.add_argument("--out", type=Path, help="uitvoermap (standaard reports/<peildatum>)")
+    run.add_argument("--vorige-peildatum", help="vergelijkingspeildatum Q (standaard P min een jaar)")
+    run.add_argument("--elip-peildata", help="ELIP-peildata, komma-gescheiden")
+    run.add_argument("--elip-drempel", help="ELIP-drempel in euro (standaard 9500)")
+    run.add_argument("--celbeveiliging", type=int, default=0, metavar="N",
+                     help="aantallen onder N (en boven 0) afschermen in alle uitvoer")
+    run.add_argument("--spreadsheet-nl", action="store_true",
+                     help="CSV zoals een Nederlandse spreadsheet die opslaat (puntkomma, decimale "
+                          "komma, DD-MM-JJJJ, BOM) bewust accepteren")
+    run.add_argument("--jobs", type=int, default=0, help="notebooks tegelijk (standaard: aantal cores)")
+    run.add_argument("--derived", type=Path, help="map voor afgeleide gegevens (standaard data/derived)")
+    run.add_argument("--marge", type=float, default=0.05,
+                     help="gelijkwaardigheidsmarge van de samenstellingstoets, als fractie (standaard 0.05)")
+    run.add_argument("--seed", type=int, default=20240624, help="seed van de powersimulatie")
+
+    synth = sub.add_parser("synth", help="het synthetische extract maken")
+    synth.add_argument("--out", type=Path, help="doelmap (standaard data/raw/synthetisch)")
+    synth.add_argument("--seed", type=int, help="seed (standaard uit aannames.toml)")
+    synth.add_argument("--geplant-verschil", type=float,
+                       help="bekend verschil in samenstelling (fractie, bv. 0.05) voor de ELIP-groep "
+                            "van de cohorten 2020-2021")
+    synth.add_argument("--parquet", action="store_true", help="Parquet in plaats van CSV schrijven")
+
+    val = sub.add_parser("validate", help="alleen een extract controleren")
+    val.add_argument("--extract", type=Path, required=True)
+    val.add_argument("--spreadsheet-nl", action="store_true")
+    return ap
+
+
+def _run(args) -> int:
+    from .params import parse_parameters
+    from .runner import RunConfig, run, summary_line
+    from .errors import UsageError
+
+    if args.celbeveiliging < 0:
+        raise UsageError("--celbeveiliging moet 0 of groter zijn.")
+    if not 0 < args.marge < 1:
+        raise UsageError("--marge is een fractie tussen 0 en 1, bijvoorbeeld 0.05 voor 5 procentpunt.")
+    params = parse_parameters(args.peildatum, args.vorige_peildatum, args.elip_peildata, args.elip_drempel)
+    out = args.out or paths.reports_dir() / params.peildatum.isoformat()
+    cfg = RunConfig(extract=args.extract, out=out, params=params, spreadsheet_nl=args.spreadsheet_nl,
+                    celbeveiliging=args.celbeveiliging, jobs=args.jobs, derived_root=args.derived,
+                    marge=args.marge, seed=args.seed)
+    result = run(cfg)
+    print(summary_line(result))
+    print(f"Rapport: {result / 'index.html'}")
+    return 0
+
+
+def _synth(args) -> int:
+    import time
+
+    from .synth.generate import generate, manifest
+    out = args.out or paths.default_extract()
+    t0 = time.perf_counter()
+    generate(out, seed=args.seed, geplant_verschil=args.geplant_verschil,
+             fmt="parquet" if args.parquet else "csv")
+    print(f"Synthetisch extract geschreven naar {out} ({time.perf_counter() - t0:.1f} s).")
+    print(manifest(out), end="")
+    return 0
+
+
+def _validate(args) -> int:
+    from .validation import validate_extract
+    extract = validate_extract(args.extract, args.spreadsheet_nl)
+    for w in extract.meta.warnings:
+        print(f"Waarschuwing: {w}")
+    print(f"Extract in orde: {len(extract.wi2021):,} Wi2021-personen, {len(extract.wi2013):,} "
+          f"Wi2013-personen, {len(extract.leningen):,} leningbetalingen, {len(extract.examens):,} "
+          f"examenpogingen.".replace(",", "."))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"run": _run, "synth": _synth, "validate": _validate}[args.command](args)
+    except AnalysisError as exc:
+        print(exc.user_message(), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Afgebroken; er is niets half geschreven.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: still one paragraph, no traceback
+        if os.environ.get("ANALYSIS_DEBUG"):
+            traceback.print_exc()
+        print(f"Interne fout ({type(exc).__name__}: {exc}). Er is niets half geschreven. "
+              "Start opnieuw met ANALYSIS_DEBUG=1 om de technische details te zien en meld het "
+              "probleem.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Validated extracts as typed Parquet, converted once and found again by checksum.
+
+The first run on an extract validates it and writes `<derived root>/<key>/`: one Parquet
+file per table and `herkomst.json` (what was derived from what, by which version). The key
+is a checksum over the extract's files (name and SHA-256 of each) and the reading options,
+so a changed byte gives a new key and a second run on the same extract skips validation
+and conversion entirely. The folder is written under a temporary name and renamed into
+place: a crash never leaves a half-written cache that a later run would trust.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from . import contract as C
+from . import paths
+from .errors import UsageError
+from .extract_io import find_file
+from .model import Extract, ExtractMeta
+
+HERKOMST = "herkomst.json"
+TABLES = ("wi2021", "wi2013", "leningen", "examens")
+CHUNK = 1 << 22
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_checksums(files: list[Path]) -> dict[str, str]:
+    return {p.name: sha256_file(p) for p in sorted(files, key=lambda p: p.name)}
+
+
+def extract_checksum(sums: dict[str, str], spreadsheet_nl: bool = False) -> str:
+    """One checksum for the extract: its files by name and content, and how it was read."""
+    h = hashlib.sha256()
+    for name in sorted(sums):
+        h.update(f"{name}\0{sums[name]}\n".encode())
+    if spreadsheet_nl:
+        h.update(b"spreadsheet_nl\n")
+    return h.hexdigest()
+
+
+def extract_files(directory: Path) -> list[Path]:
+    """The extract's files as the contract names them (those that exist)."""
+    found = [directory / C.EXTRACT_JSON] if (directory / C.EXTRACT_JSON).is_file() else []
+    for spec in C.FILES:
+        path, problems = find_file(directory, spec)
+        if path is not None and not problems:
+            found.append(path)
+    return found
+
+
+def derive(extract_dir: str | Path, root: str | Path | None = None,
+           spreadsheet_nl: bool = False) -> Path:
+    """Folder with the typed extract, creating it when no valid copy exists yet."""
+    from .validation import validate_extract
+
+    extract_dir = Path(extract_dir)
+    root = Path(root) if root is not None else paths.derived_root()
+    if extract_dir.is_dir():
+        key = extract_checksum(file_checksums(extract_files(extract_dir)), spreadsheet_nl)
+        target = root / key[:16]
+        if _complete(target, key):
+            return target
+    extract = validate_extract(extract_dir, spreadsheet_nl)
+    key = extract.meta.checksum
+    target = root / key[:16]
+    if _complete(target, key):
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=root))
+    try:
+        for name in TABLES:
+            getattr(extract, name).to_parquet(tmp / f"{name}.parquet", index=False)
+        herkomst = {
+            "extract": str(extract_dir.resolve()),
+            "checksum": key,
+            "schema": extract.meta.schema,
+            "bron": extract.meta.bron,
+            "synthetisch": extract.meta.synthetisch,
+            "bestanden": extract.meta.files,
+            "rijen": {name: int(len(getattr(extract, name))) for name in TABLES},
+            "waarschuwingen": extract.meta.warnings,
+            "gemaakt_door": f"analysis {__version__}",
+            "gemaakt_op": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+        (tmp / HERKOMST).write_text(json.dumps(herkomst, indent=2, ensure_ascii=False) + "\n",
+                                    encoding="utf-8")
+        if target.exists():  # an incomplete earlier attempt
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _complete(target: Path, key: str) -> bool:
+    try:
+        herkomst = json.loads((target / HERKOMST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return herkomst.get("checksum") == key and all(
+        (target / f"{name}.parquet").is_file() for name in TABLES)
+
+
+def herkomst(derived_dir: str | Path) -> dict:
+    return json.loads((Path(derived_dir) / HERKOMST).read_text(encoding="utf-8"))
+
+
+def load(derived_dir: str | Path) -> Extract:
+    """The typed extract of a derived folder (what every notebook starts from)."""
+    derived_dir = Path(derived_dir)
+    if not (derived_dir / HERKOMST).is_file():
+        raise UsageError(f"{derived_dir} bevat geen afgeleide gegevens (herkomst.json ontbreekt).")
+    info = herkomst(derived_dir)
+    frames = {name: pd.read_parquet(derived_dir / f"{name}.parquet") for name in TABLES}
+    meta = ExtractMeta(schema=info["schema"], bron=info["bron"], synthetisch=info["synthetisch"],
+                       checksum=info["checksum"], files=info["bestanden"],
+                       warnings=info.get("waarschuwingen", []))
+    return Extract(meta=meta, **frames)

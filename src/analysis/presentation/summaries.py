@@ -1,0 +1,89 @@
+"""Verification, claims and the run overview as readers see them (notebooks and report)."""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+
+from .. import claims as claims_mod
+from .. import verification as verification_mod
+from . import dutch
+
+STATUS_LABEL = {
+    "gelijk": "gelijk",
+    "afgerond_gelijk": "afgerond gelijk",
+    "afwijking": "AFWIJKING",
+    "inconsistent_in_brief": "inconsistent in de brief",
+    "bevestigd": "bevestigd",
+    "afwijkend": "AFWIJKEND",
+    "niet_toetsbaar": "niet toetsbaar",
+}
+SEVERITY = {"afwijking": 0, "inconsistent_in_brief": 1, "afgerond_gelijk": 2, "gelijk": 3}
+
+
+def _num(v, eenheid: str, decimals: int = 1) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if eenheid == "aantal":
+        return dutch.getal(v)
+    return dutch.getal(v, decimals) + "%"
+
+
+def verification_table(df: pd.DataFrame, only_problems: bool = False) -> pd.DataFrame:
+    """Deviations and the letter's inconsistencies first."""
+    if df.empty:
+        return pd.DataFrame(columns=["Tabel", "Rij", "Kolom", "Peildatum", "Brief", "Deze run", "Status", "Toelichting"])
+    d = df.copy()
+    d["_s"] = d["status"].map(SEVERITY)
+    d = d.sort_values("_s", kind="stable")
+    if only_problems:
+        d = d[d["status"].isin(["afwijking", "inconsistent_in_brief"])]
+    out = pd.DataFrame({
+        "Tabel": d["tabel"], "Rij": d["rij"], "Kolom": d["kolom"], "Peildatum": d["peildatum"],
+        "Brief": [_num(v, e, 1) for v, e in zip(d["gepubliceerd"], d["eenheid"])],
+        "Deze run": [_num(v, e, 2) for v, e in zip(d["gereproduceerd"], d["eenheid"])],
+        "Status": d["status"].map(STATUS_LABEL), "Toelichting": d["toelichting"]})
+    return out.reset_index(drop=True)
+
+
+def claims_table(df: pd.DataFrame, full: bool = False) -> pd.DataFrame:
+    d = claims_mod.ordered(df)
+    cols = {"id": "Id", "sectie": "§", "citaat": "Uitspraak", "gepubliceerd": "Brief",
+            "berekend": "Deze run", "status": "Status"}
+    if full:
+        cols["toelichting"] = "Lezing en berekening"
+    out = d[list(cols)].rename(columns=cols)
+    out["Status"] = out["Status"].map(STATUS_LABEL)
+    return out.reset_index(drop=True)
+
+
+def overview(session):
+    """The overview notebook's one cell: what ran on what, and what the checks found."""
+    from IPython.display import Markdown
+
+    out = session.out
+    meta = session.extract.meta
+    lines = []
+    if meta.synthetisch:
+        lines.append("> **Synthetische gegevens.** Alle aantallen in deze run komen uit een door de "
+                     "suite gemaakt extract; ze zeggen niets over echte personen.")
+    lines.append(f"- Extract: {meta.bron}")
+    lines.append(f"- Checksum (SHA-256): `{meta.checksum}`")
+    lines.append(f"- Peildatum {dutch.datum(session.params.peildatum)}, vergelijkingspeildatum "
+                 f"{dutch.datum(session.params.q)}, ELIP-peildata "
+                 + ", ".join(dutch.datum(d) for d in session.params.elip))
+    if session.celbeveiliging:
+        lines.append(f"- Celbeveiliging: aantallen onder {session.celbeveiliging} afgeschermd.")
+    ver = out / "verificatie.csv"
+    lines.append("- " + verification_mod.summary_from_file(ver))
+    cl = out / "claims.csv"
+    if cl.is_file():
+        lines.append("- " + claims_mod.summary(claims_mod.read(cl)))
+    params = out / "parameters.json"
+    if params.is_file():
+        lines.append("- Parameters van de run: `" + json.dumps(json.loads(params.read_text()), ensure_ascii=False) + "`")
+    figures = sorted(p.name for p in (out / "figures").glob("*.png")) if (out / "figures").is_dir() else []
+    if figures:
+        lines.append("- Figuren: " + ", ".join(figures))
+    return Markdown("\n".join(lines))

@@ -1,0 +1,76 @@
+"""A few sentences per table, written from the table itself (so they follow the data)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .. import contract as C
+from ..outputs import cell
+from ..rounding import letter_rounding
+from . import dutch
+
+
+def _r(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["afgerond"] = letter_rounding(df)
+    return out
+
+
+def _c(df, rij, kolom, eenheid=C.EENHEID_AANTAL):
+    hit = df[(df["rij"] == rij) & (df["kolom"] == kolom) & (df["eenheid"] == eenheid)]
+    return float(hit["afgerond"].iloc[0]) if len(hit) else math.nan
+
+
+def _n(x) -> str:
+    return "x" if math.isnan(x) else dutch.getal(x)
+
+
+def _p(x, decimals=0) -> str:
+    return "x" if math.isnan(x) else dutch.procent(x, decimals)
+
+
+def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
+    if df.empty:
+        return "Geen personen in deze tabel op deze peildatum."
+    d = _r(df)
+    p = dutch.datum(peildatum)
+    if name == "kerncijfers_wi2021":
+        return (f"Tot en met {p} werden {_n(_c(d, 'plichtig_geworden', 'totaal'))} personen "
+                f"inburgeringsplichtig onder de Wi2021; {_n(_c(d, 'nog_plichtig', 'totaal'))} "
+                f"({_p(_c(d, 'nog_plichtig', 'totaal', 'procent'))}) zijn dat op de peildatum nog. "
+                f"Van hen is {_p(_c(d, 'nog_plichtig_asiel', 'totaal', 'procent'))} asielstatushouder en "
+                f"heeft {_p(_c(d, 'met_pip', 'totaal', 'procent'))} een PIP.")
+    if name == "tabel1":
+        return (f"Van wie de uitslag haalbaar kreeg, kwam {_p(_c(d, 'haalbaar', 'b1_onderwijsroute', 'procent_rij'))} "
+                f"in de B1- of onderwijsroute; van wie niet haalbaar kreeg, kwam "
+                f"{_p(_c(d, 'niet_haalbaar', 'b1_onderwijsroute', 'procent_rij'))} toch in die routes "
+                f"(rijpercentages). De brief drukt de kolompercentages af: van wie in de B1-/onderwijsroute "
+                f"kwam, had {_p(_c(d, 'haalbaar', 'b1_onderwijsroute', 'procent_kolom'))} de uitslag haalbaar.")
+    if name in ("tabel2", "tabel4"):
+        dates = list(dict.fromkeys(df["kolom"]))
+        part = "met_pip" if name == "tabel2" else "met_aanbod"
+        what = "een PIP" if name == "tabel2" else "een aanbod"
+        shares = [f"{_p(_c(d, part, x, 'procent'))} op {dutch.datum(x)}" for x in dates]
+        return f"Het aandeel met {what}: " + ", tegen ".join(shares) + "."
+    if name == "tabel3":
+        return (f"Over de hele instroom met een PIP volgt {_p(_c(d, 'b1', 'totaal', 'procent'))} de B1-route, "
+                f"{_p(_c(d, 'z', 'totaal', 'procent'))} de Z-route en {_p(_c(d, 'onderwijs', 'totaal', 'procent'))} "
+                f"de onderwijsroute. De onderwijsroute: {_p(_c(d, 'onderwijs', 'asiel', 'procent'))} van de "
+                f"asielstatushouders, {_p(_c(d, 'onderwijs', 'gezin', 'procent'))} van de gezinsmigranten.")
+    if name == "kerncijfers_wi2013":
+        return (f"Van de {_n(_c(d, 'totaal', 'totaal'))} personen met een Wi2013-plicht is "
+                f"{_p(_c(d, 'ingeburgerd', 'totaal', 'procent'), 1)} ingeburgerd en "
+                f"{_p(_c(d, 'nog_plichtig', 'totaal', 'procent'), 1)} nog plichtig ({_n(_c(d, 'nog_plichtig', 'totaal'))}).")
+    if name == "tabel5":
+        years = list(dict.fromkeys(df["rij"]))
+        most = max(years, key=lambda y: _c(d, y, "nog_plichtig") if not math.isnan(_c(d, y, "nog_plichtig")) else -1)
+        return (f"De meeste nog plichtigen komen uit cohort {most} ({_n(_c(d, most, 'nog_plichtig'))}, "
+                f"{_p(_c(d, most, 'nog_plichtig', 'procent'))} van dat cohort). Vervallen plichten tellen niet mee.")
+    if name == "tabel6":
+        dates = list(dict.fromkeys(df["rij"]))
+        first, last = dates[0], dates[-1]
+        return (f"De ELIP-groep telde {_n(_c(d, first, 'totaal'))} personen op {dutch.datum(first)} en "
+                f"{_n(_c(d, last, 'totaal'))} op {dutch.datum(last)}; daarvan kwamen er "
+                f"{_n(_c(d, last, '2020') + _c(d, last, '2021'))} uit de cohorten 2020 en 2021.")
+    return ""

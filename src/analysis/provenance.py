@@ -1,0 +1,83 @@
+"""What produced an output, written beside it: extract, parameters, code, packages.
+
+`herkomst.json` in every run folder answers "where does this number come from?" months
+later: the extract's checksum and files, the parameters, the commit of the code (and
+whether it had uncommitted changes), the versions of every package that computes or
+draws, and how long each step took. `run.log` keeps the run's progress lines.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata as md
+import json
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+from . import __version__, paths
+
+HERKOMST = "herkomst.json"
+PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "statsmodels", "matplotlib", "papermill",
+            "ipykernel", "nbconvert", "openpyxl")
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = "niet geïnstalleerd"
+    return out
+
+
+def git_commit(root: Path | None = None) -> dict[str, object]:
+    root = root or paths.project_root()
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                                text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        return {"commit": commit, "gewijzigd": bool(dirty)}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": "onbekend", "gewijzigd": None}
+
+
+def extract_generator(extract_dir: Path) -> dict | None:
+    try:
+        meta = json.loads((Path(extract_dir) / "extract.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta.get("generator")
+
+
+def collect(info: dict, cfg, started: dt.datetime, extract_dir: Path) -> dict:
+    return {
+        "suite": f"analysis {__version__}",
+        "code": git_commit(),
+        "gestart": started.isoformat(timespec="seconds"),
+        "klaar": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "extract": {
+            "map": str(Path(extract_dir).resolve()),
+            "checksum_sha256": info["checksum"],
+            "bron": info["bron"],
+            "synthetisch": info["synthetisch"],
+            "bestanden": info["bestanden"],
+            "generator": extract_generator(extract_dir),
+        },
+        "parameters": cfg.params.as_dict() | {"celbeveiliging": cfg.celbeveiliging,
+                                              "spreadsheet_nl": cfg.spreadsheet_nl,
+                                              "marge": cfg.marge, "seed_statistiek": cfg.seed},
+        "pakketten": package_versions(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "tijden_s": {k: round(v, 2) for k, v in cfg.timings.items()},
+    }
+
+
+def write(out: Path, info: dict, cfg, started: dt.datetime, extract_dir: Path) -> Path:
+    data = collect(info, cfg, started, extract_dir)
+    path = out / HERKOMST
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,101 @@
+"""How the letter rounds its percentages: the one rounding rule of the suite.
+
+Worked out from the letter itself (docs/afronding.md has the arithmetic), not assumed:
+
+* Shares that together make up a whole (the columns of Tabel 1, the rows of Tabel 5, the
+  columns of Tabel 3, the doelgroepen of the Wi2021 kerncijfers) are rounded to whole
+  percents with the largest-remainder method, so that they add up to 100. Plain rounding
+  cannot explain the letter: Tabel 5 prints 69/28/3 for cohort 2016 (68,78/28,60/2,62, which
+  rounds half-up to 69/29/3 = 101) and 15/0/85 for 2023 (14,44/0,43/85,13 -> 14/0/85 = 99);
+  the doelgroepen 48.745/21.977/1.509 of 72.231 are printed 68/30/2 although 48.745/72.231
+  is 67,49%. Largest remainder gives every printed figure.
+* A single share (with PIP, with aanbod, still plichtig) is rounded half-up to a whole
+  percent.
+* The Wi2013 kerncijfers are printed with one decimal, half-up, without forcing a sum of
+  100 (56,8 + 18,3 + 3,0 + 5,2 + 16,6 = 99,9; largest remainder would have given 16,7).
+
+Presentation is the only place that rounds; the CSVs keep full precision.
+"""
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from . import contract as C
+
+HALF_UP = "half_up"
+LARGEST_REMAINDER = "grootste_rest"
+
+
+def half_up(x: float, decimals: int = 0) -> float:
+    """Round half away from zero on the decimal value (0.5 -> 1, 2.675 -> 2.68)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return math.nan
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def largest_remainder(values: list[float], decimals: int = 0, total: float = 100.0) -> list[float]:
+    """Round shares so that they add up to `total` (Hamilton's method).
+
+    Each share is rounded down; the units still missing go to the shares with the largest
+    remainders (ties: the earlier share). Undefined shares (NaN) stay NaN. If the shares do
+    not add up to `total` themselves (a zero base), every share is rounded half-up.
+    """
+    if not values or any(v is None or math.isnan(v) for v in values):
+        return [half_up(v, decimals) if v is not None else math.nan for v in values]
+    scale = 10 ** decimals
+    scaled = [Decimal(repr(float(v))) * scale for v in values]
+    floors = [int(s.to_integral_value(rounding="ROUND_FLOOR")) for s in scaled]
+    missing = int(round(total * scale)) - sum(floors)
+    if missing < 0 or missing > len(values) or abs(sum(values) - total) > 1e-6:
+        return [half_up(v, decimals) for v in values]
+    order = sorted(range(len(values)), key=lambda i: (-(scaled[i] - floors[i]), i))
+    for i in order[:missing]:
+        floors[i] += 1
+    return [f / scale for f in floors]
+
+
+# Which percentages of each output form a distribution (group key -> rounded together).
+# Each entry: eenheid -> function(row) giving the group key; absent: rounded alone, half-up.
+DISTRIBUTIONS = {
+    "tabel1": {C.EENHEID_PROCENT_KOLOM: lambda r: r["kolom"], C.EENHEID_PROCENT_RIJ: lambda r: r["rij"]},
+    "tabel3": {C.EENHEID_PROCENT: lambda r: r["kolom"]},
+    "tabel5": {C.EENHEID_PROCENT: lambda r: r["rij"]},
+    "kerncijfers_wi2021": {C.EENHEID_PROCENT: lambda r: "doelgroep" if r["rij"].startswith("nog_plichtig_") else None},
+}
+DECIMALS = {"kerncijfers_wi2013": 1}
+
+
+def decimals_for(tabel: str) -> int:
+    return DECIMALS.get(tabel, 0)
+
+
+def letter_rounding(df: pd.DataFrame) -> pd.Series:
+    """Every percentage of a long-format output rounded as the letter rounds it.
+
+    Returns a Series aligned with `df` (counts are passed through unchanged).
+    """
+    out = df["waarde"].astype(float).copy()
+    if df.empty:
+        return out
+    tabel = df["tabel"].iloc[0]
+    decimals = decimals_for(tabel)
+    rules = DISTRIBUTIONS.get(tabel, {})
+    groups: dict[tuple, list] = {}
+    for idx, row in df.iterrows():
+        if row["eenheid"] == C.EENHEID_AANTAL:
+            continue
+        key_fn = rules.get(row["eenheid"])
+        key = key_fn(row) if key_fn else None
+        if key is None:
+            out[idx] = half_up(row["waarde"], decimals)
+        else:
+            groups.setdefault((row["eenheid"], key), []).append(idx)
+    for idxs in groups.values():
+        rounded = largest_remainder([float(df.at[i, "waarde"]) for i in idxs], decimals)
+        for i, v in zip(idxs, rounded):
+            out[i] = v
+    return out

@@ -1,0 +1,253 @@
+"""`python -m analysis run`: the notebook suite, executed by papermill, published atomically.
+
+Order of work:
+1. check the parameters and the output folder;
+2. validate and derive the extract once (cached by checksum), before any notebook starts;
+3. execute the notebooks with papermill, stage by stage, independent notebooks in
+   parallel (one kernel per core): the table notebooks and the statistics first, then
+   verification and claims, which read the tables, then the overview;
+4. build the report (index.html, tabellen.xlsx, notebooks as HTML) and the provenance;
+5. move the finished folder into place.
+
+Everything is built in a temporary folder beside `--out` and renamed at the end, so a run
+that fails, for whatever reason, leaves `--out` exactly as it was. A failed notebook is
+kept (outside `--out`) for inspection and named in the error with its cell and error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import derived, paths, provenance, suppression, tables
+from .errors import NotebookError, UsageError
+from .params import Parameters
+from .session import write_run_parameters
+
+# (notebook, stage): a stage starts when the previous one has finished.
+NOTEBOOKS: tuple[tuple[str, int], ...] = (
+    ("01_kerncijfers_wi2021.ipynb", 1),
+    ("02_tabel1_leerbaarheidstoets.ipynb", 1),
+    ("03_tabel2_pip.ipynb", 1),
+    ("04_tabel3_leerroute.ipynb", 1),
+    ("05_tabel4_aanbod.ipynb", 1),
+    ("06_kerncijfers_wi2013.ipynb", 1),
+    ("07_tabel5_cohorten.ipynb", 1),
+    ("08_tabel6_elip.ipynb", 1),
+    ("09_statistiek.ipynb", 1),
+    ("10_verificatie_en_claims.ipynb", 2),
+    ("00_overzicht.ipynb", 3),
+)
+MARKER = provenance.HERKOMST
+
+
+@dataclass
+class RunConfig:
+    extract: Path | None
+    out: Path
+    params: Parameters
+    spreadsheet_nl: bool = False
+    celbeveiliging: int = 0
+    jobs: int = 0  # 0: one per core
+    marge: float = 0.05  # equivalence margin of the composition test
+    seed: int = 20240624  # seed of the power simulation (statistics)
+    derived_root: Path | None = None
+    notebooks_dir: Path | None = None
+    log: object = print
+    timings: dict = field(default_factory=dict)
+
+
+class Progress:
+    """One line per event, with elapsed time; thread-safe."""
+
+    def __init__(self, log, total: int):
+        self.log, self.total, self.done = log, total, 0
+        self.start = time.perf_counter()
+        self.lock = threading.Lock()
+
+    def say(self, text: str) -> None:
+        with self.lock:
+            self.log(f"[{time.perf_counter() - self.start:6.1f} s] {text}")
+
+    def finished(self, name: str, seconds: float) -> None:
+        with self.lock:
+            self.done += 1
+            self.log(f"[{time.perf_counter() - self.start:6.1f} s] {self.done}/{self.total} "
+                     f"{name} klaar ({seconds:.1f} s)")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is een bestand; geef een map op.")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise UsageError(f"--out {out} bestaat al en is geen eerdere uitvoer van deze suite "
+                         f"(er staat geen {MARKER} in). Kies een lege of nieuwe map; bestaande "
+                         "bestanden worden niet overschreven.")
+
+
+def _notebook_parameters(cfg: RunConfig, derived_dir: Path, build: Path) -> dict:
+    p = cfg.params
+    return {
+        "derived": str(derived_dir),
+        "peildatum": p.peildatum.isoformat(),
+        "vorige_peildatum": p.q.isoformat(),
+        "elip_peildata": ",".join(d.isoformat() for d in p.elip),
+        "elip_drempel": p.elip_drempel_cent / 100,
+        "celbeveiliging": cfg.celbeveiliging,
+        "uitvoer": str(build),
+        "marge": cfg.marge,
+        "seed": cfg.seed,
+    }
+
+
+def _execute(nb_dir: Path, name: str, build: Path, parameters: dict) -> float:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    t0 = time.perf_counter()
+    target = build / "notebooks" / name
+    try:
+        declared = pm.inspect_notebook(str(nb_dir / name))
+        own = {k: v for k, v in parameters.items() if k in declared}
+        pm.execute_notebook(str(nb_dir / name), str(target), parameters=own,
+                            kernel_name="python3", cwd=str(build), progress_bar=False,
+                            log_output=False, request_save_on_cell_execute=False)
+    except PapermillExecutionError as exc:
+        source = (exc.source or "").strip().splitlines()
+        first = source[0] if source else ""
+        raise NotebookError(
+            f"Notebook {name} faalde in cel {exc.exec_count or exc.cell_index} "
+            f"(\"{first[:80]}\"): {exc.ename}: {exc.evalue}") from None
+    except Exception as exc:  # kernel died, notebook missing, ...
+        raise NotebookError(f"Notebook {name} kon niet worden uitgevoerd: "
+                            f"{type(exc).__name__}: {exc}") from None
+    return time.perf_counter() - t0
+
+
+def run(cfg: RunConfig) -> Path:
+    """Run the whole suite; returns the output folder. Raises AnalysisError subclasses."""
+    out = cfg.out.resolve()
+    _check_out(out)
+    lines: list[str] = []
+
+    def log(text: str) -> None:
+        lines.append(text)
+        cfg.log(text)
+    progress = Progress(log, len(NOTEBOOKS))
+    started = dt.datetime.now(dt.timezone.utc)
+
+    if cfg.extract is None:
+        from .synth.generate import ensure_default
+        extract_dir = ensure_default(log=progress.say)
+    else:
+        extract_dir = cfg.extract
+    t0 = time.perf_counter()
+    derived_dir = derived.derive(extract_dir, cfg.derived_root, cfg.spreadsheet_nl)
+    cfg.timings["afleiden"] = time.perf_counter() - t0
+    info = derived.herkomst(derived_dir)
+    progress.say(f"extract gevalideerd en afgeleid: {derived_dir} "
+                 f"({cfg.timings['afleiden']:.1f} s)")
+    for w in info.get("waarschuwingen", []):
+        progress.say(f"waarschuwing: {w}")
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.bouw-", dir=out.parent))
+    os.chmod(build, 0o755)
+    keep_failed = False
+    try:
+        parameters = _notebook_parameters(cfg, derived_dir, build)
+        write_run_parameters(build, parameters)
+        (build / "notebooks").mkdir()
+        if cfg.celbeveiliging:
+            extract = derived.load(derived_dir)
+            reasons = suppression.pattern(tables.compute_all(extract, cfg.params), cfg.celbeveiliging)
+            suppression.write_records(reasons, build / "tables")
+        # the kernel must find this interpreter's packages, whatever PATH says
+        os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+        nb_dir = cfg.notebooks_dir or paths.notebooks_dir()
+        jobs = cfg.jobs or os.cpu_count() or 1
+        t_nb = time.perf_counter()
+        for stage in sorted({s for _, s in NOTEBOOKS}):
+            names = [n for n, s in NOTEBOOKS if s == stage]
+            with ThreadPoolExecutor(max_workers=min(jobs, len(names))) as pool:
+                futures = {}
+                for name in names:
+                    progress.say(f"start {name}")
+                    futures[name] = pool.submit(_execute, nb_dir, name, build, parameters)
+                errors = []
+                for name, fut in futures.items():
+                    try:
+                        seconds = fut.result()
+                        cfg.timings[name] = seconds
+                        progress.finished(name, seconds)
+                    except NotebookError as exc:
+                        errors.append(exc)
+                if errors:
+                    keep_failed = True
+                    raise errors[0]
+        cfg.timings["notebooks"] = time.perf_counter() - t_nb
+        from .presentation import report
+        t_r = time.perf_counter()
+        prov = provenance.collect(info, cfg, started, extract_dir)
+        report.build(build, prov)
+        cfg.timings["rapport"] = time.perf_counter() - t_r
+        progress.say(f"rapport gemaakt ({cfg.timings['rapport']:.1f} s)")
+        provenance.write(build, info, cfg, started, extract_dir)
+        (build / "run.log").write_text(_run_log(cfg, lines), encoding="utf-8")
+        _publish(build, out)
+    except BaseException:
+        if keep_failed:
+            kept = Path(tempfile.gettempdir()) / f"analysis-mislukt-{started:%Y%m%dT%H%M%S}"
+            shutil.rmtree(kept, ignore_errors=True)
+            shutil.move(str(build), kept)
+            cfg.log(f"De uitgevoerde notebooks van deze mislukte run staan in {kept} "
+                    f"(niet in {out}).")
+        else:
+            shutil.rmtree(build, ignore_errors=True)
+        raise
+    return out
+
+
+def _publish(build: Path, out: Path) -> None:
+    """Swap the finished folder in; the old output (if any) is removed only afterwards."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.oud-{os.getpid()}")
+        os.replace(out, old)
+    try:
+        os.replace(build, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _run_log(cfg: RunConfig, lines: list[str]) -> str:
+    head = [f"configuratie: extract={cfg.extract or 'meegeleverd synthetisch extract'} out={cfg.out} "
+            f"parameters={json.dumps(cfg.params.as_dict(), ensure_ascii=False)} "
+            f"celbeveiliging={cfg.celbeveiliging} spreadsheet_nl={cfg.spreadsheet_nl} jobs={cfg.jobs or os.cpu_count()} "
+            f"marge={cfg.marge} seed={cfg.seed}",
+            "route: afleiden -> " + " -> ".join(
+                "[" + ", ".join(n for n, s in NOTEBOOKS if s == stage) + "]"
+                for stage in sorted({s for _, s in NOTEBOOKS})) + " -> rapport -> publiceren",
+            "tijden (s): " + json.dumps({k: round(v, 2) for k, v in cfg.timings.items()})]
+    return "\n".join(head + lines) + "\n"
+
+
+def summary_line(out: Path) -> str:
+    from .verification import summary_from_file
+    return summary_from_file(out / "verificatie.csv")
+
+
+def read_parameters(out: Path) -> dict:
+    return json.loads((out / "parameters.json").read_text(encoding="utf-8"))
