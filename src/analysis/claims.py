@@ -198,6 +198,11 @@ class _Substitute(ast.NodeTransformer):
                 return ast.copy_location(ast.Name("ontbreekt"), node)
         return self.generic_visit(node)
 
+    def visit_Name(self, node):
+        if node.id == "x" and "x" in self.ev.names:
+            return ast.copy_location(ast.Constant(self.ev.names["x"]), node)
+        return node
+
 
 def _number(v: float) -> str:
     if isinstance(v, bool):
@@ -214,9 +219,9 @@ def _number(v: float) -> str:
 def arithmetic(text: str, ev: Evaluator) -> str:
     """'100 * (31.495 + 8.116) / (...)': the computation with the values filled in."""
     tree = _Substitute(ev).visit(ast.parse(text, mode="eval"))
-    shown = ast.unparse(tree)
+    shown = ast.unparse(tree).replace(" == ", " = ").replace(" and ", " en ").replace(" or ", " of ")
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, float):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (float, list)) and not isinstance(node.value, bool):
             shown = shown.replace(repr(node.value), _number(node.value), 1)
     return shown
 

@@ -266,6 +266,8 @@ def _diagnose(name: str, data: bytes, header: list[str], delimiter: str) -> np.n
         if "EOF" in msg or "end of data" in msg or "unexpected end" in msg:
             rule = "een aanhalingsteken (\") wordt geopend maar niet gesloten"
             line = _line_of_unclosed_quote(text, delimiter)
+            if line == total_lines and not text.endswith("\n"):
+                rule += " (is de laatste regel afgebroken?)"
         else:
             rule = f"ongeldige CSV-opmaak ({msg})"
             line = reader.line_num

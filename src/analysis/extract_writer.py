@@ -47,6 +47,18 @@ def _as_text_table(spec: C.FileSpec, table: pa.Table | pd.DataFrame) -> pa.Table
     return pa.Table.from_arrays(arrays, names=names)
 
 
+def _write_csv(table: pa.Table, path: Path) -> None:
+    """Plain CSV as a database export writes it: quotes only where a value needs them."""
+    try:
+        with pa.OSFile(str(path), "wb") as sink:
+            sink.write((",".join(table.column_names) + "\n").encode("utf-8"))
+            pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(
+                include_header=False, quoting_style="none"))
+    except pa.ArrowInvalid:  # a value with a comma, quote or newline: quote strings
+        with pa.OSFile(str(path), "wb") as sink:
+            pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+
 def write_extract(directory: str | Path, tables: dict[str, pa.Table | pd.DataFrame],
                   bron: str, synthetisch: bool, fmt: str = "csv", extra_meta: dict | None = None) -> Path:
     """Write `tables` (keyed by file stem) and extract.json into `directory`."""
@@ -61,7 +73,5 @@ def write_extract(directory: str | Path, tables: dict[str, pa.Table | pd.DataFra
         if fmt == "parquet":
             pq.write_table(table, directory / f"{spec.stem}.parquet")
         else:
-            with pa.OSFile(str(directory / f"{spec.stem}.csv"), "wb") as sink:
-                pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(
-                    include_header=True, quoting_style="needed"))
+            _write_csv(table, directory / f"{spec.stem}.csv")
     return directory

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,10 +108,11 @@ def _notebook_parameters(cfg: RunConfig, derived_dir: Path, build: Path) -> dict
     }
 
 
-def _execute(nb_dir: Path, name: str, build: Path, parameters: dict) -> float:
+def _execute(nb_dir: Path, name: str, build: Path, parameters: dict, progress: Progress) -> float:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    progress.say(f"start {name}")
     t0 = time.perf_counter()
     target = build / "notebooks" / name
     try:
@@ -180,16 +181,21 @@ def run(cfg: RunConfig) -> Path:
             with ThreadPoolExecutor(max_workers=min(jobs, len(names))) as pool:
                 futures = {}
                 for name in names:
-                    progress.say(f"start {name}")
-                    futures[name] = pool.submit(_execute, nb_dir, name, build, parameters)
+                    futures[name] = pool.submit(_execute, nb_dir, name, build, parameters, progress)
                 errors = []
-                for name, fut in futures.items():
+                for fut in as_completed(futures.values()):
+                    name = next(n for n, f in futures.items() if f is fut)
                     try:
                         seconds = fut.result()
-                        cfg.timings[name] = seconds
-                        progress.finished(name, seconds)
                     except NotebookError as exc:
                         errors.append(exc)
+                        for other in futures.values():
+                            other.cancel()  # the ones not started yet
+                        continue
+                    except CancelledError:
+                        continue
+                    cfg.timings[name] = seconds
+                    progress.finished(name, seconds)
                 if errors:
                     keep_failed = True
                     raise errors[0]

@@ -275,7 +275,7 @@ def _read_meta(directory: Path, out: list[Violation]) -> dict | None:
 # ---- typed frames ---------------------------------------------------------------------
 
 def _dates(arr: pa.Array) -> pd.Series:
-    return pd.Series(pc.cast(arr, pa.timestamp("s")).to_numpy(zero_copy_only=False))
+    return pd.Series(pc.cast(arr, pa.timestamp("ms")).to_numpy(zero_copy_only=False))
 
 
 def _codes(arr: pa.Array, codes: tuple[str, ...]) -> pd.Categorical:

@@ -202,7 +202,9 @@ def letter_inconsistencies(fig: pd.DataFrame) -> dict[tuple, str]:
 def _reproduced_cells(run_tables: dict[str, pd.DataFrame], p: str) -> dict[tuple, float]:
     cells = {}
     for name, df in run_tables.items():
-        rounded = letter_rounding(df) if len(df) else df["waarde"]
+        if df.empty:
+            continue
+        rounded = letter_rounding(df)
         for r, rd in zip(df.itertuples(), rounded):
             key = (name, r.rij, r.kolom, r.eenheid, measured_on(name, r.rij, r.kolom, p))
             cells[key] = (r.waarde, rd)
@@ -253,7 +255,7 @@ def _compare(r, value: float, rounded: float) -> tuple[str, str]:
         step = reference.COUNT_STEP.get(r.precisie, 1)
         if step > 1 and half_up(value / step) * step == published:
             return "afgerond_gelijk", f"{getal(value)} afgerond op {getal(step)}-tallen"
-        return "afwijking", f"verschil {getal(value - published)}"
+        return "afwijking", f"verschil met de brief {getal(value - published)}"
     if value == published:
         return "gelijk", ""
     if rounded == published:

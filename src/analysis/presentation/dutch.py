@@ -13,7 +13,7 @@ def is_missing(x) -> bool:
 
 
 def getal(x, decimals: int = 0) -> str:
-    """72231 -> '72.231'; 56.8 (1 decimal) -> '56,8'."""
+    """12345 -> '12.345'; 56.8 (1 decimal) -> '56,8'."""
     if is_missing(x):
         return ""
     text = f"{float(x):,.{decimals}f}"

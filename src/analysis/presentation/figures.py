@@ -74,8 +74,18 @@ def _stacked_shares(ax, labels, parts, part_labels, bases, colours):
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
     for yi, n in zip(y, bases):
-        ax.text(101, yi, f"n = {dutch.getal(n)}", va="center", fontsize=8.5, color="#444444")
+        ax.text(101, yi, f"n = {_count(n)}", va="center", fontsize=8.5, color="#444444")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(part_labels))
+
+
+def _count(n: float) -> str:
+    """A count for a label; 'x' where celbeveiliging hid it."""
+    return "x" if n is None or np.isnan(n) else dutch.getal(n)
+
+
+def _xmax(values) -> float:
+    finite = [v for v in values if v is not None and not np.isnan(v)]
+    return max(finite + [1.0]) * 1.3
 
 
 def figure(name: str, df: pd.DataFrame, subtitle: str = "") -> Figure:
@@ -95,12 +105,13 @@ def _kerncijfers_wi2021(ax, df):
     counts = [_val(df, r, "totaal") for r in rows]
     pct = [_val(df, r, "totaal", C.EENHEID_PROCENT, "afgerond") for r in rows]
     y = np.arange(len(rows))[::-1]
-    ax.barh(y, counts, color=PALETTE[0], height=0.6)
+    ax.barh(y, np.nan_to_num(counts), color=PALETTE[0], height=0.6)
     for yi, c, p in zip(y, counts, pct):
-        ax.text(c, yi, f"  {dutch.getal(c)} ({dutch.procent(p)})", va="center", fontsize=9)
+        label = _count(c) + (f" ({dutch.procent(p)})" if not np.isnan(p) else "")
+        ax.text(0 if np.isnan(c) else c, yi, "  " + label, va="center", fontsize=9)
     ax.set_yticks(y, ["Asielstatushouder", "Gezinsmigrant", "Overige migrant"])
     ax.xaxis.set_major_formatter(thousands)
-    ax.set_xlim(0, max(counts + [1]) * 1.3)
+    ax.set_xlim(0, _xmax(counts))
     ax.set_title("Nog inburgeringsplichtig (Wi2021) naar doelgroep")
 
 
@@ -119,6 +130,8 @@ def _dumbbell(ax, df, second_row: str, label: str):
     shown = [_val(df, second_row, d, C.EENHEID_PROCENT, "afgerond") for d in dates]
     ax.plot(vals, [0] * len(vals), color=GREY, lw=2, zorder=1)
     for i, (d, v, s) in enumerate(zip(dates, vals, shown)):
+        if np.isnan(v):
+            continue  # hidden by celbeveiliging
         ax.scatter([v], [0], s=120, color=PALETTE[i % len(PALETTE)], zorder=2,
                    label=dutch.datum(d))
         ax.annotate(dutch.procent(s), (v, 0), textcoords="offset points", xytext=(0, 12),
@@ -154,13 +167,14 @@ def _kerncijfers_wi2013(ax, df):
     counts = [_val(df, r, "totaal") for r in rows]
     pct = [_val(df, r, "totaal", C.EENHEID_PROCENT, "afgerond") for r in rows]
     y = np.arange(len(rows))[::-1]
-    ax.barh(y, counts, color=[PALETTE[2], PALETTE[1], PALETTE[4], GREY, PALETTE[5]], height=0.6)
+    ax.barh(y, np.nan_to_num(counts), color=[PALETTE[2], PALETTE[1], PALETTE[4], GREY, PALETTE[5]], height=0.6)
     for yi, c, p in zip(y, counts, pct):
-        ax.text(c, yi, f"  {dutch.getal(c)} ({dutch.procent(p, 1)})", va="center", fontsize=9)
+        label = _count(c) + (f" ({dutch.procent(p, 1)})" if not np.isnan(p) else "")
+        ax.text(0 if np.isnan(c) else c, yi, "  " + label, va="center", fontsize=9)
     ax.set_yticks(y, [RIJ_LABELS.get(r, "Nog inburgeringsplichtig") if r != "nog_plichtig"
                       else "Nog inburgeringsplichtig" for r in rows])
     ax.xaxis.set_major_formatter(thousands)
-    ax.set_xlim(0, max(counts + [1]) * 1.3)
+    ax.set_xlim(0, _xmax(counts))
     ax.set_title("Wi2013: status van alle inburgeringsplichtigen")
 
 

@@ -44,16 +44,17 @@ def _e(x) -> str:
     return html.escape(str(x))
 
 
-def _table_html(df: pd.DataFrame, text_cols: tuple[str, ...] = ()) -> str:
-    """A frame as an HTML table (index shown, MultiIndex headers flattened to two rows)."""
+def _table_html(df: pd.DataFrame, text_cols: tuple[str, ...] = (), index: bool = True) -> str:
+    """A frame as an HTML table (MultiIndex headers as two rows)."""
     cols = df.columns
+    corner = f"<th>{_e(df.index.name or '')}</th>" if index else ""
     head = []
     if isinstance(cols, pd.MultiIndex):
         top = "".join(f"<th colspan='{len(list(g))}'>{_e(k)}</th>" for k, g in _groups(cols.get_level_values(0)))
-        head.append(f"<tr><th>{_e(df.index.name or '')}</th>{top}</tr>")
-        head.append("<tr><th></th>" + "".join(f"<th>{_e(c)}</th>" for c in cols.get_level_values(1)) + "</tr>")
+        head.append(f"<tr>{corner}{top}</tr>")
+        head.append(("<tr><th></th>" if index else "<tr>") + "".join(f"<th>{_e(c)}</th>" for c in cols.get_level_values(1)) + "</tr>")
     else:
-        head.append(f"<tr><th>{_e(df.index.name or '')}</th>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>")
+        head.append(f"<tr>{corner}" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>")
     body = []
     for idx, row in df.iterrows():
         cells = []
@@ -64,7 +65,8 @@ def _table_html(df: pd.DataFrame, text_cols: tuple[str, ...] = ()) -> str:
             if name == "Status":
                 cls = f" class='tekst status-{_e(str(v).split()[0])}'"
             cells.append(f"<td{cls}>{text}</td>")
-        body.append(f"<tr><th>{_e(idx)}</th>{''.join(cells)}</tr>")
+        lead = f"<th>{_e(idx)}</th>" if index else ""
+        body.append(f"<tr>{lead}{''.join(cells)}</tr>")
     return f"<table>{''.join(head)}{''.join(body)}</table>"
 
 
@@ -88,9 +90,7 @@ def _img(path: Path, alt: str) -> str:
 
 
 def _plain_table(df: pd.DataFrame, text_cols=()) -> str:
-    d = df.copy()
-    d.index = [""] * len(d)
-    return _table_html(d, text_cols)
+    return _table_html(df, text_cols, index=False)
 
 
 def build(out: Path, prov: dict) -> None:

@@ -86,7 +86,10 @@ def tost(count1: int, nobs1: int, count2: int, nobs2: int, margin: float) -> tup
     """Equivalence of two shares within +/- margin: (p, p lower test, p upper test)."""
     if min(nobs1, nobs2) == 0:
         return math.nan, math.nan, math.nan
-    res = tost_proportions_2indep(count1, nobs1, count2, nobs2, -margin, margin, method="score")
+    try:
+        res = tost_proportions_2indep(count1, nobs1, count2, nobs2, -margin, margin, method="score")
+    except (ValueError, ZeroDivisionError, FloatingPointError):
+        return math.nan, math.nan, math.nan
     return float(res.pvalue), float(res.results_larger.pvalue), float(res.results_smaller.pvalue)
 
 
@@ -124,8 +127,10 @@ def cochran_armitage(events, totals, scores=None) -> tuple[float, float, float]:
     keep = n > 0
     x, n, s = x[keep], n[keep], s[keep]
     big_n = n.sum()
+    if big_n == 0 or len(x) < 2:
+        return math.nan, math.nan, math.nan
     p = x.sum() / big_n
-    if big_n == 0 or p in (0.0, 1.0) or len(x) < 2:
+    if p in (0.0, 1.0):
         return math.nan, math.nan, math.nan
     sbar = (n * s).sum() / big_n
     t = (x * (s - sbar)).sum()

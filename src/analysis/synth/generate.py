@@ -48,7 +48,9 @@ def generate(out: str | Path, seed: int | None = None, geplant_verschil: float |
     persons13, loans, exams = wi2013.generate(rng13, t13, a["wi2013"], a["geplant"],
                                               C.DEFAULT_ELIP_DREMPEL_EURO * 100)
     out = Path(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent if out.parent.exists() else None))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    os.chmod(tmp, 0o755)
     try:
         write_extract(tmp, {"wi2021_personen": persons21, "wi2013_personen": persons13,
                             "wi2013_leningen": loans, "wi2013_examens": exams},
@@ -62,7 +64,6 @@ def generate(out: str | Path, seed: int | None = None, geplant_verschil: float |
                                                 "geplant_cohorten": a["geplant"]["cohorten"]}})
         if out.exists():
             shutil.rmtree(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

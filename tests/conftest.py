@@ -1,0 +1,95 @@
+"""Shared fixtures: tiny extracts, the national-size synthetic extract, one full run.
+
+The synthetic extract and the full run are expensive (seconds to tens of seconds), so they
+are made once per test session and shared across pytest-xdist workers through a file lock
+in the temporary base directory.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder shared by all xdist workers of this session."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    d = base / "shared"
+    d.mkdir(exist_ok=True)
+    return d
+
+
+@pytest.fixture(scope="session")
+def synthetic_extract(shared_dir) -> Path:
+    """The shipped synthetic extract (generated once if absent; never modified by tests)."""
+    from analysis.synth.generate import ensure_default
+    with locked(shared_dir / "synth.lock"):
+        return ensure_default(log=lambda *_: None)
+
+
+@pytest.fixture(scope="session")
+def synthetic(synthetic_extract, shared_dir):
+    """The synthetic extract, validated and typed (derived once, shared)."""
+    from analysis import derived
+    with locked(shared_dir / "derive.lock"):
+        folder = derived.derive(synthetic_extract, shared_dir / "derived")
+    return derived.load(folder)
+
+
+@pytest.fixture(scope="session")
+def full_run(synthetic_extract, shared_dir) -> Path:
+    """One complete `analysis run` on the synthetic extract (the notebooks, the report)."""
+    out = shared_dir / "run1"
+    with locked(shared_dir / "run1.lock"):
+        if not (out / "index.html").is_file():
+            from analysis.params import Parameters
+            from analysis.runner import RunConfig, run
+            run(RunConfig(extract=synthetic_extract, out=out, params=Parameters(),
+                          derived_root=shared_dir / "derived", log=lambda *_: None))
+    return out
+
+
+@pytest.fixture(scope="session")
+def second_run(full_run, synthetic_extract, shared_dir) -> Path:
+    """The same run again, into another folder (for the identical-rerun test)."""
+    out = shared_dir / "run2"
+    with locked(shared_dir / "run2.lock"):
+        if not (out / "index.html").is_file():
+            from analysis.params import Parameters
+            from analysis.runner import RunConfig, run
+            run(RunConfig(extract=synthetic_extract, out=out, params=Parameters(),
+                          derived_root=shared_dir / "derived", log=lambda *_: None))
+    return out
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst

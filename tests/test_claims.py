@@ -1,0 +1,79 @@
+"""The claims audit's logic on small hand-made tables: a claim that holds, one that fails,
+one that cannot be tested; and the safety of the expression language."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import claims
+from analysis.params import Parameters
+
+
+def table(name, rows):
+    return pd.DataFrame([{"tabel": name, "peildatum": "2024-05-01", "eenheid": "aantal"} | r for r in rows],
+                        columns=["tabel", "peildatum", "rij", "kolom", "eenheid", "waarde"])
+
+
+@pytest.fixture
+def ctx():
+    t1 = table("tabel1", [{"rij": "haalbaar", "kolom": "b1_onderwijsroute", "waarde": 90},
+                          {"rij": "haalbaar", "kolom": "z_route", "waarde": 10},
+                          {"rij": "niet_haalbaar", "kolom": "b1_onderwijsroute", "waarde": float("nan")},
+                          {"rij": "niet_haalbaar", "kolom": "z_route", "waarde": 30}])
+    return claims.Context(run_tables={"tabel1": t1}, params=Parameters())
+
+
+def claim(**kw):
+    base = {"id": "T1", "sectie": "2.1.4", "citaat": "c", "gepubliceerd": "90%", "lezing": "l", "eenheid": "procent"}
+    return base | kw
+
+
+def test_a_claim_that_holds(ctx):
+    r = claims.evaluate_claim(claim(
+        berekening="100 * cel('tabel1', 'haalbaar', 'b1_onderwijsroute') / (cel('tabel1', 'haalbaar', 'b1_onderwijsroute') + cel('tabel1', 'haalbaar', 'z_route'))",
+        toets="afgerond(x) == 90"), ctx)
+    assert r["status"] == "bevestigd" and r["berekend"] == "90%"
+    assert "100 * 90 / (90 + 10) = 90" in r["toelichting"] and "Toets: afgerond(90) = 90" in r["toelichting"]
+
+
+def test_a_claim_that_fails(ctx):
+    r = claims.evaluate_claim(claim(berekening="cel('tabel1', 'haalbaar', 'z_route')", toets="x > 20"), ctx)
+    assert r["status"] == "afwijkend" and "Toets: 10 > 20" in r["toelichting"]
+
+
+def test_a_claim_that_cannot_be_tested(ctx):
+    missing = claims.evaluate_claim(claim(berekening="cel('tabel1', 'niet_haalbaar', 'b1_onderwijsroute')",
+                                          toets="x > 0"), ctx)
+    assert missing["status"] == "niet_toetsbaar" and "beveiligd" in missing["toelichting"]
+    no_data = claims.evaluate_claim(claim(berekening="", reden="geen gegevens over gemeenten"), ctx)
+    assert no_data["status"] == "niet_toetsbaar" and "gemeenten" in no_data["toelichting"]
+    absent = claims.evaluate_claim(claim(berekening="cel('tabel9', 'a', 'b')", toets="x > 0"), ctx)
+    assert absent["status"] == "niet_toetsbaar"
+
+
+def test_helpers(ctx):
+    ev = claims.Evaluator(ctx)
+    assert ev.evaluate("grootste_rest([68.779, 28.598, 2.623])") == [69, 28, 3]
+    assert ev.evaluate("strikt_dalend(3, 2, 1) and strikt_stijgend(1, 2, 3)") is True
+    assert ev.evaluate("strikt_dalend(3, 3, 1)") is False
+    assert ev.evaluate("peildatum") == "2024-05-01" and ev.evaluate("laatste_elip") == "2024-04-01"
+    assert ev.evaluate("1 < 2 < 3") is True and ev.evaluate("1 < 3 < 2") is False
+
+
+@pytest.mark.parametrize("expr", ["__import__('os')", "open('x')", "(1).__class__", "[x for x in (1, 2)]",
+                                  "lambda: 1", "cel.__globals__", "2 ** 10"])
+def test_nothing_but_the_language_runs(ctx, expr):
+    with pytest.raises(ValueError):
+        claims.Evaluator(ctx).evaluate(expr)
+
+
+def test_deviating_claims_come_first():
+    df = pd.DataFrame({"id": ["C1", "C2", "C3"], "sectie": "", "citaat": "", "gepubliceerd": "", "berekend": "",
+                       "status": ["bevestigd", "afwijkend", "niet_toetsbaar"], "toelichting": ""})
+    assert claims.ordered(df)["id"].tolist() == ["C2", "C3", "C1"]
+
+
+def test_claims_against_the_letters_own_tables_need_no_run(ctx):
+    r = claims.evaluate_claim(claim(bron="brief", berekening="brief('tabel1', 'haalbaar', 'z_route')",
+                                    toets="x == 990", eenheid="aantal"), ctx)
+    assert r["status"] == "bevestigd"

@@ -1,0 +1,203 @@
+"""End to end: the command line and the notebooks on real extracts, the report it leaves,
+the privacy of every output, identical reruns, a failing notebook, celbeveiliging.
+
+The national-size run is made once per session (conftest.full_run) and inspected by many
+tests; runs on tiny extracts cover what a national run cannot (a failing notebook,
+suppression of small counts).
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import claims, cli, contract as C, outputs, paths, tables, verification
+from analysis.errors import NotebookError
+from analysis.params import Parameters
+from analysis.runner import NOTEBOOKS, RunConfig, run
+from builders import Extract
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
+ID = re.compile(rb"W(?:21|13)-\d{7}")
+
+
+def test_run_writes_everything_the_contract_and_the_report_promise(full_run):
+    for name in C.OUTPUTS:
+        df = outputs.read_table(full_run / "tables" / f"{name}.csv")
+        assert list(df.columns) == list(C.OUTPUT_COLUMNS)
+        assert set(df["peildatum"]) == {"2024-05-01"}
+        assert (full_run / "figures" / f"{name}.png").is_file() and (full_run / "figures" / f"{name}.svg").is_file()
+    for f in ("index.html", "tabellen.xlsx", "verificatie.csv", "claims.csv", "statistiek.csv", "herkomst.json",
+              "run.log", "parameters.json"):
+        assert (full_run / f).is_file(), f
+    for name, _ in NOTEBOOKS:
+        nb = nbformat.read(full_run / "notebooks" / name, as_version=4)
+        assert nb.metadata["papermill"]["parameters"]["peildatum"] == "2024-05-01"
+        assert (full_run / "notebooks" / f"{name}.html").is_file()
+
+
+def test_cli_tables_are_the_library_tables(full_run, synthetic):
+    expected = tables.compute_all(synthetic, Parameters())
+    for name, df in expected.items():
+        assert (full_run / "tables" / f"{name}.csv").read_text() == outputs.to_csv_text(df, C.OUTPUT_COLUMNS)
+
+
+def test_percentages_are_full_precision_and_empty_where_undefined(full_run):
+    text = (full_run / "tables" / "tabel1.csv").read_text()
+    assert re.search(r",procent_kolom,86\.6\d{5,}", text)
+
+
+def test_verification_zero_deviations_and_the_letters_inconsistency(full_run):
+    v = verification.read(full_run / "verificatie.csv")
+    assert list(v.columns)[:8] == ["tabel", "rij", "kolom", "peildatum", "gepubliceerd", "gereproduceerd",
+                                   "status", "toelichting"]
+    assert (v["status"] == "afwijking").sum() == 0
+    assert (v["status"] == "inconsistent_in_brief").sum() == 1
+    log = (full_run / "run.log").read_text()
+    assert "configuratie:" in log and "route:" in log and "tijden (s):" in log
+
+
+def test_claims_on_every_run(full_run):
+    df = claims.read(full_run / "claims.csv")
+    assert list(df.columns) == list(claims.COLUMNS) and len(df) >= 20
+    assert set(df["status"]) == {"bevestigd", "afwijkend", "niet_toetsbaar"}
+    assert df["status"].tolist()[0] == "afwijkend"  # deviating first
+    deviating = set(df[df.status == "afwijkend"]["id"])
+    assert {"C02", "C03", "C05", "C15"} <= deviating
+
+
+def test_report_page(full_run):
+    page = (full_run / "index.html").read_text()
+    assert "SYNTHETISCHE GEGEVENS" in page[:5000]  # prominently, at the top
+    assert page.count("<table") >= 8 + 3
+    assert page.count("data:image/png;base64,") == 8
+    assert "http://" not in page and "https://" not in page  # nothing fetched from a network
+    herkomst = json.loads((full_run / "herkomst.json").read_text())
+    assert herkomst["extract"]["checksum_sha256"] in page
+    assert herkomst["code"]["commit"] in page
+    for pkg in ("pandas", "scipy", "papermill"):
+        assert pkg in page
+    assert "inconsistent in de brief" in page and "2023-07-01" in page
+    assert "Lezing en berekening" in page and "Statistiek" in page
+
+
+def test_workbook(full_run):
+    from openpyxl import load_workbook
+    wb = load_workbook(full_run / "tabellen.xlsx")
+    assert wb.sheetnames[0] == "Toelichting"
+    assert {"Kerncijfers Wi2021", "Tabel 1", "Tabel 2", "Tabel 3", "Tabel 4", "Kerncijfers Wi2013", "Tabel 5",
+            "Tabel 6", "Verificatie", "Claims", "Statistiek"} <= set(wb.sheetnames)
+    assert "SYNTHETISCHE" in wb["Toelichting"]["A2"].value
+    t1 = wb["Tabel 1"]
+    numbers = [c for row in t1.iter_rows() for c in row if isinstance(c.value, int) and c.value > 100]
+    assert numbers and all(c.number_format == "#,##0" for c in numbers)
+
+
+def test_no_personal_data_in_any_output(full_run, synthetic):
+    """No persoon_id (nor anything shaped like one) in any file of the run."""
+    ids = set(synthetic.wi2013["persoon_id"].head(50)) | set(synthetic.wi2021["persoon_id"].head(50))
+    for path in full_run.rglob("*"):
+        if not path.is_file():
+            continue
+        blobs = [path.read_bytes()]
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                blobs = [z.read(n) for n in z.namelist()]
+        for blob in blobs:
+            assert not ID.search(blob), path
+            for pid in list(ids)[:20]:
+                assert pid.encode() not in blob, path
+
+
+def test_rerun_is_identical(full_run, second_run):
+    def files(root, pattern):
+        return sorted(p.relative_to(root) for p in root.glob(pattern))
+    for pattern in ("tables/*.csv", "figures/*", "*.csv", "tabellen.xlsx"):
+        assert files(full_run, pattern) == files(second_run, pattern)
+        for rel in files(full_run, pattern):
+            assert (full_run / rel).read_bytes() == (second_run / rel).read_bytes(), rel
+    a = (full_run / "index.html").read_text().splitlines()
+    b = (second_run / "index.html").read_text().splitlines()
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    assert len(a) == len(b) and len(diff) <= 1
+    assert all("Gemaakt op" in x for x, _ in diff)
+
+
+def tiny(tmp_path: Path) -> Path:
+    x = Extract()
+    for i, (dg, route, uitslag) in enumerate([("asiel", "b1", "haalbaar"), ("asiel", "z", "niet_haalbaar"),
+                                              ("gezin", "b1", "haalbaar"), ("overig", "onderwijs", "haalbaar")]):
+        x.wi2021(doelgroep=dg, datum_plicht="2022-06-01", datum_lbt="2022-07-01", uitslag_lbt=uitslag,
+                 datum_pip="2022-08-01", leerroute=route, datum_aanbod="2022-09-01" if dg == "asiel" else None)
+    for i in range(12):
+        b = x.wi2013(doelgroep="asiel", datum_plicht=f"{2016 + i % 6}-03-01", analfabeet="ja" if i % 3 else "nee")
+        x.lening(b, "2021-01-01", "9600.00")
+        x.examen(b, "2021-02-01", "knm")
+    return x.write(tmp_path / "klein")
+
+
+def test_a_failing_notebook_names_notebook_cell_and_error_and_leaves_out_untouched(tmp_path):
+    extract = tiny(tmp_path)
+    nb_dir = tmp_path / "notebooks"
+    shutil.copytree(paths.notebooks_dir(), nb_dir)
+    broken = nb_dir / "03_tabel2_pip.ipynb"
+    nb = nbformat.read(broken, as_version=4)
+    nb.cells[3].source = "raise RuntimeError('kapot met opzet')"
+    nbformat.write(nb, broken)
+    out = tmp_path / "uit"
+    out.mkdir()
+    (out / "herkomst.json").write_text("{}")
+    with pytest.raises(NotebookError) as info:
+        run(RunConfig(extract=extract, out=out, params=Parameters(), notebooks_dir=nb_dir,
+                      derived_root=tmp_path / "d", log=lambda *_: None))
+    msg = info.value.user_message()
+    assert "03_tabel2_pip.ipynb" in msg and "cel" in msg and "RuntimeError: kapot met opzet" in msg
+    assert [p.name for p in out.iterdir()] == ["herkomst.json"]
+    assert not list(tmp_path.glob(".uit.bouw-*"))
+
+
+def test_celbeveiliging_in_every_output(tmp_path, capsys):
+    extract = tiny(tmp_path)
+    out = tmp_path / "beveiligd"
+    code = cli.main(["run", "--extract", str(extract), "--out", str(out), "--celbeveiliging", "5",
+                     "--derived", str(tmp_path / "d")])
+    assert code == 0, capsys.readouterr().err
+    secret = pd.read_csv(out / "tables" / "celbeveiliging.csv", dtype=str)
+    assert len(secret) > 0 and set(secret["reden"]) >= {"primair"}
+    for name in C.OUTPUTS:
+        df = outputs.read_table(out / "tables" / f"{name}.csv")
+        counts = df[df["eenheid"] == "aantal"]["waarde"].dropna()
+        assert not ((counts > 0) & (counts < 5)).any(), name
+    page = (out / "index.html").read_text()
+    assert "Celbeveiliging" in page and ">x<" in page
+    from openpyxl import load_workbook
+    wb = load_workbook(out / "tabellen.xlsx")
+    assert any(c.value == "x" for row in wb["Tabel 1"].iter_rows() for c in row)
+    st = pd.read_csv(out / "statistiek.csv")
+    comp = st[st["analyse"] == "elip_samenstelling"]
+    assert comp["waarde"].isna().all()
+    nb = nbformat.read(out / "notebooks" / "02_tabel1_leerbaarheidstoets.ipynb", as_version=4)
+    shown = [o["data"]["text/plain"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+             if o.get("output_type") == "execute_result" and "text/plain" in o.get("data", {})]
+    table = next(t for t in shown if "Haalbaar" in t)
+    assert "x" in table and " 3 " not in table
+
+
+def test_default_run_through_the_real_command(tmp_path):
+    """`python -m analysis run` with only --out: the shipped extract, the letter's peildatum."""
+    out = tmp_path / "standaard"
+    res = subprocess.run([sys.executable, "-m", "analysis", "run", "--out", str(out),
+                          "--derived", str(tmp_path / "d")], capture_output=True, text=True, timeout=900,
+                         cwd=paths.project_root())
+    assert res.returncode == 0, res.stderr
+    assert "Verificatie: " in res.stdout and "0 afwijkingen" in res.stdout
+    assert f"Rapport: {out / 'index.html'}" in res.stdout
+    assert "Traceback" not in res.stderr

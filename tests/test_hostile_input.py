@@ -1,0 +1,301 @@
+"""The hostile-input catalogue: every contract rule broken, and the ways files really break.
+
+Each variant of a valid extract must give a non-zero exit, one message that names the file
+(and the line and column where there is one) in words a policy analyst understands, no
+traceback, and leave an existing --out untouched. The command line is called in-process
+(`cli.main`), which is what `python -m analysis` runs; a few variants also go through a
+real subprocess.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import cli
+from builders import Extract, valid_extract
+
+W21, W13, LEN, EX = "wi2021_personen.csv", "wi2013_personen.csv", "wi2013_leningen.csv", "wi2013_examens.csv"
+
+
+def edit(directory: Path, name: str, old: str, new: str, count: int = 1) -> None:
+    path = directory / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def set_cell(directory: Path, name: str, row: int, column: str, value: str) -> None:
+    """Change one field (row 0 = first data line) and rewrite the CSV in the contract form."""
+    path = directory / name
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[row, column] = value
+    df.to_csv(path, index=False)
+
+
+def drop_column(directory: Path, name: str, column: str) -> None:
+    path = directory / name
+    pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=[column]).to_csv(path, index=False)
+
+
+def add_column(directory: Path, name: str, column: str, values: list[str]) -> None:
+    path = directory / name
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df[column] = values[: len(df)] + [values[-1]] * (len(df) - len(values))
+    df.to_csv(path, index=False)
+
+
+def bsn_like(n: int = 111222333) -> str:
+    """Nine digits that pass the elfproef, built rather than remembered."""
+    base = str(n)[:8]
+    for last in range(10):
+        digits = [int(c) for c in base + str(last)]
+        if (sum(d * w for d, w in zip(digits, [9, 8, 7, 6, 5, 4, 3, 2, -1])) % 11) == 0:
+            return base + str(last)
+    return bsn_like(n + 10)
+
+
+# (id, mutation, expected fragments of the message)
+VARIANTS = [
+    ("geen_extract_json", lambda d: (d / "extract.json").unlink(), ["extract.json", "ontbreekt"]),
+    ("extract_json_kapot", lambda d: (d / "extract.json").write_text("{schema: 1"), ["extract.json", "geen geldige JSON"]),
+    ("verkeerd_schema", lambda d: (d / "extract.json").write_text(json.dumps(
+        {"schema": "inburgering-extract/2", "bron": "x", "synthetisch": True})), ["extract.json", "schema", "inburgering-extract/1"]),
+    ("synthetisch_geen_bool", lambda d: (d / "extract.json").write_text(json.dumps(
+        {"schema": "inburgering-extract/1", "bron": "x", "synthetisch": "ja"})), ["extract.json", "synthetisch"]),
+    ("bestand_ontbreekt", lambda d: (d / EX).unlink(), [EX, "ontbreekt"]),
+    ("csv_en_parquet", lambda d: pd.read_csv(d / LEN, dtype=str).to_parquet(d / "wi2013_leningen.parquet"),
+     [LEN, "parquet", "niet duidelijk"]),
+    ("kolom_ontbreekt", lambda d: drop_column(d, W21, "datum_pip"), [W21, "datum_pip", "ontbreekt", "regel 1"]),
+    ("ongeldige_doelgroep", lambda d: set_cell(d, W21, 1, "doelgroep", "vluchteling"),
+     [W21, "regel 3", "kolom B (doelgroep)", "vluchteling", "asiel, gezin, overig"]),
+    ("verplicht_veld_leeg", lambda d: set_cell(d, W13, 0, "datum_plicht", ""),
+     [W13, "regel 2", "kolom C (datum_plicht)", "leeg"]),
+    ("dubbele_persoon_id", lambda d: set_cell(d, W13, 1, "persoon_id", "B1"),
+     [W13, "regel 3", "kolom A (persoon_id)", "meer dan één keer"]),
+    ("onleesbare_datum", lambda d: set_cell(d, W21, 0, "datum_plicht", "2023-13-01"),
+     [W21, "regel 2", "kolom C (datum_plicht)", "2023-13-01", "JJJJ-MM-DD"]),
+    ("onmogelijke_datum", lambda d: set_cell(d, W21, 0, "datum_lbt", "2023-02-30"),
+     [W21, "regel 2", "kolom F (datum_lbt)", "2023-02-30"]),
+    ("plicht_voor_wi2021", lambda d: set_cell(d, W21, 0, "datum_plicht", "2021-12-31"),
+     [W21, "regel 2", "datum_plicht", "Wi2021", "2022-01-01"]),
+    ("plicht_voor_wi2013", lambda d: set_cell(d, W13, 0, "datum_plicht", "2012-12-31"),
+     [W13, "regel 2", "Wi2013", "2013-01-01"]),
+    ("einde_voor_plicht", lambda d: set_cell(d, W13, 1, "datum_einde", "2014-01-01"),
+     [W13, "regel 3", "kolom D (datum_einde)", "vóór datum_plicht"]),
+    ("reden_zonder_einde", lambda d: set_cell(d, W21, 0, "reden_einde", "voldaan"),
+     [W21, "regel 2", "kolom E (reden_einde)", "gevuld terwijl datum_einde leeg"]),
+    ("einde_zonder_reden", lambda d: set_cell(d, W21, 1, "reden_einde", ""),
+     [W21, "regel 3", "reden_einde", "leeg terwijl datum_einde gevuld"]),
+    ("route_zonder_pip", lambda d: set_cell(d, W21, 0, "datum_pip", ""),
+     [W21, "regel 2", "leerroute", "datum_pip leeg"]),
+    ("lbt_zonder_uitslag", lambda d: set_cell(d, W21, 2, "uitslag_lbt", ""),
+     [W21, "regel 4", "kolom G (uitslag_lbt)"]),
+    ("aanbod_zonder_pip", lambda d: (set_cell(d, W21, 0, "datum_pip", ""), set_cell(d, W21, 0, "leerroute", "")),
+     [W21, "regel 2", "kolom J (datum_aanbod)", "PIP"]),
+    ("pip_na_einde", lambda d: (set_cell(d, W21, 1, "datum_pip", "2024-02-01"), set_cell(d, W21, 1, "leerroute", "b1")),
+     [W21, "regel 3", "kolom H (datum_pip)", "na datum_einde"]),
+    ("lbt_voor_plicht", lambda d: set_cell(d, W21, 0, "datum_lbt", "2022-01-15"),
+     [W21, "regel 2", "datum_lbt", "vóór datum_plicht"]),
+    ("onbekende_persoon_lening", lambda d: set_cell(d, LEN, 0, "persoon_id", "ZZ9"),
+     [LEN, "regel 2", "kolom A (persoon_id)", "komt niet voor in wi2013_personen"]),
+    ("onbekende_persoon_examen", lambda d: set_cell(d, EX, 1, "persoon_id", "ZZ9"),
+     [EX, "regel 3", "komt niet voor"]),
+    ("bedrag_nul", lambda d: set_cell(d, LEN, 0, "bedrag", "0.00"), [LEN, "regel 2", "kolom C (bedrag)", "groter dan 0"]),
+    ("bedrag_tekst", lambda d: set_cell(d, LEN, 0, "bedrag", "veel"), [LEN, "regel 2", "bedrag", "geen geldig bedrag"]),
+    ("bedrag_drie_decimalen", lambda d: set_cell(d, LEN, 0, "bedrag", "12.345"), [LEN, "regel 2", "twee decimalen"]),
+    ("ongeldig_onderdeel", lambda d: set_cell(d, EX, 0, "onderdeel", "rekenen"), [EX, "regel 2", "kolom C (onderdeel)", "rekenen"]),
+    ("ongeldige_uitslag", lambda d: set_cell(d, EX, 0, "uitslag", "voldoende"), [EX, "regel 2", "kolom D (uitslag)"]),
+    ("leeg_bestand", lambda d: (d / LEN).write_bytes(b""), [LEN, "leeg"]),
+    ("alleen_kopregel", lambda d: (d / W21).write_text((d / W21).read_text().splitlines()[0] + "\n"),
+     [W21, "geen personen"]),
+    ("afgebroken_laatste_regel", lambda d: (d / W13).write_text((d / W13).read_text().rstrip("\n")[:-12]),
+     [W13, "regel 3", "afgebroken"]),
+    ("afgebroken_zonder_aanhalingstekens", lambda d: (d / LEN).write_text(
+        (d / LEN).read_text().replace('"', "").rstrip("\n").rsplit(",", 1)[0]),
+     [LEN, "regel 2", "te weinig velden", "afgebroken"]),
+    ("los_aanhalingsteken", lambda d: edit(d, W21, "A2,", '"A2,'), [W21, "regel 3", "aanhalingsteken"]),
+    ("herhaalde_kopregel", lambda d: (d / EX).write_text((d / EX).read_text() + (d / EX).read_text()),
+     [EX, "regel 4", "herhaalt de kopregel"]),
+    ("dubbele_kolomnaam", lambda d: edit(d, W13, "analfabeet", "doelgroep"), [W13, "regel 1", "meer dan één keer", "doelgroep"]),
+    ("geen_utf8", lambda d: (d / W13).write_bytes((d / W13).read_bytes().replace(b"B2", b"B\xe92")),
+     [W13, "regel 3", "UTF-8", "Windows-1252"]),
+    ("bom", lambda d: (d / W21).write_bytes(b"\xef\xbb\xbf" + (d / W21).read_bytes()), [W21, "BOM", "--spreadsheet-nl"]),
+    ("puntkomma_decimale_komma", lambda d: (d / LEN).write_text(
+        (d / LEN).read_text().replace(",", ";").replace("9500.00", "9500,00")), [LEN, "puntkomma", "--spreadsheet-nl"]),
+    ("datum_dd_mm_jjjj", lambda d: set_cell(d, EX, 0, "datum", "01-02-2017"),
+     [EX, "regel 2", "kolom B (datum)", "DD-MM-JJJJ", "JJJJ-MM-DD"]),
+    ("bsn_als_persoon_id", lambda d: (set_cell(d, W13, 0, "persoon_id", bsn_like()),
+                                      set_cell(d, LEN, 0, "persoon_id", bsn_like()),
+                                      set_cell(d, EX, 0, "persoon_id", bsn_like()),
+                                      set_cell(d, EX, 1, "persoon_id", bsn_like())),
+     [W13, "kolom A (persoon_id)", "burgerservicenummer", "pseudonimiseerd"]),
+    ("bsn_in_extra_kolom", lambda d: add_column(d, W21, "bsn", [bsn_like(123456780)]),
+     [W21, "kolom K (bsn)", "burgerservicenummer"]),
+]
+
+
+@pytest.fixture
+def existing_out(tmp_path) -> Path:
+    out = tmp_path / "uit"
+    out.mkdir()
+    (out / "herkomst.json").write_text('{"vorige": "run"}')
+    (out / "index.html").write_text("vorig rapport")
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str]:
+    code = cli.main(args)
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_catalogue_is_large_enough():
+    assert len(VARIANTS) >= 30
+    assert len({v[0] for v in VARIANTS}) == len(VARIANTS)
+
+
+@pytest.mark.parametrize("name,mutate,expected", VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_corrupt_variant_is_refused_clearly(name, mutate, expected, tmp_path, existing_out, capsys):
+    extract = valid_extract(tmp_path / "extract")
+    mutate(extract)
+    before = snapshot(existing_out)
+    code, message = run_cli(["run", "--extract", str(extract), "--out", str(existing_out),
+                             "--derived", str(tmp_path / "derived")], capsys)
+    assert code != 0
+    assert "Traceback" not in message
+    for fragment in expected:
+        assert fragment in message, f"{fragment!r} missing in:\n{message}"
+    assert snapshot(existing_out) == before
+    assert not list(existing_out.parent.glob(".uit.bouw-*"))
+    # personal data never in a message
+    for pid in ("A1", "A2", "B1", "B2"):
+        assert f"'{pid}'" not in message
+
+
+def test_path_that_does_not_exist(tmp_path, existing_out, capsys):
+    code, message = run_cli(["run", "--extract", str(tmp_path / "nergens"), "--out", str(existing_out)], capsys)
+    assert code != 0 and "bestaat niet" in message and "Traceback" not in message
+
+
+def test_file_where_a_directory_is_expected(tmp_path, existing_out, capsys):
+    f = tmp_path / "extract.csv"
+    f.write_text("x")
+    code, message = run_cli(["run", "--extract", str(f), "--out", str(existing_out)], capsys)
+    assert code != 0 and "is een bestand" in message
+
+
+def test_a_directory_where_a_file_is_expected(tmp_path, capsys):
+    extract = valid_extract(tmp_path / "extract")
+    (extract / EX).unlink()
+    (extract / EX).mkdir()
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0 and EX in message and "map" in message
+
+
+def test_out_that_is_someone_elses_folder_is_not_overwritten(tmp_path, capsys):
+    extract = valid_extract(tmp_path / "extract")
+    out = tmp_path / "documenten"
+    out.mkdir()
+    (out / "brief.docx").write_text("belangrijk")
+    code, message = run_cli(["run", "--extract", str(extract), "--out", str(out)], capsys)
+    assert code != 0 and "geen eerdere uitvoer" in message
+    assert (out / "brief.docx").read_text() == "belangrijk"
+
+
+def test_all_violations_of_a_file_at_once(tmp_path, capsys):
+    extract = valid_extract(tmp_path / "extract")
+    set_cell(extract, W21, 0, "doelgroep", "x")
+    set_cell(extract, W21, 1, "datum_plicht", "gisteren")
+    set_cell(extract, LEN, 0, "bedrag", "-5")
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0
+    assert "3 problemen in 2 bestanden" in message
+    assert "regel 2, kolom B (doelgroep)" in message and "regel 3, kolom C (datum_plicht)" in message
+
+
+def test_many_bad_lines_are_summarised(tmp_path, capsys):
+    x = Extract()
+    for i in range(40):
+        x.wi2021(persoon_id=f"P{i}", datum_plicht="2023-1-5")
+    x.wi2013(persoon_id="Q1")
+    extract = x.write(tmp_path / "extract")
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0
+    assert "regel 2" in message and "40 in totaal" in message and "nog 35 andere" in message
+
+
+def test_extra_columns_are_ignored_with_a_warning(tmp_path, capsys):
+    extract = valid_extract(tmp_path / "extract")
+    add_column(extract, W13, "gemeente", ["Utrecht"])
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code == 0
+    assert "onbekende kolommen genegeerd: gemeente" in message
+
+
+def test_dutch_spreadsheet_accepted_when_asked(tmp_path, capsys):
+    extract = valid_extract(tmp_path / "extract")
+    for name in (W21, W13, LEN, EX):
+        df = pd.read_csv(extract / name, dtype=str, keep_default_na=False)
+        for col in df.columns:
+            if col.startswith("datum"):
+                df[col] = [f"{v[8:10]}-{v[5:7]}-{v[0:4]}" if v else "" for v in df[col]]
+        if "bedrag" in df:
+            df["bedrag"] = df["bedrag"].str.replace(".", ",", regex=False)
+        (extract / name).write_bytes(b"\xef\xbb\xbf" + df.to_csv(index=False, sep=";").encode("utf-8"))
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0
+    code, message = run_cli(["validate", "--extract", str(extract), "--spreadsheet-nl"], capsys)
+    assert code == 0, message
+    from analysis.validation import validate_extract
+    nl = validate_extract(extract, spreadsheet_nl=True)
+    plain = validate_extract(valid_extract(tmp_path / "plain"))
+    for name in ("wi2021", "wi2013", "leningen", "examens"):
+        pd.testing.assert_frame_equal(getattr(nl, name), getattr(plain, name))
+
+
+def test_parquet_extract_is_read_like_csv(tmp_path):
+    from analysis.validation import validate_extract
+    csv_dir = valid_extract(tmp_path / "csv")
+    pq_dir = tmp_path / "pq"
+    pq_dir.mkdir()
+    shutil.copy(csv_dir / "extract.json", pq_dir / "extract.json")
+    for name in (W21, W13, LEN, EX):
+        df = pd.read_csv(csv_dir / name, dtype=str, keep_default_na=False).replace("", None)
+        for col in df.columns:
+            if col.startswith("datum"):
+                df[col] = pd.to_datetime(df[col]).dt.date
+        if "bedrag" in df:
+            df["bedrag"] = df["bedrag"].astype(float)
+        df.to_parquet(pq_dir / name.replace(".csv", ".parquet"), index=False)
+    a, b = validate_extract(csv_dir), validate_extract(pq_dir)
+    for name in ("wi2021", "wi2013", "leningen", "examens"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+def test_parquet_errors_name_the_row(tmp_path, capsys):
+    csv_dir = valid_extract(tmp_path / "csv")
+    df = pd.read_csv(csv_dir / W21, dtype=str, keep_default_na=False).replace("", None)
+    df.loc[2, "doelgroep"] = "onbekend"
+    (csv_dir / W21).unlink()
+    df.to_parquet(csv_dir / "wi2021_personen.parquet", index=False)
+    code, message = run_cli(["validate", "--extract", str(csv_dir)], capsys)
+    assert code != 0 and "wi2021_personen.parquet, rij 3, kolom B (doelgroep)" in message
+
+
+def test_through_a_real_subprocess(tmp_path):
+    extract = valid_extract(tmp_path / "extract")
+    set_cell(extract, W21, 0, "doelgroep", "x")
+    res = subprocess.run([sys.executable, "-m", "analysis", "validate", "--extract", str(extract)],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr and "regel 2, kolom B (doelgroep)" in res.stderr

@@ -1,0 +1,79 @@
+"""The project's own rules: pins in sync, notebooks thin and without outputs, published
+figures only in data/reference, every notebook in the runner's list."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tomllib
+
+import nbformat
+import pytest
+
+from analysis import paths, reference
+from analysis.runner import NOTEBOOKS
+
+ROOT = paths.project_root()
+
+
+def pins_pyproject() -> dict[str, str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    deps = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["dev"]
+    return dict(d.split("==") for d in deps)
+
+
+def test_environment_yml_has_the_same_pins_as_pyproject():
+    text = (ROOT / "environment.yml").read_text()
+    pins = dict(re.findall(r"^\s*-\s*([A-Za-z0-9_.\-]+)==([^\s]+)\s*$", text, re.M))
+    assert pins == pins_pyproject()
+    assert "python=3.11" in text
+
+
+def test_every_dependency_is_pinned_exactly_and_locked():
+    for dep in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+        assert "==" in dep, dep
+    lock = dict(line.split("==") for line in (ROOT / "requirements.lock").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    lock = {k.lower().replace("_", "-"): v for k, v in lock.items()}
+    for name, version in pins_pyproject().items():
+        assert lock.get(name.lower()) == version, name
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebook_is_committed_clean_and_thin(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "stored outputs"
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and code[0] is tagged[0], "first code cell must be the tagged parameters cell"
+    body = "\n".join(c.source for c in code[1:])
+    assert "import pandas" not in body and "groupby" not in body, "computation belongs in src/analysis"
+    assert len(body.splitlines()) <= 20
+
+
+def test_runner_knows_every_notebook():
+    on_disk = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert on_disk == {n for n, _ in NOTEBOOKS}
+
+
+def test_published_figures_appear_only_in_the_reference_data():
+    """No figure of the letter as a literal in code or tests (they are read from data/reference)."""
+    figures = reference.load_figures()
+    big = {int(v) for v in figures[figures["eenheid"] == "aantal"]["waarde"] if v >= 1000}
+    pattern = re.compile(r"(?<![\d.])(\d{4,6})(?![\d.])")
+    offenders = []
+    for folder in ("src", "tests", "notebooks"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix not in (".py", ".ipynb", ".toml") or not path.is_file():
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                for m in pattern.findall(line):
+                    if int(m) in big and not (2013 <= int(m) <= 2030):
+                        offenders.append(f"{path.relative_to(ROOT)}:{n}: {m}")
+    assert offenders == []
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in ci and "make test" in readme and "make report" in readme

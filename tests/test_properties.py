@@ -1,0 +1,198 @@
+"""Property-based tests on random valid extracts (hypothesis).
+
+* Totals equal the sums of their cells, everywhere the contract prints a total, and the
+  tables agree with each other where their populations coincide.
+* Tables at P only change when events on or before P change: moving, adding or deleting
+  events dated after P leaves every output at P identical.
+* Every random extract written to files passes validation and reads back to the same
+  typed frames.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import contract as C
+from analysis import tables as T
+from analysis.model import Extract, ExtractMeta
+from analysis.outputs import cell
+from analysis.params import Parameters
+
+P = dt.date(2024, 5, 1)
+DAY0_21, DAY0_13 = dt.date(2022, 1, 1), dt.date(2013, 1, 1)
+END = dt.date(2025, 6, 30)
+
+
+def _d(start: dt.date, offset: int | None):
+    return None if offset is None else start + dt.timedelta(days=offset)
+
+
+@st.composite
+def wi2021_person(draw):
+    span = (END - DAY0_21).days
+    plicht = draw(st.integers(0, span))
+    events = sorted(draw(st.lists(st.integers(plicht, span), min_size=4, max_size=4)))
+    lbt, pip, aanbod, einde = events[0], events[1], events[2], events[3]
+    has = draw(st.fixed_dictionaries({k: st.booleans() for k in ("lbt", "pip", "aanbod", "einde")}))
+    has["aanbod"] &= has["pip"]
+    return {
+        "doelgroep": draw(st.sampled_from(C.DOELGROEPEN)),
+        "datum_plicht": _d(DAY0_21, plicht),
+        "datum_einde": _d(DAY0_21, einde) if has["einde"] else None,
+        "reden_einde": draw(st.sampled_from(C.REDEN_EINDE_WI2021)) if has["einde"] else None,
+        "datum_lbt": _d(DAY0_21, lbt) if has["lbt"] else None,
+        "uitslag_lbt": draw(st.sampled_from(C.UITSLAG_LBT)) if has["lbt"] else None,
+        "datum_pip": _d(DAY0_21, pip) if has["pip"] else None,
+        "leerroute": draw(st.sampled_from(C.LEERROUTES)) if has["pip"] else None,
+        "datum_aanbod": _d(DAY0_21, aanbod) if has["aanbod"] else None,
+    }
+
+
+@st.composite
+def wi2013_person(draw):
+    span = (END - DAY0_13).days
+    plicht = draw(st.integers(0, span))
+    einde = draw(st.one_of(st.none(), st.integers(plicht, span)))
+    loans = draw(st.lists(st.tuples(st.integers(plicht, span), st.sampled_from([1, 50000, 300000, 474999, 475000, 950000])),
+                          max_size=4))
+    exams = draw(st.lists(st.tuples(st.integers(plicht, span), st.integers(0, 5), st.booleans()), max_size=5))
+    return {
+        "doelgroep": draw(st.sampled_from(C.DOELGROEPEN)),
+        "datum_plicht": _d(DAY0_13, plicht),
+        "datum_einde": _d(DAY0_13, einde),
+        "reden_einde": draw(st.sampled_from(C.REDEN_EINDE_WI2013)) if einde is not None else None,
+        "analfabeet": draw(st.sampled_from(["ja", "nee", None])),
+        "loans": [(_d(DAY0_13, d), c) for d, c in loans],
+        "exams": [(_d(DAY0_13, d), C.ONDERDELEN[o], ok) for d, o, ok in exams],
+    }
+
+
+def _dates(values):
+    return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)).to_numpy(dtype="datetime64[s]"))
+
+
+def build(p21: list[dict], p13: list[dict]) -> Extract:
+    w21 = pd.DataFrame(p21, columns=list(C.WI2021.column_names[1:]))
+    wi2021 = pd.DataFrame({"persoon_id": [f"A{i}" for i in range(len(p21))]})
+    for col in C.WI2021.columns[1:]:
+        wi2021[col.name] = (_dates(w21[col.name]) if col.kind == "date"
+                            else pd.Categorical(w21[col.name], categories=list(col.codes)))
+    w13 = pd.DataFrame(p13, columns=list(C.WI2013.column_names[1:]) + ["loans", "exams"])
+    wi2013 = pd.DataFrame({"persoon_id": [f"B{i}" for i in range(len(p13))]})
+    for col in C.WI2013.columns[1:]:
+        wi2013[col.name] = (_dates(w13[col.name]) if col.kind == "date"
+                            else pd.Categorical(w13[col.name], categories=list(col.codes)))
+    loans = [(i, d, c) for i, p in enumerate(p13) for d, c in p["loans"]]
+    exams = [(i, d, o, ok) for i, p in enumerate(p13) for d, o, ok in p["exams"]]
+    leningen = pd.DataFrame({"persoon_nr": np.array([x[0] for x in loans], dtype=np.int32),
+                             "datum": _dates([x[1] for x in loans]),
+                             "bedrag_cent": np.array([x[2] for x in loans], dtype=np.int64)})
+    examens = pd.DataFrame({"persoon_nr": np.array([x[0] for x in exams], dtype=np.int32),
+                            "datum": _dates([x[1] for x in exams]),
+                            "onderdeel": pd.Categorical([x[2] for x in exams], categories=list(C.ONDERDELEN)),
+                            "geslaagd": np.array([x[3] for x in exams], dtype=bool)})
+    return Extract(wi2021=wi2021, wi2013=wi2013, leningen=leningen, examens=examens,
+                   meta=ExtractMeta(schema=C.SCHEMA, bron="hypothesis", synthetisch=True, checksum=""))
+
+
+extracts = st.tuples(st.lists(wi2021_person(), min_size=1, max_size=25),
+                     st.lists(wi2013_person(), min_size=1, max_size=25))
+PARAMS = Parameters(peildatum=P)
+
+
+@given(extracts)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_totals_equal_the_sums_of_their_cells(data):
+    ext = build(*data)
+    out = T.compute_all(ext, PARAMS)
+    k21, k13 = out["kerncijfers_wi2021"], out["kerncijfers_wi2013"]
+    c = lambda df, r, k: cell(df, r, k)  # noqa: E731
+    assert c(k21, "nog_plichtig", "totaal") == sum(c(k21, f"nog_plichtig_{g}", "totaal") for g in C.DOELGROEPEN)
+    assert c(k21, "met_pip", "totaal") <= c(k21, "nog_plichtig", "totaal") <= c(k21, "plichtig_geworden", "totaal")
+    assert c(k13, "totaal", "totaal") == sum(c(k13, s, "totaal") for s in C.KERNCIJFERS_WI2013_RIJEN[1:])
+    t3 = out["tabel3"]
+    for r in C.LEERROUTES:
+        assert c(t3, r, "totaal") == sum(c(t3, r, g) for g in C.DOELGROEPEN)
+    t5 = out["tabel5"]
+    years = list(dict.fromkeys(t5["rij"]))
+    for y in years:
+        assert c(t5, y, "totaal") == sum(c(t5, y, k) for k in C.TABEL5_KOLOMMEN[:-1])
+    assert sum(c(t5, y, "nog_plichtig") for y in years) == c(k13, "nog_plichtig", "totaal")
+    assert sum(c(t5, y, "totaal") for y in years) == c(k13, "totaal", "totaal") - c(k13, "vervallen", "totaal")
+    t6 = out["tabel6"]
+    for d in dict.fromkeys(t6["rij"]):
+        assert c(t6, d, "totaal") == sum(c(t6, d, k) for k in C.TABEL6_KOLOMMEN[:-1])
+    t2, t4 = out["tabel2"], out["tabel4"]
+    assert c(t2, "inburgeringsplichtig", P.isoformat()) == c(k21, "nog_plichtig", "totaal")
+    assert c(t2, "met_pip", P.isoformat()) == c(k21, "met_pip", "totaal")
+    assert c(t4, "asiel_met_pip", P.isoformat()) <= c(k21, "nog_plichtig_asiel", "totaal")
+    t1 = out["tabel1"]
+    assert sum(c(t1, u, g) for u in C.UITSLAG_LBT for g in C.ROUTEGROEPEN) <= sum(c(t3, r, "totaal") for r in C.LEERROUTES)
+    for df in out.values():
+        pct = df[df["eenheid"] != "aantal"]["waarde"].dropna()
+        assert ((pct >= 0) & (pct <= 100)).all()
+        assert (df[df["eenheid"] == "aantal"]["waarde"] >= 0).all()
+    if years:
+        assert years == [str(y) for y in range(int(years[0]), P.year + 1)]
+
+
+def _move_after_p(value, shift):
+    if value is None or value <= P:
+        return value
+    return value + dt.timedelta(days=shift)
+
+
+@given(extracts, st.integers(1, 400), st.booleans())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_tables_at_p_only_change_when_events_before_p_change(data, shift, drop):
+    """Every event after P moved later (or, for events that may be absent, deleted)."""
+    p21, p13 = data
+    before = T.compute_all(build(p21, p13), PARAMS)
+    q21 = []
+    for p in p21:
+        p = dict(p)
+        for k in ("datum_plicht", "datum_einde", "datum_lbt", "datum_pip", "datum_aanbod"):
+            p[k] = _move_after_p(p[k], shift)
+        if drop and p["datum_aanbod"] is not None and p["datum_aanbod"] > P:
+            p["datum_aanbod"] = None
+        if drop and p["datum_einde"] is not None and p["datum_einde"] > P:
+            p["datum_einde"], p["reden_einde"] = None, None
+        q21.append(p)
+    q13 = []
+    for p in p13:
+        p = dict(p)
+        for k in ("datum_plicht", "datum_einde"):
+            p[k] = _move_after_p(p[k], shift)
+        p["loans"] = [(d, c) for d, c in p["loans"] if not (drop and d > P)]
+        p["loans"] = [(_move_after_p(d, shift), c) for d, c in p["loans"]] + ([(P + dt.timedelta(days=1), 950000)] if drop else [])
+        p["exams"] = [(_move_after_p(d, shift), o, ok) for d, o, ok in p["exams"]]
+        q13.append(p)
+    after = T.compute_all(build(q21, q13), PARAMS)
+    for name in C.OUTPUTS:
+        pd.testing.assert_frame_equal(before[name], after[name])
+
+
+@given(extracts)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+def test_random_extracts_survive_the_round_trip_through_files(tmp_path_factory, data):
+    from builders import Extract as Builder
+    p21, p13 = data
+    b = Builder()
+    iso = lambda v: None if v is None else v.isoformat()  # noqa: E731
+    for p in p21:
+        b.wi2021(**{k: iso(v) if k.startswith("datum") else v for k, v in p.items()})
+    for p in p13:
+        pid = b.wi2013(**{k: iso(v) if k.startswith("datum") else v for k, v in p.items() if k not in ("loans", "exams")})
+        for d, c in p["loans"]:
+            b.lening(pid, d.isoformat(), f"{c // 100}.{c % 100:02d}")
+        for d, o, ok in p["exams"]:
+            b.examen(pid, d.isoformat(), o, "geslaagd" if ok else "gezakt")
+    typed = b.load(tmp_path_factory.mktemp("rt"))
+    direct = T.compute_all(build(p21, p13), PARAMS)
+    via_files = T.compute_all(typed, PARAMS)
+    for name in C.OUTPUTS:
+        pd.testing.assert_frame_equal(direct[name], via_files[name])

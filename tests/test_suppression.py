@@ -1,0 +1,86 @@
+"""Celbeveiliging on tables with known answers."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis import suppression
+from analysis.suppression import PRIMAIR, SECUNDAIR
+
+
+def long(name, cells, pct=()):
+    rows = [{"tabel": name, "peildatum": "2024-05-01", "rij": r, "kolom": k, "eenheid": "aantal", "waarde": v}
+            for (r, k), v in cells.items()]
+    rows += [{"tabel": name, "peildatum": "2024-05-01", "rij": r, "kolom": k, "eenheid": e, "waarde": v}
+             for (r, k, e), v in dict(pct).items()]
+    return pd.DataFrame(rows)
+
+
+def tabel3(counts):
+    """counts: {route: (asiel, gezin, overig)} -> long tabel3 with totals and percentages."""
+    cells, pct = {}, {}
+    groups = ("asiel", "gezin", "overig")
+    for r, vals in counts.items():
+        for g, v in zip(groups, vals):
+            cells[(r, g)] = v
+        cells[(r, "totaal")] = sum(vals)
+    for g in (*groups, "totaal"):
+        col = sum(cells[(r, g)] for r in counts)
+        for r in counts:
+            pct[(r, g, "procent")] = 100 * cells[(r, g)] / col if col else math.nan
+    return long("tabel3", cells, pct)
+
+
+def test_primary_and_secondary_in_one_row():
+    t = tabel3({"b1": (100, 50, 3), "onderwijs": (20, 10, 0), "z": (40, 30, 8)})
+    reasons = suppression.pattern({"tabel3": t}, 5)
+    assert reasons[("tabel3", "b1", "overig")] == PRIMAIR
+    # alone in its row, 3 could be recovered as 153 - 100 - 50: the smallest other cell goes too
+    assert reasons[("tabel3", "b1", "gezin")] == SECUNDAIR
+    assert ("tabel3", "b1", "totaal") not in reasons
+    assert ("tabel3", "onderwijs", "overig") not in reasons  # a zero identifies no one
+    # percentages of the suppressed cells, and of everything whose base holds one
+    assert ("tabel3", "b1", "overig", "procent") in reasons
+    assert ("tabel3", "z", "overig", "procent") in reasons  # base (column overig) holds a secret
+
+
+def test_no_suppressed_cell_can_be_recovered_from_the_sums():
+    t = tabel3({"b1": (100, 2, 50), "onderwijs": (20, 10, 0), "z": (1, 30, 8)})
+    reasons = suppression.pattern({"tabel3": t}, 5)
+    secret = {k for k in reasons if len(k) == 3}
+    assert {("tabel3", "b1", "gezin"), ("tabel3", "z", "asiel")} <= secret
+    assert suppression._recoverable(secret, suppression.relations({"tabel3": t})) == []
+    for r in ("b1", "z"):
+        assert sum(1 for k in secret if k[1] == r) >= 2
+
+
+def test_links_between_tables_are_protected_too():
+    k13 = long("kerncijfers_wi2013", {("totaal", "totaal"): 1010, ("ingeburgerd", "totaal"): 500,
+                                      ("ontheven", "totaal"): 103, ("vrijgesteld", "totaal"): 7,
+                                      ("vervallen", "totaal"): 100, ("nog_plichtig", "totaal"): 300})
+    cells = {}
+    for y, (v, o, n) in {"2013": (300, 100, 0), "2014": (207, 3, 300)}.items():
+        cells.update({(y, "voldaan"): v, (y, "ontheven"): o, (y, "nog_plichtig"): n, (y, "totaal"): v + o + n})
+    t5 = long("tabel5", cells)
+    reasons = suppression.pattern({"kerncijfers_wi2013": k13, "tabel5": t5}, 5)
+    secret = {k for k in reasons if len(k) == 3}
+    assert ("tabel5", "2014", "ontheven") in secret
+    # column 'ontheven' summed over cohorts is the kerncijfer: a second cell in that sum goes
+    assert sum(1 for k in secret if k[2] == "ontheven" or k[1] == "ontheven") >= 2
+    assert suppression._recoverable(secret, suppression.relations({"kerncijfers_wi2013": k13, "tabel5": t5})) == []
+
+
+def test_apply_empties_values_and_records_round_trip(tmp_path):
+    t = tabel3({"b1": (100, 50, 3), "onderwijs": (20, 10, 0), "z": (40, 30, 8)})
+    reasons = suppression.pattern({"tabel3": t}, 5)
+    out = suppression.apply(t, reasons)
+    hidden = out[out["waarde"].isna() & (out["eenheid"] == "aantal")]
+    assert set(zip(hidden["rij"], hidden["kolom"])) == {("b1", "overig"), ("b1", "gezin")}
+    suppression.write_records(reasons, tmp_path)
+    assert len(suppression.read_records(tmp_path)) == len(reasons)
+
+
+def test_nothing_below_the_threshold_nothing_suppressed():
+    t = tabel3({"b1": (100, 50, 30), "onderwijs": (20, 10, 0), "z": (40, 30, 8)})
+    assert suppression.pattern({"tabel3": t}, 5) == {}
