@@ -15,12 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import contract as C
-from . import claims as claims_mod
-from . import derived, outputs, paths, suppression, tables, verification
-from .statistics import analyses as stats_mod
+from . import derived, outputs, paths, suppression, tables
 from .model import Extract
 from .params import Parameters, parse_parameters
-from .presentation import figures, letter_tables
+from .presentation import letter_tables
+
+# Statistics, claims, verification and figures are imported where they are used: each
+# notebook needs at most one of them, and every import is paid once per notebook kernel.
 
 RUN_PARAMETERS = "parameters.json"
 STATISTIEK = "statistiek.csv"
@@ -93,6 +94,8 @@ class Session:
     def figure(self, name: str, df: pd.DataFrame):
         """The output's figure, saved as PNG and SVG under figures/, shown as the PNG."""
         from IPython.display import Image
+
+        from .presentation import figures
         fig = figures.figure(name, df, subtitle=self.source_line())
         png, _svg = figures.save(fig, self.figures_dir, name)
         return Image(filename=str(png))
@@ -107,12 +110,14 @@ class Session:
 
     def verification(self) -> pd.DataFrame:
         """Compare this run with the letter's figures; writes verificatie.csv."""
+        from . import verification
         df = verification.verify(self.run_tables(), self.params, self.extract)
         verification.write(df, self.out / "verificatie.csv")
         return df
 
     def statistics(self) -> pd.DataFrame:
         """The statistics of this run; writes statistiek.csv."""
+        from .statistics import analyses as stats_mod
         opt = stats_mod.Options(marge=self.marge, seed=self.seed, celbeveiliging=self.celbeveiliging)
         df = stats_mod.compute(self.extract, self.params, self.run_tables(), opt)
         stats_mod.write(df, self.out / STATISTIEK)
@@ -120,6 +125,8 @@ class Session:
 
     def claims(self) -> pd.DataFrame:
         """Every claim of the letter evaluated on this run; writes claims.csv."""
+        from . import claims as claims_mod
+        from .statistics import analyses as stats_mod
         path = self.out / STATISTIEK
         statistics = stats_mod.read(path) if (self.from_runner and path.is_file()) else self.statistics()
         ctx = claims_mod.Context(run_tables=self.run_tables(), params=self.params,

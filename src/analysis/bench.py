@@ -1,0 +1,167 @@
+"""`make bench`: speed and memory, measured rather than asserted in tests.
+
+1. Generating the national-size synthetic extract                  (target: at most 15 s)
+2. The one-time derivation (validation + typed Parquet) of that extract
+3. The whole suite on it with the derivation cached                 (target: at most 30 s)
+4. The floor of a papermill suite on this machine: as many copies of an empty notebook as
+   the suite has, each importing what the suite's notebooks import, run with the same
+   parallelism; and the ratio of (3) to it              (target: 3 <= 1.5 x floor + 2)
+5. Ten times national size: generation (not timed against a target), then validation +
+   derivation + all tables in a fresh process, its wall time and peak memory
+                                                        (target: at most 60 s and 6 GiB)
+
+Results are printed and written to .bench/bench.json. Timings vary with the machine and
+its load; the targets are for a 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from . import derived, paths, reference
+from .params import Parameters
+from .runner import NOTEBOOKS, RunConfig, run
+from .synth.generate import generate
+
+EMPTY_NOTEBOOK_SOURCE = "from analysis.session import open_session\nimport IPython.display"
+
+
+def _timed(fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - t0, out
+
+
+def floor(work: Path, jobs: int) -> float:
+    """Wall time of N empty notebooks (kernel start + the suite's imports), N = suite size."""
+    import nbformat
+    import papermill as pm
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("peildatum = '2024-05-01'")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(EMPTY_NOTEBOOK_SOURCE)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    src = work / "leeg.ipynb"
+    nbformat.write(nb, src)
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+
+    def one(i: int) -> None:
+        pm.execute_notebook(str(src), str(work / f"leeg-{i}.ipynb"), parameters={"peildatum": "2024-05-01"},
+                            kernel_name="python3", progress_bar=False, log_output=False)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(one, range(len(NOTEBOOKS))))
+    return time.perf_counter() - t0
+
+
+def scaled_reference(factor: int, folder: Path) -> Path:
+    """The reference figures with every count multiplied (percentages unchanged)."""
+    shutil.copytree(paths.reference_dir(), folder)
+    fig = pd.read_csv(folder / reference.FIGURES_FILE, dtype=str, keep_default_na=False)
+    counts = fig["eenheid"] == "aantal"
+    fig.loc[counts, "waarde"] = [str(int(float(v)) * factor) for v in fig.loc[counts, "waarde"]]
+    fig.to_csv(folder / reference.FIGURES_FILE, index=False)
+    return folder / reference.FIGURES_FILE
+
+
+MEASURE_10X = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from analysis import derived, tables
+from analysis.params import Parameters
+folder = derived.derive(sys.argv[1], sys.argv[2])
+t1 = time.perf_counter()
+ext = derived.load(folder)
+out = tables.compute_all(ext, Parameters())
+t2 = time.perf_counter()
+print(json.dumps({"valideren_en_afleiden_s": t1 - t0, "laden_en_tabellen_s": t2 - t1, "totaal_s": t2 - t0,
+                  "piekgeheugen_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+                  "personen": len(ext.wi2013) + len(ext.wi2021), "leningen": len(ext.leningen),
+                  "examens": len(ext.examens)}))
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--zonder-10x", action="store_true", help="skip the ten-times-national measurement")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="analysis-bench-"))
+    results: dict = {"machine": {"cores": os.cpu_count(), "platform": platform.platform(),
+                                 "python": sys.version.split()[0]}}
+    say = lambda text: print(text, flush=True)  # noqa: E731
+    try:
+        say("1. synthetisch extract, landelijke omvang ...")
+        gen = [(_timed(generate, work / f"synth{i}")[0]) for i in range(3)]
+        results["genereren_s"] = {"min": min(gen), "mediaan": sorted(gen)[1]}
+        extract = work / "synth0"
+        say("2. eenmalige afleiding (validatie + Parquet) ...")
+        t_der, folder = _timed(derived.derive, extract, work / "derived")
+        results["afleiden_s"] = t_der
+        say("3. de hele suite, afleiding in de cache ...")
+        cfg = RunConfig(extract=extract, out=work / "run", params=Parameters(), derived_root=work / "derived",
+                        jobs=args.jobs, log=lambda *_: None)
+        t_run, _ = _timed(run, cfg)
+        results["suite_s"] = t_run
+        results["suite_stappen_s"] = {k: round(v, 2) for k, v in cfg.timings.items()}
+        say("4. vloer: lege notebooks met dezelfde imports ...")
+        results["vloer_s"] = floor(work, args.jobs)
+        results["verhouding_suite_vloer"] = results["suite_s"] / results["vloer_s"]
+        if not args.zonder_10x:
+            say("5. tien keer landelijke omvang: genereren ...")
+            ref = scaled_reference(10, work / "ref10")
+            t_gen10, big = _timed(generate, work / "synth10", reference=ref)
+            results["genereren_10x_s"] = t_gen10
+            say("   valideren + afleiden + alle tabellen in een nieuw proces ...")
+            res = subprocess.run([sys.executable, "-c", MEASURE_10X, str(big), str(work / "derived10")],
+                                 capture_output=True, text=True, check=True,
+                                 env=os.environ | {"ANALYSIS_REFERENCE": str(ref.parent)})
+            results["tien_keer"] = json.loads(res.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    floor_s, suite_s = results["vloer_s"], results["suite_s"]
+    lines = [
+        "",
+        "Resultaten (doelen voor een machine met 2 cores):",
+        f"  genereren landelijk extract     {results['genereren_s']['min']:6.1f} s   (doel <= 15 s)",
+        f"  eenmalige afleiding             {results['afleiden_s']:6.1f} s",
+        f"  hele suite, afleiding in cache  {suite_s:6.1f} s   (doel <= 30 s)",
+        f"  vloer ({len(NOTEBOOKS)} lege notebooks, {args.jobs} tegelijk) {floor_s:6.1f} s",
+        f"  verhouding suite / vloer        {suite_s / floor_s:6.2f}     (doel <= 1,5 x vloer + afleiding: "
+        f"{suite_s:.1f} <= {1.5 * floor_s + results['afleiden_s']:.1f} s)",
+    ]
+    if "tien_keer" in results:
+        t = results["tien_keer"]
+        lines += [
+            f"  10x genereren                   {results['genereren_10x_s']:6.1f} s",
+            f"  10x valideren + afleiden        {t['valideren_en_afleiden_s']:6.1f} s",
+            f"  10x laden + alle tabellen       {t['laden_en_tabellen_s']:6.1f} s",
+            f"  10x totaal                      {t['totaal_s']:6.1f} s   (doel <= 60 s)",
+            f"  10x piekgeheugen                {t['piekgeheugen_gib']:6.2f} GiB (doel <= 6 GiB)",
+            f"  10x omvang: {t['personen']:,} personen, {t['leningen']:,} leningbetalingen, "
+            f"{t['examens']:,} examenpogingen".replace(",", "."),
+        ]
+    print("\n".join(lines))
+    out = paths.project_root() / ".bench"
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nGeschreven: {out / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
