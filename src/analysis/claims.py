@@ -91,7 +91,9 @@ class Context:
         return v
 
     def brief(self, tabel, rij, kolom, eenheid="aantal", peildatum=None):
-        fig = self.figures if self.figures is not None else reference.load_figures()
+        if self.figures is None:
+            self.figures = reference.load_figures()
+        fig = self.figures
         sel = fig[(fig["output"] == tabel) & (fig["rij"] == str(rij)) & (fig["kolom"] == str(kolom))
                   & (fig["eenheid"] == eenheid)]
         if peildatum is not None:
@@ -230,6 +232,8 @@ def evaluate_claim(claim: dict, ctx: Context) -> dict:
     base = {"id": claim["id"], "sectie": claim["sectie"], "citaat": claim["citaat"],
             "gepubliceerd": claim.get("gepubliceerd", "")}
     if claim.get("bron") == "brief":
+        if ctx.figures is None:
+            ctx.figures = reference.load_figures()
         ctx = Context(run_tables={}, params=ctx.params, figures=ctx.figures)
     lezing = claim.get("lezing", "")
     if not claim.get("berekening"):

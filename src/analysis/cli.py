@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--spreadsheet-nl", action="store_true",
                      help="CSV zoals een Nederlandse spreadsheet die opslaat (puntkomma, decimale "
                           "komma, DD-MM-JJJJ, BOM) bewust accepteren")
-    run.add_argument("--jobs", type=int, default=0, help="notebooks tegelijk (standaard: aantal cores)")
+    run.add_argument("--jobs", type=int, default=0, help="notebooks tegelijk (standaard: aantal cores plus een)")
     run.add_argument("--derived", type=Path, help="map voor afgeleide gegevens (standaard data/derived)")
     run.add_argument("--marge", type=float, default=0.05,
                      help="gelijkwaardigheidsmarge van de samenstellingstoets, als fractie (standaard 0.05)")

@@ -127,7 +127,7 @@ def load(derived_dir: str | Path) -> Extract:
     if not (derived_dir / HERKOMST).is_file():
         raise UsageError(f"{derived_dir} bevat geen afgeleide gegevens (herkomst.json ontbreekt).")
     info = herkomst(derived_dir)
-    frames = {name: pd.read_parquet(derived_dir / f"{name}.parquet") for name in TABLES}
+    frames = {name: (lambda path=derived_dir / f"{name}.parquet": pd.read_parquet(path)) for name in TABLES}
     meta = ExtractMeta(schema=info["schema"], bron=info["bron"], synthetisch=info["synthetisch"],
                        checksum=info["checksum"], files=info["bestanden"],
                        warnings=info.get("waarschuwingen", []))

@@ -22,10 +22,30 @@ class ExtractMeta:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
 class Extract:
-    wi2021: pd.DataFrame  # persoon_id, doelgroep, datum_plicht, datum_einde, reden_einde, ...
-    wi2013: pd.DataFrame  # persoon_id, doelgroep, datum_plicht, datum_einde, reden_einde, analfabeet
-    leningen: pd.DataFrame  # persoon_nr, datum, bedrag_cent
-    examens: pd.DataFrame  # persoon_nr, datum, onderdeel, geslaagd
-    meta: ExtractMeta
+    """The four tables of an extract and its metadata.
+
+    A table may be given as a frame or as a function that loads it: derived.load passes
+    loaders, so a notebook that only needs the Wi2021 persons never reads the exam attempts.
+    """
+
+    TABLES = ("wi2021", "wi2013", "leningen", "examens")
+
+    def __init__(self, wi2021, wi2013, leningen, examens, meta: ExtractMeta):
+        self._frames = {"wi2021": wi2021, "wi2013": wi2013, "leningen": leningen, "examens": examens}
+        self.meta = meta
+
+    def _get(self, name: str) -> pd.DataFrame:
+        value = self._frames[name]
+        if callable(value):
+            value = self._frames[name] = value()
+        return value
+
+    # persoon_id, doelgroep, datum_plicht, datum_einde, reden_einde, lbt, pip, leerroute, aanbod
+    wi2021 = property(lambda self: self._get("wi2021"))
+    # persoon_id, doelgroep, datum_plicht, datum_einde, reden_einde, analfabeet
+    wi2013 = property(lambda self: self._get("wi2013"))
+    # persoon_nr (row of wi2013), datum, bedrag_cent
+    leningen = property(lambda self: self._get("leningen"))
+    # persoon_nr (row of wi2013), datum, onderdeel, geslaagd
+    examens = property(lambda self: self._get("examens"))

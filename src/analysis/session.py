@@ -34,10 +34,10 @@ class Session:
     params: Parameters
     out: Path
     celbeveiliging: int = 0
-    from_runner: bool = False  # tables of this run were written by earlier notebooks
     marge: float = 0.05  # equivalence margin of the composition test
     seed: int = 20240624  # seed of the power simulation
     _reasons: dict | None = None
+    _all: dict | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -101,12 +101,11 @@ class Session:
         return Image(filename=str(png))
 
     def run_tables(self) -> dict[str, pd.DataFrame]:
-        """All outputs of this run: as the table notebooks wrote them, or computed now."""
-        if self.from_runner:
-            found = outputs.read_tables(self.tables_dir)
-            if len(found) == len(C.OUTPUTS):
-                return found
-        return {name: self._protected(name) for name in C.OUTPUTS}
+        """All outputs of this run, computed in memory (protected as the CSVs are); the
+        same functions as the table notebooks, so the same numbers."""
+        if self._all is None:
+            self._all = {name: self._protected(name) for name in C.OUTPUTS}
+        return self._all
 
     def verification(self) -> pd.DataFrame:
         """Compare this run with the letter's figures; writes verificatie.csv."""
@@ -127,8 +126,9 @@ class Session:
         """Every claim of the letter evaluated on this run; writes claims.csv."""
         from . import claims as claims_mod
         from .statistics import analyses as stats_mod
-        path = self.out / STATISTIEK
-        statistics = stats_mod.read(path) if (self.from_runner and path.is_file()) else self.statistics()
+        # Computed here, in memory: in a run this notebook runs beside the statistics one.
+        opt = stats_mod.Options(marge=self.marge, seed=self.seed, celbeveiliging=self.celbeveiliging)
+        statistics = stats_mod.compute(self.extract, self.params, self.run_tables(), opt)
         ctx = claims_mod.Context(run_tables=self.run_tables(), params=self.params,
                                  statistics=statistics, extract=self.extract)
         df = claims_mod.ordered(claims_mod.evaluate(claims_mod.load_claims(), ctx))
@@ -158,7 +158,7 @@ def open_session(extract: str | None = None, derived_dir: str | None = None,
     out = Path(uitvoer) if uitvoer else paths.reports_dir() / "interactief"
     out.mkdir(parents=True, exist_ok=True)
     return Session(extract=derived.load(folder), params=params, out=out,
-                   celbeveiliging=int(celbeveiliging or 0), from_runner=bool(derived_dir),
+                   celbeveiliging=int(celbeveiliging or 0),
                    marge=float(marge), seed=int(seed))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -189,7 +190,6 @@ def build(out: Path, prov: dict) -> None:
     parts.append("</body></html>")
     (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
     excel.write_workbook(out / "tabellen.xlsx", tables, secret, ver, cl, st, prov, params)
-    notebooks_html(out / "notebooks")
 
 
 def _md_bold(text: str) -> str:
@@ -231,12 +231,25 @@ def _notebook_names() -> list[str]:
     return [n for n, _ in NOTEBOOKS]
 
 
-def notebooks_html(folder: Path) -> None:
-    """Each executed notebook also as HTML (outputs embedded)."""
+_EXPORT_LOCK = threading.Lock()
+_EXPORTER = []
+
+
+def notebook_html(path: Path) -> Path:
+    """An executed notebook also as HTML (outputs embedded), beside it.
+
+    One exporter per process, used under a lock: building it (loading the templates) costs
+    more than exporting a notebook, and the runner exports each notebook from the thread
+    that ran it.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
-    for path in sorted(folder.glob("*.ipynb")):
-        body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
-        path.with_name(path.name + ".html").write_text(body, encoding="utf-8")
+    nb = nbformat.read(path, as_version=4)
+    with _EXPORT_LOCK:
+        if not _EXPORTER:
+            _EXPORTER.append(HTMLExporter(template_name="lab"))
+        body, _ = _EXPORTER[0].from_notebook_node(nb)
+    target = path.with_name(path.name + ".html")
+    target.write_text(body, encoding="utf-8")
+    return target

@@ -83,7 +83,6 @@ def overview(session):
     params = out / "parameters.json"
     if params.is_file():
         lines.append("- Parameters van de run: `" + json.dumps(json.loads(params.read_text()), ensure_ascii=False) + "`")
-    figures = sorted(p.name for p in (out / "figures").glob("*.png")) if (out / "figures").is_dir() else []
-    if figures:
-        lines.append("- Figuren: " + ", ".join(figures))
+    lines.append("- Uitvoer van de run: tables/ (CSV per tabel), figures/ (PNG en SVG), "
+                 "verificatie.csv, claims.csv, statistiek.csv, index.html, tabellen.xlsx, herkomst.json")
     return Markdown("\n".join(lines))
