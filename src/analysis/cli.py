@@ -73,6 +73,9 @@ def _run(args) -> int:
                     marge=args.marge, seed=args.seed)
     result = run(cfg)
     print(summary_line(result))
+    from .verification import letter_cases
+    for case in letter_cases(result / "verificatie.csv"):
+        print(f"  inconsistent in de brief: {case}")
     print(f"Rapport: {result / 'index.html'}")
     return 0
 

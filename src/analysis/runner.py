@@ -125,11 +125,13 @@ def _execute(nb_dir: Path, name: str, build: Path, parameters: dict, progress: P
     progress.say(f"start {name}")
     t0 = time.perf_counter()
     target = build / "notebooks" / name
+    # No `cwd=`: papermill implements it with os.chdir, which is process-wide and races
+    # between threads. The notebooks use absolute paths only.
     try:
         declared = pm.inspect_notebook(str(nb_dir / name))
         own = {k: v for k, v in parameters.items() if k in declared}
         pm.execute_notebook(str(nb_dir / name), str(target), parameters=own,
-                            kernel_name="python3", cwd=str(build), progress_bar=False,
+                            kernel_name="python3", progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False)
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()

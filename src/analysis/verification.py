@@ -296,5 +296,14 @@ def read(path: Path) -> pd.DataFrame:
                        na_values={"gepubliceerd": [""], "gereproduceerd": [""]})
 
 
+def letter_cases(path: Path) -> list[str]:
+    """One line per place where the letter contradicts itself, for the command line."""
+    if not path.is_file():
+        return []
+    df = read(path)
+    df = df[df["status"] == "inconsistent_in_brief"]
+    return [f"{r.tabel} {r.rij} {r.kolom}: {r.toelichting.split(';')[0]}" for r in df.itertuples()]
+
+
 def summary_from_file(path: Path) -> str:
     return summary(read(path)) if path.is_file() else "Verificatie: niet uitgevoerd."
