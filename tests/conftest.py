@@ -7,9 +7,7 @@ in the temporary base directory.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
-import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,36 +58,25 @@ def synthetic(synthetic_extract, shared_dir):
     return derived.load(folder)
 
 
-@pytest.fixture(scope="session")
-def full_run(synthetic_extract, shared_dir) -> Path:
-    """One complete `analysis run` on the synthetic extract (the notebooks, the report)."""
-    out = shared_dir / "run1"
-    with locked(shared_dir / "run1.lock"):
+def _run_once(extract: Path, shared: Path, name: str) -> Path:
+    """A complete `analysis run` on the synthetic extract into shared/<name> (made once)."""
+    out = shared / name
+    with locked(shared / f"{name}.lock"):
         if not (out / "index.html").is_file():
             from analysis.params import Parameters
             from analysis.runner import RunConfig, run
-            run(RunConfig(extract=synthetic_extract, out=out, params=Parameters(),
-                          derived_root=shared_dir / "derived", log=lambda *_: None))
+            run(RunConfig(extract=extract, out=out, params=Parameters(),
+                          derived_root=shared / "derived", log=lambda *_: None))
     return out
+
+
+@pytest.fixture(scope="session")
+def full_run(synthetic_extract, shared_dir) -> Path:
+    """One complete run on the synthetic extract (the notebooks, the report)."""
+    return _run_once(synthetic_extract, shared_dir, "run1")
 
 
 @pytest.fixture(scope="session")
 def second_run(full_run, synthetic_extract, shared_dir) -> Path:
     """The same run again, into another folder (for the identical-rerun test)."""
-    out = shared_dir / "run2"
-    with locked(shared_dir / "run2.lock"):
-        if not (out / "index.html").is_file():
-            from analysis.params import Parameters
-            from analysis.runner import RunConfig, run
-            run(RunConfig(extract=synthetic_extract, out=out, params=Parameters(),
-                          derived_root=shared_dir / "derived", log=lambda *_: None))
-    return out
-
-
-def read_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
-    return dst
+    return _run_once(synthetic_extract, shared_dir, "run2")

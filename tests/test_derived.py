@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import derived, validation
+from analysis.errors import ExtractError
 from builders import valid_extract
 
 
@@ -55,7 +56,7 @@ def test_incomplete_cache_is_rebuilt(tmp_path):
 def test_failed_validation_writes_nothing(tmp_path):
     extract = valid_extract(tmp_path / "x")
     (extract / "wi2021_personen.csv").write_text("persoon_id\n")
-    with pytest.raises(Exception):
+    with pytest.raises(ExtractError):
         derived.derive(extract, tmp_path / "d")
     assert not (tmp_path / "d").exists() or list((tmp_path / "d").iterdir()) == []
 

@@ -133,8 +133,8 @@ def test_rerun_is_identical(full_run, second_run):
 
 def tiny(tmp_path: Path) -> Path:
     x = Extract()
-    for i, (dg, route, uitslag) in enumerate([("asiel", "b1", "haalbaar"), ("asiel", "z", "niet_haalbaar"),
-                                              ("gezin", "b1", "haalbaar"), ("overig", "onderwijs", "haalbaar")]):
+    for dg, route, uitslag in [("asiel", "b1", "haalbaar"), ("asiel", "z", "niet_haalbaar"),
+                               ("gezin", "b1", "haalbaar"), ("overig", "onderwijs", "haalbaar")]:
         x.wi2021(doelgroep=dg, datum_plicht="2022-06-01", datum_lbt="2022-07-01", uitslag_lbt=uitslag,
                  datum_pip="2022-08-01", leerroute=route, datum_aanbod="2022-09-01" if dg == "asiel" else None)
     for i in range(12):
@@ -209,7 +209,7 @@ def varied(tmp_path: Path) -> Path:
     import random
     rnd = random.Random(7)
     x = Extract()
-    for i in range(60):
+    for _ in range(60):
         plicht = f"2022-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
         kw = {"doelgroep": rnd.choice(C.DOELGROEPEN), "datum_plicht": plicht}
         if rnd.random() < 0.7:
@@ -221,7 +221,7 @@ def varied(tmp_path: Path) -> Path:
         if rnd.random() < 0.2:
             kw.update(datum_einde="2024-01-15", reden_einde=rnd.choice(C.REDEN_EINDE_WI2021))
         x.wi2021(**kw)
-    for i in range(80):
+    for _ in range(80):
         pid = x.wi2013(doelgroep=rnd.choice(C.DOELGROEPEN), datum_plicht=f"{rnd.randint(2013, 2023)}-03-01",
                        analfabeet=rnd.choice(["ja", "nee", None]),
                        **({"datum_einde": "2023-12-01", "reden_einde": rnd.choice(C.REDEN_EINDE_WI2013)}

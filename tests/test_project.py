@@ -2,9 +2,7 @@
 figures only in data/reference, every notebook in the runner's list."""
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import tomllib
 
 import nbformat

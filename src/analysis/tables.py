@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import contract as C
 from .model import Extract
-from .params import Parameters, one_year_before  # noqa: F401  (re-exported)
+from .params import Parameters
 
 
 def _np_date(d: dt.date) -> np.datetime64:
@@ -128,13 +128,9 @@ def tabel1(wi2021: pd.DataFrame, p: dt.date) -> pd.DataFrame:
     return _frame("tabel1", p, rows)
 
 
-def _two_dates(p: dt.date, q: dt.date) -> tuple[dt.date, dt.date]:
-    return (p, q)  # the letter prints the current peildatum first
-
-
 def tabel2(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> pd.DataFrame:
     rows = []
-    for d in _two_dates(p, q):
+    for d in (p, q):  # the letter prints the current peildatum first
         plichtig = plichtig_at(wi2021, d)
         pip = plichtig & on_or_before(wi2021["datum_pip"], d)
         rows += [("inburgeringsplichtig", d.isoformat(), C.EENHEID_AANTAL, int(plichtig.sum())),
@@ -161,7 +157,7 @@ def tabel3(wi2021: pd.DataFrame, p: dt.date) -> pd.DataFrame:
 def tabel4(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> pd.DataFrame:
     asiel = (wi2021["doelgroep"] == "asiel").to_numpy()
     rows = []
-    for d in _two_dates(p, q):
+    for d in (p, q):  # the letter prints the current peildatum first
         base = asiel & plichtig_at(wi2021, d) & on_or_before(wi2021["datum_pip"], d)
         aanbod = base & on_or_before(wi2021["datum_aanbod"], d)
         rows += [("asiel_met_pip", d.isoformat(), C.EENHEID_AANTAL, int(base.sum())),

@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from .. import claims as claims_mod
-from .. import contract as C
 from .. import outputs, suppression
 from .. import verification as verification_mod
 from ..statistics import analyses as stats_mod

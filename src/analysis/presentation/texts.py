@@ -6,7 +6,6 @@ import math
 import pandas as pd
 
 from .. import contract as C
-from ..outputs import cell
 from ..rounding import letter_rounding
 from . import dutch
 

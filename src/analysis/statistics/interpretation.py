@@ -6,7 +6,6 @@ the groups are similar within the margin.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import pandas as pd

@@ -94,7 +94,7 @@ def ensure_default(log=print) -> Path:
     target = paths.default_extract()
     if default_is_current():
         return target
-    log(f"Synthetisch extract wordt gemaakt in {target} (eenmalig, ruim 10 seconden) ...")
+    log(f"Synthetisch extract wordt gemaakt in {target} (eenmalig, een paar seconden) ...")
     generate(target)
     if paths.synthetic_manifest().is_file() and not default_is_current():
         log("Let op: het gemaakte extract wijkt af van data/raw/synthetisch.sha256 "
