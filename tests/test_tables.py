@@ -163,8 +163,8 @@ def test_exams_passed_counts_distinct_parts_on_or_before(ext):
 
 
 def test_status_before_the_plicht_started_is_undefined(ext):
-    s = T.status_at(ext.wi2013, P)
-    assert s[ext.wi2013["persoon_id"] == "Pp"].isna().all()
+    s = T.status_codes(ext.wi2013, P)
+    assert (s[(ext.wi2013["persoon_id"] == "Pp").to_numpy()] == T.NOT_STARTED).all()
 
 
 def test_parameters():

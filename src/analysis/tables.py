@@ -32,12 +32,16 @@ def plichtig_at(persons: pd.DataFrame, d: dt.date) -> np.ndarray:
     return on_or_before(persons["datum_plicht"], d) & ~on_or_before(persons["datum_einde"], d)
 
 
-def status_at(persons: pd.DataFrame, d: dt.date) -> pd.Series:
-    """reden_einde if the plicht ended on or before d, else 'nog_plichtig' (NaN if not started)."""
+NOT_STARTED, NOG_PLICHTIG = -1, 99
+
+
+def status_codes(persons: pd.DataFrame, d: dt.date) -> np.ndarray:
+    """Status at d as integers: the reden_einde category code if the plicht ended on or
+    before d, NOG_PLICHTIG if it did not, NOT_STARTED if it had not begun."""
     started = on_or_before(persons["datum_plicht"], d)
     ended = on_or_before(persons["datum_einde"], d)
-    status = np.where(ended, persons["reden_einde"].astype(object).to_numpy(), "nog_plichtig")
-    return pd.Series(np.where(started, status, None), index=persons.index, dtype=object)
+    codes = persons["reden_einde"].cat.codes.to_numpy().astype(np.int16)
+    return np.where(started, np.where(ended, codes, NOG_PLICHTIG), NOT_STARTED)
 
 
 def cohort(persons: pd.DataFrame) -> np.ndarray:
@@ -169,9 +173,11 @@ def tabel4(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> pd.DataFrame:
 # ---- Wi2013 ---------------------------------------------------------------------------
 
 def kerncijfers_wi2013(wi2013: pd.DataFrame, p: dt.date) -> pd.DataFrame:
-    status = status_at(wi2013, p)
-    total = int(status.notna().sum())
-    counts = {s: int((status == s).sum()) for s in C.KERNCIJFERS_WI2013_RIJEN[1:]}
+    status = status_codes(wi2013, p)
+    reden = list(wi2013["reden_einde"].cat.categories)
+    total = int((status != NOT_STARTED).sum())
+    counts = {s: int((status == (NOG_PLICHTIG if s == "nog_plichtig" else reden.index(s))).sum())
+              for s in C.KERNCIJFERS_WI2013_RIJEN[1:]}
     rows = [("totaal", C.TOTAAL, C.EENHEID_AANTAL, total)]
     rows += [(s, C.TOTAAL, C.EENHEID_AANTAL, counts[s]) for s in counts]
     rows += [(s, C.TOTAAL, C.EENHEID_PROCENT, _pct(counts[s], total)) for s in counts]
@@ -180,20 +186,21 @@ def kerncijfers_wi2013(wi2013: pd.DataFrame, p: dt.date) -> pd.DataFrame:
 
 def tabel5(wi2013: pd.DataFrame, p: dt.date) -> pd.DataFrame:
     """Per cohort: voldaan (ingeburgerd + vrijgesteld), ontheven, nog plichtig; vervallen left out."""
-    status = status_at(wi2013, p)
-    started = status.notna().to_numpy()
-    years = cohort(wi2013)
+    status = status_codes(wi2013, p)
+    started = status != NOT_STARTED
     rows = []
     if started.any():
+        reden = list(wi2013["reden_einde"].cat.categories)
+        years = cohort(wi2013)
         first = int(years[started].min())
-        s = status.to_numpy()
-        for year in range(first, p.year + 1):
-            in_cohort = started & (years == year)
-            cells = {
-                "voldaan": int((in_cohort & np.isin(s, ["ingeburgerd", "vrijgesteld"])).sum()),
-                "ontheven": int((in_cohort & (s == "ontheven")).sum()),
-                "nog_plichtig": int((in_cohort & (s == "nog_plichtig")).sum()),
-            }
+        n_years = p.year - first + 1
+        index = np.where(started, years - first, 0)
+        groups = {"voldaan": np.isin(status, [reden.index("ingeburgerd"), reden.index("vrijgesteld")]),
+                  "ontheven": status == reden.index("ontheven"),
+                  "nog_plichtig": status == NOG_PLICHTIG}
+        per_year = {k: np.bincount(index[m & started], minlength=n_years) for k, m in groups.items()}
+        for i, year in enumerate(range(first, p.year + 1)):
+            cells = {k: int(per_year[k][i]) for k in groups}
             total = sum(cells.values())
             rows += [(str(year), k, C.EENHEID_AANTAL, v) for k, v in cells.items()]
             rows.append((str(year), C.TOTAAL, C.EENHEID_AANTAL, total))
@@ -207,13 +214,14 @@ def elip_column(years: np.ndarray) -> np.ndarray:
 
 
 def tabel6(extract: Extract, p: dt.date, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> pd.DataFrame:
-    columns = elip_column(cohort(extract.wi2013))
+    years = cohort(extract.wi2013)
+    column = np.clip(years - C.WI2013_START.year, 0, len(C.ELIP_COHORTEN))  # 2022 and later pooled
     rows = []
     for d in sorted(elip_peildata):
-        elip = elip_at(extract, d, drempel_cent)
-        for k in C.TABEL6_KOLOMMEN[:-1]:
-            rows.append((d.isoformat(), k, C.EENHEID_AANTAL, int((elip & (columns == k)).sum())))
-        rows.append((d.isoformat(), C.TOTAAL, C.EENHEID_AANTAL, int(elip.sum())))
+        counts = np.bincount(column[elip_at(extract, d, drempel_cent)], minlength=len(C.TABEL6_KOLOMMEN) - 1)
+        for k, n in zip(C.TABEL6_KOLOMMEN[:-1], counts):
+            rows.append((d.isoformat(), k, C.EENHEID_AANTAL, int(n)))
+        rows.append((d.isoformat(), C.TOTAAL, C.EENHEID_AANTAL, int(counts.sum())))
     return _frame("tabel6", p, rows)
 
 
