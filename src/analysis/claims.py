@@ -15,6 +15,7 @@ import ast
 import datetime as dt
 import math
 import operator
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,7 +226,8 @@ def arithmetic(text: str, ev: Evaluator) -> str:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, (float, list)) and not isinstance(node.value, bool):
             shown = shown.replace(repr(node.value), _number(node.value), 1)
-    return shown
+    # whole numbers of four digits or more with thousands separators, as the letter writes them
+    return re.sub(r"(?<![\d.,'])(\d{4,})(?![\d.,'-])", lambda m: getal(int(m.group(1))), shown)
 
 
 def evaluate_claim(claim: dict, ctx: Context) -> dict:

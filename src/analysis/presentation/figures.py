@@ -142,7 +142,8 @@ def _dumbbell(ax, df, second_row: str, label: str):
     ax.spines["left"].set_visible(False)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
     ax.set_title(label)
-    ax.legend(loc="lower center", ncol=len(dates))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=len(dates))
+    ax.figure.set_size_inches(7.5, 2.6)
 
 
 def _tabel2(ax, df):

@@ -30,7 +30,7 @@ h3{font-size:1.05rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
 th,td{border:1px solid #c8c8c8;padding:.25rem .5rem;vertical-align:top}
 th{background:#f0f4f8;text-align:left}td{text-align:right}td.tekst{text-align:left}
-figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #eee}
+figure{margin:1rem 0}figure img{max-width:min(100%,820px);border:1px solid #eee}
 figcaption{font-size:.85rem;color:#555}
 .status-AFWIJKING,.status-AFWIJKEND{color:#b00020;font-weight:700}.status-inconsistent{color:#a05a00;font-weight:700}
 nav a{margin-right:.8rem}code{font-size:.85rem}details{margin:.5rem 0}
@@ -156,6 +156,7 @@ def build(out: Path, prov: dict) -> None:
             parts.append("<p>Niet berekend.</p>")
             continue
         parts.append(_table_html(letter_tables.layout(name, df, secret)))
+        parts.append(_letter_notes(ver, name))
         png = out / "figures" / f"{name}.png"
         if png.is_file():
             parts.append(f"<figure>{_img(png, letter_tables.TITELS[name])}<figcaption>"
@@ -189,6 +190,18 @@ def build(out: Path, prov: dict) -> None:
     parts.append("</body></html>")
     (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
     excel.write_workbook(out / "tabellen.xlsx", tables, secret, ver, cl, st, prov, params)
+
+
+def _letter_notes(ver: pd.DataFrame, name: str) -> str:
+    """Under a table: where this run and the letter part ways, and why."""
+    if ver.empty:
+        return ""
+    rows = ver[(ver["tabel"] == name) & ver["status"].isin(["afwijking", "inconsistent_in_brief"])]
+    if rows.empty:
+        return ""
+    items = "".join(f"<li><strong>{_e(summaries.STATUS_LABEL[r.status])}</strong> ({_e(r.rij)}, {_e(r.kolom)}): "
+                    f"{_e(r.toelichting.split(';')[0])}</li>" for r in rows.itertuples())
+    return f"<ul class='klein'>{items}</ul>"
 
 
 def _md_bold(text: str) -> str:

@@ -27,9 +27,16 @@ def pp(x: float, decimals: int = 1) -> str:
 
 
 def pval(p: float) -> str:
+    """A p-value as a table cell: '< 0,001', '0,004', '0,19'."""
     if math.isnan(p):
         return "?"
     return "< 0,001" if p < 0.001 else getal(p, 3 if p < 0.01 else 2)
+
+
+def p_is(p: float) -> str:
+    """A p-value in a sentence: 'p < 0,001' or 'p = 0,19'."""
+    text = pval(p)
+    return "p " + text if text.startswith("<") else "p = " + text
 
 
 def _v(df, a, k, t, g):
@@ -60,19 +67,19 @@ def composition(df: pd.DataFrame, marge: float) -> list[str]:
                 f"andere cohorten (n = {getal(n2)}): {pct(p2)} ({pct(lo2)} tot {pct(hi2)}). Verschil "
                 f"{pp(d)} procentpunt (95%-interval {pp(dlo)} tot {pp(dhi)}). ")
         if p_holm < ALPHA:
-            text += (f"Dat verschil is **significant** (chi-kwadraat p = {pval(p_chi)}, na Holm-correctie "
-                     f"{pval(p_holm)}; Fisher p = {pval(p_f)}). ")
+            text += (f"Dat verschil is **significant** (chi-kwadraat {p_is(p_chi)}, na Holm-correctie "
+                     f"{p_is(p_holm)}; Fisher {p_is(p_f)}). ")
         else:
-            text += (f"Dat verschil is **niet significant** (chi-kwadraat p = {pval(p_chi)}, na "
-                     f"Holm-correctie {pval(p_holm)}; Fisher p = {pval(p_f)}). ")
+            text += (f"Dat verschil is **niet significant** (chi-kwadraat {p_is(p_chi)}, na "
+                     f"Holm-correctie {p_is(p_holm)}; Fisher {p_is(p_f)}). ")
         m = getal(100 * marge, 0)
         if p_tost < ALPHA:
             text += (f"De groepen zijn **aantoonbaar gelijkwaardig** binnen ±{m} procentpunt "
-                     f"(TOST p = {pval(p_tost)}). ")
+                     f"(TOST {p_is(p_tost)}). ")
         else:
             bound = max(abs(dlo), abs(dhi))
-            text += (f"Gelijkwaardigheid binnen ±{m} procentpunt is **niet aangetoond** (TOST p = "
-                     f"{pval(p_tost)}): een verschil tot {pp(bound)} procentpunt past nog bij de gegevens. ")
+            text += (f"Gelijkwaardigheid binnen ±{m} procentpunt is **niet aangetoond** (TOST "
+                     f"{p_is(p_tost)}): een verschil tot {pp(bound)} procentpunt past nog bij de gegevens. ")
         text += (f"Met deze groepsgroottes wordt een verschil vanaf {pp(mde)} procentpunt met 80% kans "
                  f"gevonden (gesimuleerd onderscheidingsvermogen bij {m} procentpunt: {pct(power, 0)}).")
         if k == "analfabeet":
@@ -81,7 +88,7 @@ def composition(df: pd.DataFrame, marge: float) -> list[str]:
             text += f" Onbekend en niet meegeteld: {getal(u1)} en {getal(u2)} personen."
         p_k = _v(df, a, k, "chi2_cohorten", "p")
         if not math.isnan(p_k):
-            text += (f" Alle cohorten tegen elkaar (k x 2, kleine cohorten samengevoegd): p = {pval(p_k)}.")
+            text += (f" Alle cohorten tegen elkaar (k x 2, kleine cohorten samengevoegd): {p_is(p_k)}.")
         out.append(text)
     return out
 
@@ -105,7 +112,7 @@ def agreement(df: pd.DataFrame) -> list[str]:
             f"overeenstemming: Cohen's kappa {getal(k, 2)} ({getal(klo, 2)} tot {getal(khi, 2)}), "
             f"{label} volgens Landis en Koch. Van de {getal(up + down)} afwijkingen gaat {pct(share_up)} "
             f"omhoog (niet haalbaar, toch B1-/onderwijsroute: {getal(up)}) en de rest omlaag (haalbaar, "
-            f"toch Z-route: {getal(down)}); McNemar chi-kwadraat {getal(stat, 1)}, p = {pval(p)}. "
+            f"toch Z-route: {getal(down)}); McNemar chi-kwadraat {getal(stat, 1)}, {p_is(p)}. "
             f"Gemeenten wijken dus {direction} af."]
 
 
@@ -136,8 +143,8 @@ def routes(df: pd.DataFrame) -> list[str]:
         parts.append(f"{group} {'vaker' if r.waarde > 0 else 'minder vaak'} {names[route]} "
                      f"({'+' if r.waarde > 0 else ''}{getal(r.waarde, 1)})")
     return [f"**Leerroute en doelgroep (Tabel 3).** De verdeling over de routes verschilt per doelgroep "
-            f"(chi-kwadraat {getal(stat, 1)}, df {getal(_v(df, a, '', 'chi2', 'df'))}, p = "
-            f"{pval(_v(df, a, '', 'chi2', 'p'))}; Cramér's V {getal(_v(df, a, '', 'cramers_v', 'schatting'), 2)}). "
+            f"(chi-kwadraat {getal(stat, 1)}, df {getal(_v(df, a, '', 'chi2', 'df'))}, "
+            f"{p_is(_v(df, a, '', 'chi2', 'p'))}; Cramér's V {getal(_v(df, a, '', 'cramers_v', 'schatting'), 2)}). "
             f"Grootste gecorrigeerde residuen: {'; '.join(parts)}."]
 
 
@@ -149,7 +156,7 @@ def trend(df: pd.DataFrame) -> list[str]:
     slope = _v(df, a, "", "cochran_armitage", "helling_per_jaar")
     return [f"**Trend over cohorten (Tabel 5).** Het aandeel nog plichtig loopt op met het cohortjaar: "
             f"gemiddeld {pp(slope)} procentpunt per jaar (Cochran-Armitage chi-kwadraat {getal(stat, 1)}, "
-            f"p = {pval(_v(df, a, '', 'cochran_armitage', 'p'))}). Recentere cohorten hebben minder tijd "
+            f"{p_is(_v(df, a, '', 'cochran_armitage', 'p'))}). Recentere cohorten hebben minder tijd "
             "gehad; de toets zegt iets over de richting, niet over de oorzaak."]
 
 
