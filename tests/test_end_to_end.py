@@ -259,3 +259,16 @@ def test_small_extract_through_the_notebooks_equals_the_library(tmp_path, fmt, c
         assert (out / "tables" / f"{name}.csv").read_text() == outputs.to_csv_text(df, C.OUTPUT_COLUMNS), name
     t6 = outputs.read_table(out / "tables" / "tabel6.csv")
     assert list(dict.fromkeys(t6["rij"])) == ["2023-01-01", "2023-06-30"]
+
+
+@pytest.mark.parametrize("name", ["01_kerncijfers_wi2021.ipynb", "10_verificatie_en_claims.ipynb"])
+def test_notebooks_run_as_opened_in_jupyterlab(name, synthetic_extract, tmp_path, monkeypatch):
+    """With the defaults of their parameters cell (as a user opens them), notebooks run on
+    the shipped synthetic extract."""
+    import papermill as pm
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + ":" + __import__("os").environ["PATH"])
+    monkeypatch.setenv("ANALYSIS_DERIVED", str(tmp_path / "derived"))
+    pm.execute_notebook(str(paths.notebooks_dir() / name), str(tmp_path / name), kernel_name="python3",
+                        progress_bar=False, log_output=False)
+    nb = nbformat.read(tmp_path / name, as_version=4)
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
