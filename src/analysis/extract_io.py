@@ -102,7 +102,7 @@ def find_file(directory: Path, spec: FileSpec) -> tuple[Path | None, list[Violat
     return path, []
 
 
-def read_table(path: Path, spec: FileSpec, spreadsheet_nl: bool = False) -> RawTable:
+def read_table(path: Path, spreadsheet_nl: bool = False) -> RawTable:
     if path.suffix == ".parquet":
         return _read_parquet(path)
     return _read_csv(path, spreadsheet_nl)

@@ -45,14 +45,6 @@ def to_csv_text(df: pd.DataFrame, columns: tuple[str, ...] | None = None) -> str
     return buf.getvalue()
 
 
-def write_table(df: pd.DataFrame, folder: Path) -> Path:
-    """`<folder>/<tabel>.csv` in the contract's long format."""
-    name = df["tabel"].iloc[0] if len(df) else None
-    if name is None:
-        raise ValueError("an output needs its 'tabel' name; use write_named for empty tables")
-    return write_named(df, name, folder)
-
-
 def write_named(df: pd.DataFrame, name: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.csv"
@@ -75,11 +67,3 @@ def cell(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL
     """One value of a long-format table (NaN when the cell is absent or undefined)."""
     hit = df[(df["rij"] == rij) & (df["kolom"] == kolom) & (df["eenheid"] == eenheid)]
     return float(hit["waarde"].iloc[0]) if len(hit) else math.nan
-
-
-def wide(df: pd.DataFrame, eenheid: str = C.EENHEID_AANTAL) -> pd.DataFrame:
-    """Rows x columns of one unit, in the order the long format lists them."""
-    part = df[df["eenheid"] == eenheid]
-    rows = list(dict.fromkeys(part["rij"]))
-    cols = list(dict.fromkeys(part["kolom"]))
-    return part.pivot(index="rij", columns="kolom", values="waarde").reindex(index=rows, columns=cols)

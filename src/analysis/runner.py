@@ -272,7 +272,3 @@ def _run_log(cfg: RunConfig, lines: list[str]) -> str:
 def summary_line(out: Path) -> str:
     from .verification import summary_from_file
     return summary_from_file(out / "verificatie.csv")
-
-
-def read_parameters(out: Path) -> dict:
-    return json.loads((out / "parameters.json").read_text(encoding="utf-8"))

@@ -181,7 +181,3 @@ def read_records(folder: Path) -> set[tuple[str, str, str, str]]:
         return set()
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     return {(r.tabel, r.rij, r.kolom, r.eenheid) for r in df.itertuples()}
-
-
-def to_reasons(records: set[tuple[str, str, str, str]]) -> dict[tuple, str]:
-    return {(t, r, k) if e == C.EENHEID_AANTAL else (t, r, k, e): "" for t, r, k, e in records}

@@ -357,7 +357,7 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False) -> Ext
             continue
         paths.append(path)
         try:
-            raw = read_table(path, spec, spreadsheet_nl)
+            raw = read_table(path, spreadsheet_nl)
         except ReadFailure as failure:
             violations.append(failure.violation)
             continue
