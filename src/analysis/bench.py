@@ -31,7 +31,7 @@ import pandas as pd
 
 from . import derived, paths, reference
 from .params import Parameters
-from .runner import NOTEBOOKS, RunConfig, default_jobs, run
+from .runner import NOTEBOOKS, RunConfig, _kernel_path, default_jobs, run
 from .synth.generate import generate
 
 # What each notebook of the suite imports (its setup cell and the library modules its
@@ -74,7 +74,7 @@ def floor(work: Path, jobs: int) -> float:
         src = work / f"leeg-{name}"
         nbformat.write(nb, src)
         sources.append(src)
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    _kernel_path()
 
     def one(src: Path) -> None:
         pm.execute_notebook(str(src), str(src.with_suffix(".uit.ipynb")), parameters={"peildatum": "2024-05-01"},

@@ -147,6 +147,14 @@ def _execute(nb_dir: Path, name: str, build: Path, parameters: dict, progress: P
     return time.perf_counter() - t0
 
 
+def _kernel_path() -> None:
+    """Put this interpreter first on PATH, so that kernels find the project's packages."""
+    here = str(Path(sys.executable).parent)
+    current = os.environ.get("PATH", "")
+    if current.split(os.pathsep)[0] != here:
+        os.environ["PATH"] = here + os.pathsep + current
+
+
 def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progress: Progress,
                  cfg: RunConfig) -> None:
     """Run every notebook, at most `jobs` at once, each when its inputs are done."""
@@ -212,8 +220,7 @@ def run(cfg: RunConfig) -> Path:
             extract = derived.load(derived_dir)
             reasons = suppression.pattern(tables.compute_all(extract, cfg.params), cfg.celbeveiliging)
             suppression.write_records(reasons, build / "tables")
-        # the kernel must find this interpreter's packages, whatever PATH says
-        os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+        _kernel_path()
         nb_dir = cfg.notebooks_dir or paths.notebooks_dir()
         jobs = cfg.jobs or default_jobs()
         t_nb = time.perf_counter()
