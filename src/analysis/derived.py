@@ -70,12 +70,13 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
 
     extract_dir = Path(extract_dir)
     root = Path(root) if root is not None else paths.derived_root()
+    sums = None
     if extract_dir.is_dir():
-        key = extract_checksum(file_checksums(extract_files(extract_dir)), spreadsheet_nl)
-        target = root / key[:16]
-        if _complete(target, key):
-            return target
-    extract = validate_extract(extract_dir, spreadsheet_nl)
+        sums = file_checksums(extract_files(extract_dir))
+        key = extract_checksum(sums, spreadsheet_nl)
+        if _complete(root / key[:16], key):
+            return root / key[:16]
+    extract = validate_extract(extract_dir, spreadsheet_nl, checksums=sums)
     key = extract.meta.checksum
     target = root / key[:16]
     if _complete(target, key):

@@ -63,7 +63,8 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     return {name: read_table(folder / f"{name}.csv") for name in C.OUTPUTS if (folder / f"{name}.csv").exists()}
 
 
-def cell(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL) -> float:
+def cell(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL,
+         column: str = "waarde") -> float:
     """One value of a long-format table (NaN when the cell is absent or undefined)."""
     hit = df[(df["rij"] == rij) & (df["kolom"] == kolom) & (df["eenheid"] == eenheid)]
-    return float(hit["waarde"].iloc[0]) if len(hit) else math.nan
+    return float(hit[column].iloc[0]) if len(hit) else math.nan

@@ -73,6 +73,13 @@ def decimals_for(tabel: str) -> int:
     return DECIMALS.get(tabel, 0)
 
 
+def with_letter_rounding(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a long-format output with the letter's rounding in column 'afgerond'."""
+    out = df.copy()
+    out["afgerond"] = letter_rounding(df)
+    return out
+
+
 def letter_rounding(df: pd.DataFrame) -> pd.Series:
     """Every percentage of a long-format output rounded as the letter rounds it.
 

@@ -208,14 +208,18 @@ def tabel5(wi2013: pd.DataFrame, p: dt.date) -> pd.DataFrame:
     return _frame("tabel5", p, rows)
 
 
+def elip_column_index(years: np.ndarray) -> np.ndarray:
+    """Position of each cohort year among the Tabel 6 cohort columns (2022 and later pooled)."""
+    return np.clip(years - C.WI2013_START.year, 0, len(C.ELIP_COHORTEN))
+
+
 def elip_column(years: np.ndarray) -> np.ndarray:
     """Tabel 6 column of each cohort year: the year itself up to 2021, then '2022+'."""
-    return np.where(years >= C.ELIP_POOL_VANAF, C.ELIP_LAATSTE_KOLOM, years.astype(str))
+    return np.array(C.TABEL6_KOLOMMEN[:-1])[elip_column_index(years)]
 
 
 def tabel6(extract: Extract, p: dt.date, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> pd.DataFrame:
-    years = cohort(extract.wi2013)
-    column = np.clip(years - C.WI2013_START.year, 0, len(C.ELIP_COHORTEN))  # 2022 and later pooled
+    column = elip_column_index(cohort(extract.wi2013))
     rows = []
     for d in sorted(elip_peildata):
         counts = np.bincount(column[elip_at(extract, d, drempel_cent)], minlength=len(C.TABEL6_KOLOMMEN) - 1)

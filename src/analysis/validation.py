@@ -332,8 +332,13 @@ def _persons_frame(spec: C.FileSpec, cols: dict[str, pa.Array]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def validate_extract(directory: str | Path, spreadsheet_nl: bool = False) -> Extract:
-    """Validate the extract in `directory`; return it typed, or raise ExtractError."""
+def validate_extract(directory: str | Path, spreadsheet_nl: bool = False,
+                     checksums: dict[str, str] | None = None) -> Extract:
+    """Validate the extract in `directory`; return it typed, or raise ExtractError.
+
+    `checksums` (file name -> SHA-256) may be passed by a caller that has just read them,
+    so that large files are not hashed twice.
+    """
     from .derived import extract_checksum, file_checksums
 
     directory = Path(directory)
@@ -384,7 +389,7 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False) -> Ext
     if violations:
         raise ExtractError(str(directory), violations)
 
-    sums = file_checksums([directory / C.EXTRACT_JSON, *paths])
+    sums = checksums or file_checksums([directory / C.EXTRACT_JSON, *paths])
     meta_obj = ExtractMeta(schema=meta["schema"], bron=meta["bron"], synthetisch=meta["synthetisch"],
                            checksum=extract_checksum(sums, spreadsheet_nl), files=sums,
                            warnings=warnings)

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import contract as C
-from ..rounding import decimals_for, letter_rounding
+from ..rounding import decimals_for, with_letter_rounding
 from . import dutch, letter_tables
 
 SHEETS = {"kerncijfers_wi2021": "Kerncijfers Wi2021", "tabel1": "Tabel 1", "tabel2": "Tabel 2",
@@ -44,8 +44,7 @@ def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) ->
     ws.append([letter_tables.title(name, peildatum)])
     ws["A1"].font = Font(bold=True, size=12)
     ws.append([])
-    d = df.copy()
-    d["afgerond"] = letter_rounding(df)
+    d = with_letter_rounding(df)
     rows = list(dict.fromkeys(d["rij"]))
     cols = list(dict.fromkeys(d["kolom"]))
     units = list(dict.fromkeys(d["eenheid"]))

@@ -22,7 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .. import contract as C
-from ..rounding import letter_rounding
+from ..outputs import cell
+from ..rounding import with_letter_rounding
 from . import dutch
 from .letter_tables import KOLOM_LABELS, RIJ_LABELS
 
@@ -46,15 +47,8 @@ STYLE = {
 thousands = FuncFormatter(lambda x, _pos: dutch.getal(x))
 
 
-def _rounded(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out["afgerond"] = letter_rounding(df)
-    return out
-
-
 def _val(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL, col: str = "waarde") -> float:
-    hit = df[(df["rij"] == rij) & (df["kolom"] == kolom) & (df["eenheid"] == eenheid)]
-    return float(hit[col].iloc[0]) if len(hit) else np.nan
+    return cell(df, rij, kolom, eenheid, column=col)
 
 
 def _stacked_shares(ax, labels, parts, part_labels, bases, colours):
@@ -93,7 +87,7 @@ def figure(name: str, df: pd.DataFrame, subtitle: str = "") -> Figure:
     with mpl.rc_context(STYLE):
         fig = Figure()
         ax = fig.subplots()
-        _DRAW[name](ax, _rounded(df))
+        _DRAW[name](ax, with_letter_rounding(df))
         if subtitle:
             fig.text(0.01, 0.01, subtitle, fontsize=8, color="#555555")
         fig.tight_layout(rect=(0, 0.03 if subtitle else 0, 0.93, 1))

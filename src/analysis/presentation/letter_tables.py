@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import contract as C
-from ..rounding import decimals_for, letter_rounding
+from ..rounding import decimals_for, with_letter_rounding
 from . import dutch
 
 TITELS = {
@@ -59,17 +59,11 @@ MISSING_PCT = "-"
 SECRET = "x"
 
 
-def _rounded(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out["afgerond"] = letter_rounding(df)
-    return out
-
-
 def _lookup(df: pd.DataFrame, suppressed: set | None):
     """cell(rij, kolom, eenheid) -> formatted text, honouring suppression."""
     tabel = df["tabel"].iloc[0] if len(df) else ""
     decimals = decimals_for(tabel)
-    values = {(r.rij, r.kolom, r.eenheid): r.afgerond for r in _rounded(df).itertuples()}
+    values = {(r.rij, r.kolom, r.eenheid): r.afgerond for r in with_letter_rounding(df).itertuples()}
     suppressed = suppressed or set()
 
     def cell(rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL) -> str:

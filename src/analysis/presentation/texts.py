@@ -6,19 +6,13 @@ import math
 import pandas as pd
 
 from .. import contract as C
-from ..rounding import letter_rounding
+from ..outputs import cell
+from ..rounding import with_letter_rounding
 from . import dutch
 
 
-def _r(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out["afgerond"] = letter_rounding(df)
-    return out
-
-
 def _c(df, rij, kolom, eenheid=C.EENHEID_AANTAL):
-    hit = df[(df["rij"] == rij) & (df["kolom"] == kolom) & (df["eenheid"] == eenheid)]
-    return float(hit["afgerond"].iloc[0]) if len(hit) else math.nan
+    return cell(df, rij, kolom, eenheid, column="afgerond")
 
 
 def _n(x) -> str:
@@ -32,7 +26,7 @@ def _p(x, decimals=0) -> str:
 def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
     if df.empty:
         return "Geen personen in deze tabel op deze peildatum."
-    d = _r(df)
+    d = with_letter_rounding(df)
     p = dutch.datum(peildatum)
     if name == "kerncijfers_wi2021":
         return (f"Tot en met {p} werden {_n(_c(d, 'plichtig_geworden', 'totaal'))} personen "

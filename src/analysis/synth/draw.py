@@ -11,8 +11,10 @@ import datetime as dt
 from fractions import Fraction
 
 import numpy as np
+import pyarrow as pa
 
 EPOCH = dt.date(1970, 1, 1)
+NONE = -1  # "no such event" in the generators' integer columns
 
 
 class GeneratorError(ValueError):
@@ -95,3 +97,14 @@ def choose_stratified(rng: np.random.Generator, pool: np.ndarray, strata: np.nda
         excess -= step
     chosen = [choose(rng, pool[strata == s], int(n)) for s, n in zip(keys, want)]
     return np.concatenate(chosen) if chosen else pool[:0]
+
+
+def date_column(values: np.ndarray) -> pa.Array:
+    """Day numbers as an Arrow date column, NONE as empty."""
+    return pa.array(values.astype(np.int32), mask=values == NONE).cast(pa.date32())
+
+
+def code_column(values: np.ndarray, codes: tuple[str, ...]) -> pa.Array:
+    """Code positions as an Arrow text column, NONE as empty."""
+    lookup = np.array(codes, dtype=object)
+    return pa.array(lookup[np.maximum(values, 0)], mask=values == NONE, type=pa.string())

@@ -25,11 +25,10 @@ import pyarrow as pa
 
 from .. import contract as C
 from ..tables import elip_column
-from .draw import (GeneratorError, allocate, bernoulli, categorical, choose, choose_stratified, day,
-                   uniform_days)
+from .draw import (NONE, GeneratorError, allocate, bernoulli, categorical, choose, choose_stratified,
+                   code_column, date_column, day, uniform_days)
 from .targets import Wi2013Targets
 
-NONE = -1
 STATUS = ("ingeburgerd", "vrijgesteld", "ontheven", "vervallen", "nog_plichtig")
 ING, VRIJ, ONT, VERV, NOG = range(5)
 
@@ -194,11 +193,11 @@ def generate(rng: np.random.Generator, t: Wi2013Targets, a: dict, geplant: dict,
     ids = np.char.add("W13-", np.char.zfill(np.arange(1, n + 1).astype(str), 7))
     persons = pa.table({
         "persoon_id": pa.array(ids),
-        "doelgroep": _codes(dg[order], C.DOELGROEPEN),
-        "datum_plicht": _dates(plicht[order]),
-        "datum_einde": _dates(einde[order]),
-        "reden_einde": _codes(reden[order], STATUS[:4]),
-        "analfabeet": _codes(analfabeet[order], C.JA_NEE),
+        "doelgroep": code_column(dg[order], C.DOELGROEPEN),
+        "datum_plicht": date_column(plicht[order]),
+        "datum_einde": date_column(einde[order]),
+        "reden_einde": code_column(reden[order], STATUS[:4]),
+        "analfabeet": code_column(analfabeet[order], C.JA_NEE),
     })
     return persons, _events(ids, rank, loans, ("datum", "bedrag")), _events(ids, rank, exams, ("datum", "onderdeel", "uitslag"))
 
@@ -319,15 +318,6 @@ def _analfabeet(rng, a, dg, planted, geplant) -> np.ndarray:
     return np.where(unknown, NONE, np.where(ja, 0, 1))
 
 
-def _dates(values: np.ndarray) -> pa.Array:
-    return pa.array(values.astype(np.int32), mask=values == NONE).cast(pa.date32())
-
-
-def _codes(values: np.ndarray, codes: tuple[str, ...]) -> pa.Array:
-    lookup = np.array(codes, dtype=object)
-    return pa.array(lookup[np.maximum(values, 0)], mask=values == NONE, type=pa.string())
-
-
 def _events(ids: np.ndarray, rank: np.ndarray, ev: dict, columns: tuple[str, ...]) -> pa.Table:
     """Rows in the order of the persons file, then by date."""
     srt = np.lexsort((ev["datum"], rank[ev["person"]]))
@@ -335,11 +325,11 @@ def _events(ids: np.ndarray, rank: np.ndarray, ev: dict, columns: tuple[str, ...
     for c in columns:
         v = ev[c][srt]
         if c == "datum":
-            out[c] = _dates(v)
+            out[c] = date_column(v)
         elif c == "bedrag":
             out[c] = pa.array(v.astype(np.int64))
         elif c == "onderdeel":
-            out[c] = _codes(v, C.ONDERDELEN)
+            out[c] = code_column(v, C.ONDERDELEN)
         elif c == "uitslag":
-            out[c] = _codes(v, C.UITSLAG_EXAMEN)
+            out[c] = code_column(v, C.UITSLAG_EXAMEN)
     return pa.table(out)

@@ -21,10 +21,10 @@ import pyarrow as pa
 
 from .. import contract as C
 from ..rounding import half_up, largest_remainder
-from .draw import GeneratorError, allocate, bernoulli, categorical, choose, day, uniform_days
+from .draw import (NONE, GeneratorError, allocate, bernoulli, categorical, choose, code_column,
+                   date_column, day, uniform_days)
 from .targets import Wi2021Targets
 
-NONE = -1
 
 
 def resolve_pair(rng: np.random.Generator, base: tuple[int, int], part: tuple[int, int],
@@ -219,29 +219,19 @@ def generate(rng: np.random.Generator, t: Wi2021Targets, a: dict) -> pa.Table:
     return _table(order, dg, plicht, einde, reden, lbt, uitslag, pip, route, aanbod)
 
 
-def _dates(values: np.ndarray) -> pa.Array:
-    return pa.array(values.astype(np.int32), mask=values == NONE).cast(pa.date32())
-
-
-def _codes(values: np.ndarray, codes: tuple[str, ...]) -> pa.Array:
-    lookup = np.array(codes, dtype=object)
-    out = lookup[np.maximum(values, 0)]
-    return pa.array(out, mask=values == NONE, type=pa.string())
-
-
 def _table(order, dg, plicht, einde, reden, lbt, uitslag, pip, route, aanbod) -> pa.Table:
     n = len(order)
     ids = np.char.add("W21-", np.char.zfill(np.arange(1, n + 1).astype(str), 7))
     cols = {
         "persoon_id": pa.array(ids),
-        "doelgroep": _codes(dg[order], C.DOELGROEPEN),
-        "datum_plicht": _dates(plicht[order]),
-        "datum_einde": _dates(einde[order]),
-        "reden_einde": _codes(reden[order], C.REDEN_EINDE_WI2021),
-        "datum_lbt": _dates(lbt[order]),
-        "uitslag_lbt": _codes(uitslag[order], C.UITSLAG_LBT),
-        "datum_pip": _dates(pip[order]),
-        "leerroute": _codes(route[order], C.LEERROUTES),
-        "datum_aanbod": _dates(aanbod[order]),
+        "doelgroep": code_column(dg[order], C.DOELGROEPEN),
+        "datum_plicht": date_column(plicht[order]),
+        "datum_einde": date_column(einde[order]),
+        "reden_einde": code_column(reden[order], C.REDEN_EINDE_WI2021),
+        "datum_lbt": date_column(lbt[order]),
+        "uitslag_lbt": code_column(uitslag[order], C.UITSLAG_LBT),
+        "datum_pip": date_column(pip[order]),
+        "leerroute": code_column(route[order], C.LEERROUTES),
+        "datum_aanbod": date_column(aanbod[order]),
     }
     return pa.table(cols)
