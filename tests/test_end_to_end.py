@@ -19,10 +19,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import claims, cli, contract as C, outputs, paths, tables, verification
+from analysis import claims, cli, contract as C, outputs, paths, registry, tables, verification
 from analysis.errors import NotebookError
 from analysis.params import Parameters
-from analysis.runner import NOTEBOOKS, RunConfig, run
+from analysis import plan
+from analysis.runner import RunConfig, run
 from builders import Extract
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
@@ -30,7 +31,7 @@ ID = re.compile(rb"W(?:21|13)-\d{7}")
 
 
 def test_run_writes_everything_the_contract_and_the_report_promise(full_run):
-    for name in C.OUTPUTS:
+    for name in registry.OUTPUTS:
         df = outputs.read_table(full_run / "tables" / f"{name}.csv")
         assert list(df.columns) == list(C.OUTPUT_COLUMNS)
         assert set(df["peildatum"]) == {"2024-05-01"}
@@ -38,14 +39,14 @@ def test_run_writes_everything_the_contract_and_the_report_promise(full_run):
     for f in ("index.html", "tabellen.xlsx", "verificatie.csv", "claims.csv", "statistiek.csv", "herkomst.json",
               "run.log", "parameters.json"):
         assert (full_run / f).is_file(), f
-    for name, _ in NOTEBOOKS:
+    for name in plan.targets():
         nb = nbformat.read(full_run / "notebooks" / name, as_version=4)
         assert nb.metadata["papermill"]["parameters"]["peildatum"] == "2024-05-01"
         assert (full_run / "notebooks" / f"{name}.html").is_file()
 
 
 def test_cli_tables_are_the_library_tables(full_run, synthetic):
-    expected = tables.compute_all(synthetic, Parameters())
+    expected = registry.compute_all(synthetic, Parameters())
     for name, df in expected.items():
         assert (full_run / "tables" / f"{name}.csv").read_text() == outputs.to_csv_text(df, C.OUTPUT_COLUMNS)
 
@@ -148,9 +149,9 @@ def test_a_failing_notebook_names_notebook_cell_and_error_and_leaves_out_untouch
     extract = tiny(tmp_path)
     nb_dir = tmp_path / "notebooks"
     shutil.copytree(paths.notebooks_dir(), nb_dir)
-    broken = nb_dir / "03_tabel2_pip.ipynb"
+    broken = nb_dir / "tabel.ipynb"  # broken for one table only: the error names its executed copy
     nb = nbformat.read(broken, as_version=4)
-    nb.cells[3].source = "raise RuntimeError('kapot met opzet')"
+    nb.cells[3].source = "if tabel == 'tabel2':\n    raise RuntimeError('kapot met opzet')"
     nbformat.write(nb, broken)
     out = tmp_path / "uit"
     out.mkdir()
@@ -172,7 +173,7 @@ def test_celbeveiliging_in_every_output(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     secret = pd.read_csv(out / "tables" / "celbeveiliging.csv", dtype=str)
     assert len(secret) > 0 and set(secret["reden"]) >= {"primair"}
-    for name in C.OUTPUTS:
+    for name in registry.OUTPUTS:
         df = outputs.read_table(out / "tables" / f"{name}.csv")
         counts = df[df["eenheid"] == "aantal"]["waarde"].dropna()
         assert not ((counts > 0) & (counts < 5)).any(), name
@@ -254,7 +255,7 @@ def test_small_extract_through_the_notebooks_equals_the_library(tmp_path, fmt, c
     from analysis.params import parse_parameters
     from analysis.validation import validate_extract
     params = parse_parameters("2023-11-15", "2022-12-31", "2023-06-30,2023-01-01", "5000")
-    expected = tables.compute_all(validate_extract(extract), params)
+    expected = registry.compute_all(validate_extract(extract), params)
     for name, df in expected.items():
         assert (out / "tables" / f"{name}.csv").read_text() == outputs.to_csv_text(df, C.OUTPUT_COLUMNS), name
     t6 = outputs.read_table(out / "tables" / "tabel6.csv")

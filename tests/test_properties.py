@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import contract as C
+from analysis import registry
 from analysis import tables as T
 from analysis.model import Extract, ExtractMeta
 from analysis.outputs import cell
@@ -108,7 +109,7 @@ PARAMS = Parameters(peildatum=P)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_totals_equal_the_sums_of_their_cells(data):
     ext = build(*data)
-    out = T.compute_all(ext, PARAMS)
+    out = registry.compute_all(ext, PARAMS)
     k21, k13 = out["kerncijfers_wi2021"], out["kerncijfers_wi2013"]
     c = lambda df, r, k: cell(df, r, k)  # noqa: E731
     assert c(k21, "nog_plichtig", "totaal") == sum(c(k21, f"nog_plichtig_{g}", "totaal") for g in C.DOELGROEPEN)
@@ -151,7 +152,7 @@ def _move_after_p(value, shift):
 def test_tables_at_p_only_change_when_events_before_p_change(data, shift, drop):
     """Every event after P moved later (or, for events that may be absent, deleted)."""
     p21, p13 = data
-    before = T.compute_all(build(p21, p13), PARAMS)
+    before = registry.compute_all(build(p21, p13), PARAMS)
     q21 = []
     for p in p21:
         p = dict(p)
@@ -171,8 +172,8 @@ def test_tables_at_p_only_change_when_events_before_p_change(data, shift, drop):
         p["loans"] = [(_move_after_p(d, shift), c) for d, c in p["loans"]] + ([(P + dt.timedelta(days=1), 950000)] if drop else [])
         p["exams"] = [(_move_after_p(d, shift), o, ok) for d, o, ok in p["exams"]]
         q13.append(p)
-    after = T.compute_all(build(q21, q13), PARAMS)
-    for name in C.OUTPUTS:
+    after = registry.compute_all(build(q21, q13), PARAMS)
+    for name in registry.OUTPUTS:
         pd.testing.assert_frame_equal(before[name], after[name])
 
 
@@ -192,7 +193,7 @@ def test_random_extracts_survive_the_round_trip_through_files(tmp_path_factory, 
         for d, o, ok in p["exams"]:
             b.examen(pid, d.isoformat(), o, "geslaagd" if ok else "gezakt")
     typed = b.load(tmp_path_factory.mktemp("rt"))
-    direct = T.compute_all(build(p21, p13), PARAMS)
-    via_files = T.compute_all(typed, PARAMS)
-    for name in C.OUTPUTS:
+    direct = registry.compute_all(build(p21, p13), PARAMS)
+    via_files = registry.compute_all(typed, PARAMS)
+    for name in registry.OUTPUTS:
         pd.testing.assert_frame_equal(direct[name], via_files[name])

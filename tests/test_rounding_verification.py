@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from analysis import reference, verification
 from analysis.params import Parameters
-from analysis.presentation.dutch import getal
+from analysis.dutch import getal
 from analysis.rounding import half_up, largest_remainder, letter_rounding
 
 FIG = reference.load_figures()
@@ -111,7 +111,7 @@ def test_verification_statuses():
         {"rij": "inburgeringsplichtig", "kolom": "2023-05-01", "eenheid": "aantal", "waarde": 24321},
         {"rij": "met_pip", "kolom": "2023-05-01", "eenheid": "aantal", "waarde": 10462},
         {"rij": "met_pip", "kolom": "2023-05-01", "eenheid": "procent", "waarde": 100 * 10462 / 24321}])
-    v = verification.verify({"tabel6": t6, "tabel2": t2}, Parameters(), figures=fig)
+    v = verification.verify({("tabel6", "2024-04-01"): t6, ("tabel2", "2024-05-01"): t2}, figures=fig)
     status = {(r.tabel, r.rij, r.kolom, r.eenheid): r.status for r in v.itertuples()}
     assert status[("tabel6", "2024-04-01", "2013", "aantal")] == "gelijk"
     assert status[("tabel6", "2024-04-01", "2014", "aantal")] == "afwijking"
@@ -134,11 +134,26 @@ def test_a_percentage_no_rounding_of_the_printed_counts_gives():
     assert "100 / 200 = 50,00%" in broken[("tabel4", "met_aanbod", "2024-05-01", "procent", "2024-05-01")]
 
 
-def test_no_reference_figures_for_the_peildatum_is_a_clear_note():
+def test_a_figure_after_the_horizon_is_not_comparable_and_still_counted():
     fig = ref_rows([{"output": "tabel1", "rij": "haalbaar", "kolom": "z_route", "eenheid": "aantal", "waarde": 1}])
-    v = verification.verify({"tabel1": run_table("tabel1", [])}, Parameters(peildatum=pd.Timestamp("2020-01-01").date()),
-                            figures=fig)
-    assert v.empty and "overgeslagen" in verification.summary(v)
+    t1 = run_table("tabel1", [{"rij": "haalbaar", "kolom": "z_route", "eenheid": "aantal", "waarde": 0}])
+    horizon = pd.Timestamp("2020-01-01").date()
+    for stand_per, words in ((horizon, "stand_per"), (None, "laatste gebeurtenis")):
+        v = verification.verify({("tabel1", "2024-05-01"): t1}, figures=fig, horizon=horizon, stand_per=stand_per)
+        assert len(v) == 1 and v["status"].iloc[0] == "niet_vergelijkbaar"  # not afwijking (0 against 1)
+        assert "1 januari 2020" in v["toelichting"].iloc[0] and words in v["toelichting"].iloc[0]
+        assert "1 niet vergelijkbaar" in verification.summary(v)
+        assert sum(verification.not_comparable_reasons(v).values()) == 1
+    # on or before the horizon the same cell is compared, and deviates
+    v = verification.verify({("tabel1", "2024-05-01"): t1}, figures=fig, horizon=pd.Timestamp("2024-05-01").date())
+    assert v["status"].iloc[0] == "afwijking"
+
+
+def test_a_protected_cell_is_not_comparable_with_the_reason():
+    fig = ref_rows([{"output": "tabel1", "rij": "haalbaar", "kolom": "z_route", "eenheid": "aantal", "waarde": 1}])
+    t1 = run_table("tabel1", [{"rij": "haalbaar", "kolom": "z_route", "eenheid": "aantal", "waarde": float("nan")}])
+    v = verification.verify({("tabel1", "2024-05-01"): t1}, figures=fig)
+    assert v["status"].iloc[0] == "niet_vergelijkbaar" and "celbeveiliging" in v["toelichting"].iloc[0]
 
 
 def test_the_letter_itself_has_exactly_one_inconsistency():

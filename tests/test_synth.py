@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from analysis import contract as C
-from analysis import paths, reference, tables, verification
+from analysis import paths, reference, registry, tables, verification
 from analysis.outputs import cell
 from analysis.params import Parameters
 from analysis.statistics import analyses
@@ -25,11 +25,11 @@ from analysis.validation import validate_extract
 
 @pytest.fixture(scope="module")
 def run_tables(synthetic):
-    return tables.compute_all(synthetic, Parameters())
+    return registry.compute_all(synthetic, Parameters())
 
 
-def test_backtest_every_printed_figure(synthetic, run_tables):
-    v = verification.verify(run_tables, Parameters(), synthetic)
+def test_backtest_every_printed_figure(synthetic):
+    v = verification.verify(verification.audit_tables(synthetic))
     counts = verification.counts(v)
     assert len(v) == len(reference.load_figures())  # every figure of the letter is checked
     assert counts["afwijking"] == 0, v[v.status == "afwijking"].to_string()
@@ -44,7 +44,7 @@ def test_earlier_peildata_of_the_text(synthetic):
     nog = fig[(fig.output == "kerncijfers_wi2013") & (fig.rij == "nog_plichtig") & (fig.peildatum != "2024-05-01")]
     assert len(nog) == 2
     for r in nog.itertuples():
-        k = tables.kerncijfers_wi2013(synthetic.wi2013, dt.date.fromisoformat(r.peildatum))
+        k = registry.compute("kerncijfers_wi2013", synthetic, Parameters(peildatum=dt.date.fromisoformat(r.peildatum)))
         assert cell(k, "nog_plichtig", "totaal") == r.waarde
 
 
@@ -72,7 +72,7 @@ def test_identifiers_never_look_like_bsn(synthetic):
 
 
 def test_no_difference_planted_by_default(synthetic):
-    st = analyses.compute(synthetic, Parameters(), tables.compute_all(synthetic, Parameters()))
+    st = analyses.compute(synthetic, Parameters(), registry.compute_all(synthetic, Parameters()))
     for k in analyses.KENMERKEN:
         assert analyses.value(st, "elip_samenstelling", k, "chi2", "p_holm") > 0.01
 
@@ -98,12 +98,12 @@ def test_a_changed_reference_figure_is_reproduced(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_REFERENCE", str(ref))
     out = generate(tmp_path / "extract", reference=path)
     ext = validate_extract(out)
-    res = tables.compute_all(ext, Parameters())
+    res = registry.compute_all(ext, Parameters())
     new = reference.load_figures(path)
     for (o, r, k, e) in changes:
         want = reference.lookup(new, o, r, k, "2024-05-01" if o != "tabel6" else r, e)["waarde"]
         assert cell(res[o], r, k, e) == want
-    v = verification.verify(res, Parameters(), ext, figures=new)
+    v = verification.verify(verification.audit_tables(ext, figures=new), figures=new)
     assert verification.counts(v)["afwijking"] == 0, v[v.status == "afwijking"].to_string()
 
 
@@ -111,11 +111,11 @@ def test_a_changed_reference_figure_is_reproduced(tmp_path, monkeypatch):
 def test_planted_difference_is_found(tmp_path):
     out = generate(tmp_path / "geplant", geplant_verschil=0.10)
     ext = validate_extract(out)
-    st = analyses.compute(ext, Parameters(), tables.compute_all(ext, Parameters()))
+    st = analyses.compute(ext, Parameters(), registry.compute_all(ext, Parameters()))
     for k in analyses.KENMERKEN:
         d = analyses.value(st, "elip_samenstelling", k, "verschil", "schatting")
         assert d > 0.04, (k, d)
         assert analyses.value(st, "elip_samenstelling", k, "chi2", "p_holm") < 0.05
     # the letter's tables are untouched by the planted difference
-    v = verification.verify(tables.compute_all(ext, Parameters()), Parameters(), ext)
+    v = verification.verify(verification.audit_tables(ext))
     assert verification.counts(v)["afwijking"] == 0

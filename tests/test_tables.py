@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pytest
 
+from analysis import registry
 from analysis import tables as T
 from analysis.params import Parameters, one_year_before, parse_parameters
 from analysis.errors import UsageError
@@ -22,6 +23,11 @@ from builders import Extract
 
 P = dt.date(2024, 5, 1)
 Q = dt.date(2023, 5, 1)
+
+
+def table(name, ext, **params):
+    """One output at P through the registry (counts and the declared percentages)."""
+    return registry.compute(name, ext, Parameters(peildatum=P, **params))
 
 
 def values(df, eenheid="aantal"):
@@ -78,7 +84,7 @@ def ext(tmp_path_factory):
 
 
 def test_kerncijfers_wi2021(ext):
-    df = T.kerncijfers_wi2021(ext.wi2021, P)
+    df = table("kerncijfers_wi2021", ext)
     assert values(df) == {("plichtig_geworden", "totaal"): 5, ("nog_plichtig", "totaal"): 3,
                           ("nog_plichtig_asiel", "totaal"): 2, ("nog_plichtig_gezin", "totaal"): 0,
                           ("nog_plichtig_overig", "totaal"): 1, ("met_pip", "totaal"): 2}
@@ -89,7 +95,7 @@ def test_kerncijfers_wi2021(ext):
 
 
 def test_tabel1(ext):
-    df = T.tabel1(ext.wi2021, P)
+    df = table("tabel1", ext)
     assert values(df) == {("haalbaar", "b1_onderwijsroute"): 1, ("haalbaar", "z_route"): 0,
                           ("niet_haalbaar", "b1_onderwijsroute"): 1, ("niet_haalbaar", "z_route"): 1}
     col, row = values(df, "procent_kolom"), values(df, "procent_rij")
@@ -98,10 +104,10 @@ def test_tabel1(ext):
 
 
 def test_tabel2_and_tabel4_at_p_and_q(ext):
-    t2 = values(T.tabel2(ext.wi2021, P, Q))
+    t2 = values(table("tabel2", ext, vorige_peildatum=Q))
     assert t2 == {("inburgeringsplichtig", "2024-05-01"): 3, ("met_pip", "2024-05-01"): 2,
                   ("inburgeringsplichtig", "2023-05-01"): 3, ("met_pip", "2023-05-01"): 2}
-    t4 = T.tabel4(ext.wi2021, P, Q)
+    t4 = table("tabel4", ext, vorige_peildatum=Q)
     assert values(t4) == {("asiel_met_pip", "2024-05-01"): 1, ("met_aanbod", "2024-05-01"): 1,
                           ("asiel_met_pip", "2023-05-01"): 2, ("met_aanbod", "2023-05-01"): 1}
     assert values(t4, "procent")[("met_aanbod", "2023-05-01")] == 50
@@ -109,7 +115,7 @@ def test_tabel2_and_tabel4_at_p_and_q(ext):
 
 
 def test_tabel3_whole_inflow(ext):
-    df = T.tabel3(ext.wi2021, P)
+    df = table("tabel3", ext)
     n = values(df)
     assert n[("b1", "asiel")] == 1 and n[("b1", "gezin")] == 1 and n[("b1", "totaal")] == 2
     assert n[("onderwijs", "overig")] == 1 and n[("z", "asiel")] == 1 and n[("z", "totaal")] == 1
@@ -119,7 +125,7 @@ def test_tabel3_whole_inflow(ext):
 
 
 def test_kerncijfers_wi2013(ext):
-    df = T.kerncijfers_wi2013(ext.wi2013, P)
+    df = table("kerncijfers_wi2013", ext)
     assert values(df) == {("totaal", "totaal"): 10, ("ingeburgerd", "totaal"): 1, ("ontheven", "totaal"): 1,
                           ("vrijgesteld", "totaal"): 1, ("vervallen", "totaal"): 1,
                           ("nog_plichtig", "totaal"): 6}
@@ -127,7 +133,7 @@ def test_kerncijfers_wi2013(ext):
 
 
 def test_tabel5_rows_of_zeros_and_no_vervallen(ext):
-    df = T.tabel5(ext.wi2013, P)
+    df = table("tabel5", ext)
     n = values(df)
     assert list(dict.fromkeys(df["rij"])) == [str(y) for y in range(2013, 2025)]
     assert n[("2013", "voldaan")] == 1 and n[("2014", "voldaan")] == 1  # vrijgesteld, ingeburgerd
@@ -139,7 +145,7 @@ def test_tabel5_rows_of_zeros_and_no_vervallen(ext):
 
 
 def test_tabel6_elip(ext):
-    df = T.tabel6(ext, P, Parameters().elip, 950000)
+    df = table("tabel6", ext, elip_drempel_cent=950000)
     n = values(df)
     assert [n[(d, "totaal")] for d in ("2022-05-01", "2022-10-15", "2023-07-01", "2023-11-01", "2024-04-01")] \
         == [2, 2, 4, 4, 3]
@@ -151,7 +157,7 @@ def test_tabel6_elip(ext):
 
 
 def test_threshold_parameter_moves_the_boundary(ext):
-    n = values(T.tabel6(ext, P, (dt.date(2022, 5, 1),), 949999))
+    n = values(table("tabel6", ext, elip_peildata=(dt.date(2022, 5, 1),), elip_drempel_cent=949999))
     assert n[("2022-05-01", "2017")] == 1  # 9499.99 now reaches it
 
 

@@ -31,7 +31,8 @@ import pandas as pd
 
 from . import derived, paths, reference
 from .params import Parameters
-from .runner import NOTEBOOKS, RunConfig, _kernel_path, default_jobs, run
+from . import plan
+from .runner import RunConfig, _kernel_path, default_jobs, run
 from .synth.generate import generate
 
 # What each notebook of the suite imports (its setup cell and the library modules its
@@ -64,7 +65,7 @@ def floor(work: Path, jobs: int) -> float:
     import papermill as pm
 
     sources = []
-    for name, _ in NOTEBOOKS:
+    for name in (j.target for j in plan.jobs()):
         nb = nbformat.v4.new_notebook()
         params = nbformat.v4.new_code_cell("peildatum = '2024-05-01'")
         params.metadata["tags"] = ["parameters"]
@@ -98,12 +99,12 @@ def scaled_reference(factor: int, folder: Path) -> Path:
 MEASURE_10X = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from analysis import derived, tables
+from analysis import derived, registry
 from analysis.params import Parameters
 folder = derived.derive(sys.argv[1], sys.argv[2])
 t1 = time.perf_counter()
 ext = derived.load(folder)
-out = tables.compute_all(ext, Parameters())
+out = registry.compute_all(ext, Parameters())
 t2 = time.perf_counter()
 print(json.dumps({"valideren_en_afleiden_s": t1 - t0, "laden_en_tabellen_s": t2 - t1, "totaal_s": t2 - t0,
                   "piekgeheugen_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  genereren landelijk extract     {results['genereren_s']['min']:6.1f} s   (doel <= 15 s)",
         f"  eenmalige afleiding             {results['afleiden_s']:6.1f} s",
         f"  hele suite, afleiding in cache  {suite_s:6.1f} s   (doel <= 30 s)",
-        f"  vloer ({len(NOTEBOOKS)} lege notebooks, {args.jobs} tegelijk) {floor_s:6.1f} s",
+        f"  vloer ({len(plan.jobs())} lege notebooks, {args.jobs} tegelijk) {floor_s:6.1f} s",
         f"  verhouding suite / vloer        {suite_s / floor_s:6.2f}     (doel <= 1,5 x vloer + afleiding: "
         f"{suite_s:.1f} <= {1.5 * floor_s + results['afleiden_s']:.1f} s)",
     ]

@@ -6,8 +6,14 @@ A computation is a small expression over the run's tables; it is parsed with Pyt
 and the functions below: nothing else can run. The arithmetic is shown with every cell
 replaced by its value, so a reader can redo it by hand.
 
+Like the verification, the claims speak of the letter's own dates (contract section 5):
+they are evaluated on tables computed at the letter's peildata (reference.letter_parameters),
+from the run's extract, whatever P the run has. Each claim names the date it speaks of
+(`peildatum` in claims.toml).
+
 Status: bevestigd (the condition holds), afwijkend (it does not), niet_toetsbaar (the
-claim has no computation, or a value it needs is missing or hidden by celbeveiliging).
+claim has no computation, or a value it needs is missing or hidden by celbeveiliging),
+niet_vergelijkbaar (a date it speaks of lies after the extract's horizon).
 """
 from __future__ import annotations
 
@@ -22,20 +28,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, reference, tables
+from . import paths, reference, registry
+from .dutch import getal
 from .model import Extract
 from .outputs import cell
 from .params import Parameters
-from .presentation.dutch import getal
+from .verification import horizon_reason
 from .rounding import half_up, largest_remainder
 
-COLUMNS = ("id", "sectie", "citaat", "gepubliceerd", "berekend", "status", "toelichting")
-STATUSES = ("afwijkend", "niet_toetsbaar", "bevestigd")  # the report's order
+COLUMNS = ("id", "sectie", "peildatum", "citaat", "gepubliceerd", "berekend", "status", "toelichting")
+STATUSES = ("afwijkend", "niet_vergelijkbaar", "niet_toetsbaar", "bevestigd")  # the report's order
 CLAIMS_FILE = "claims.toml"
 
 
 class Missing(Exception):
     """A value the claim needs is not there (not in this run, or protected)."""
+
+
+class NotComparable(Exception):
+    """A value the claim needs speaks of a date after the extract's horizon."""
 
 
 def load_claims(path: Path | None = None) -> list[dict]:
@@ -51,13 +62,16 @@ def load_claims(path: Path | None = None) -> list[dict]:
 
 @dataclass
 class Context:
-    """What the expressions may read."""
+    """What the expressions may read: the tables and statistics at the letter's dates."""
 
     run_tables: dict[str, pd.DataFrame]
-    params: Parameters
+    params: Parameters  # the letter's parameters (reference.letter_parameters)
     statistics: pd.DataFrame | None = None
     extract: Extract | None = None
     figures: pd.DataFrame | None = None
+    horizon: dt.date | None = None
+    stand_per: dt.date | None = None
+    protect: object = None  # table -> table, celbeveiliging applied (None: nothing hidden)
     _cache: dict | None = None
 
     def names(self) -> dict:
@@ -79,13 +93,17 @@ class Context:
 
     def cel_op(self, tabel, datum, rij, kolom, eenheid="aantal"):
         d = dt.date.fromisoformat(datum)
-        if self.extract is None or d > self.params.peildatum:
-            raise Missing(f"{tabel} op {datum} valt buiten deze run")
+        why = horizon_reason(datum, self.horizon, self.stand_per)
+        if why:
+            raise NotComparable(why)
+        if self.extract is None:
+            raise Missing(f"{tabel} op {datum}: geen extract")
         self._cache = self._cache or {}
         key = (tabel, datum)
         if key not in self._cache:
-            self._cache[key] = tables.compute(tabel, self.extract, Parameters(
+            table = registry.compute(tabel, self.extract, Parameters(
                 peildatum=d, elip_drempel_cent=self.params.elip_drempel_cent))
+            self._cache[key] = self.protect(table) if self.protect else table
         v = cell(self._cache[key], str(rij), str(kolom), eenheid)
         if math.isnan(v):
             raise Missing(f"{tabel} {rij} {kolom} op {datum} ontbreekt")
@@ -231,9 +249,10 @@ def arithmetic(text: str, ev: Evaluator) -> str:
 
 
 def evaluate_claim(claim: dict, ctx: Context) -> dict:
-    base = {"id": claim["id"], "sectie": claim["sectie"], "citaat": claim["citaat"],
-            "gepubliceerd": claim.get("gepubliceerd", "")}
-    if claim.get("bron") == "brief":
+    base = {"id": claim["id"], "sectie": claim["sectie"], "peildatum": claim.get("peildatum", ""),
+            "citaat": claim["citaat"], "gepubliceerd": claim.get("gepubliceerd", "")}
+    from_letter = claim.get("bron") == "brief"
+    if from_letter:
         if ctx.figures is None:
             ctx.figures = reference.load_figures()
         ctx = Context(run_tables={}, params=ctx.params, figures=ctx.figures)
@@ -241,17 +260,24 @@ def evaluate_claim(claim: dict, ctx: Context) -> dict:
     if not claim.get("berekening"):
         return base | {"berekend": "", "status": "niet_toetsbaar",
                        "toelichting": claim.get("reden", "geen berekening") + (f" Lezing: {lezing}" if lezing else "")}
+    why_not = None if from_letter or not base["peildatum"] else \
+        horizon_reason(base["peildatum"], ctx.horizon, ctx.stand_per)
     ev = Evaluator(ctx)
     try:
+        if why_not:
+            raise NotComparable(why_not)
         x = ev.evaluate(claim["berekening"])
         holds = bool(Evaluator(ctx, x).evaluate(claim["toets"]))
+    except NotComparable as why:
+        return base | {"berekend": "", "status": "niet_vergelijkbaar",
+                       "toelichting": f"Niet vergelijkbaar: {why}. Lezing: {lezing}"}
     except Missing as why:
         return base | {"berekend": "", "status": "niet_toetsbaar",
                        "toelichting": f"Niet te berekenen: {why}. Lezing: {lezing}"}
     unit = claim.get("eenheid", "")
     shown = _number(x) + ("%" if unit == "procent" else "")
     work = arithmetic(claim["berekening"], ev) + f" = {_number(x)}"
-    src = "de tabellen van de brief zelf" if claim.get("bron") == "brief" else "de tabellen van deze run"
+    src = "de tabellen van de brief zelf" if from_letter else "de tabellen van dit extract op de peildata van de brief"
     test = arithmetic(claim["toets"], Evaluator(ctx, x))
     note = f"Lezing: {lezing} Berekening (uit {src}): {work}. Toets: {test}."
     return base | {"berekend": shown, "status": "bevestigd" if holds else "afwijkend", "toelichting": note}
@@ -269,8 +295,11 @@ def ordered(df: pd.DataFrame) -> pd.DataFrame:
 
 def summary(df: pd.DataFrame) -> str:
     c = {s: int((df["status"] == s).sum()) for s in STATUSES}
-    return (f"Claims: {len(df)} uitspraken uit de brief getoetst: {c['bevestigd']} bevestigd, "
-            f"{c['afwijkend']} afwijkend, {c['niet_toetsbaar']} niet toetsbaar.")
+    line = (f"Claims: {len(df)} uitspraken uit de brief getoetst: {c['bevestigd']} bevestigd, "
+            f"{c['afwijkend']} afwijkend, {c['niet_toetsbaar']} niet toetsbaar")
+    if c["niet_vergelijkbaar"]:
+        line += f", {c['niet_vergelijkbaar']} niet vergelijkbaar"
+    return line + "."
 
 
 def write(df: pd.DataFrame, path: Path) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__, paths
 from .errors import AnalysisError
+from .params import Parameters
 
 EXIT_INTERNAL = 70
 
@@ -27,21 +28,23 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="de hele notebooksuite uitvoeren en het rapport maken")
     run.add_argument("--extract", type=Path, help="map met het extract (standaard: het meegeleverde "
                                                   "synthetische extract)")
-    run.add_argument("--peildatum", default=None, help="peildatum P, JJJJ-MM-DD (standaard 2024-05-01)")
+    run.add_argument("--peildatum", default=None,
+                     help=f"peildatum P, JJJJ-MM-DD (standaard {Parameters.peildatum.isoformat()})")
     run.add_argument("--out", type=Path, help="uitvoermap (standaard reports/<peildatum>)")
     run.add_argument("--vorige-peildatum", help="vergelijkingspeildatum Q (standaard P min een jaar)")
     run.add_argument("--elip-peildata", help="ELIP-peildata, komma-gescheiden")
-    run.add_argument("--elip-drempel", help="ELIP-drempel in euro (standaard 9500)")
-    run.add_argument("--celbeveiliging", type=int, default=0, metavar="N",
-                     help="aantallen onder N (en boven 0) afschermen in alle uitvoer")
+    run.add_argument("--elip-drempel",
+                     help=f"ELIP-drempel in euro (standaard {Parameters.elip_drempel_cent // 100})")
+    run.add_argument("--celbeveiliging", metavar="N",
+                     help="aantallen onder N (en boven 0) afschermen in alle uitvoer (standaard: geen)")
     run.add_argument("--spreadsheet-nl", action="store_true",
                      help="CSV zoals een Nederlandse spreadsheet die opslaat (puntkomma, decimale "
                           "komma, DD-MM-JJJJ, BOM) bewust accepteren")
     run.add_argument("--jobs", type=int, default=0, help="notebooks tegelijk (standaard: aantal cores plus een)")
     run.add_argument("--derived", type=Path, help="map voor afgeleide gegevens (standaard data/derived)")
-    run.add_argument("--marge", type=float, default=0.05,
-                     help="gelijkwaardigheidsmarge van de samenstellingstoets, als fractie (standaard 0.05)")
-    run.add_argument("--seed", type=int, default=20240624, help="seed van de powersimulatie")
+    run.add_argument("--marge", help="gelijkwaardigheidsmarge van de samenstellingstoets, als fractie "
+                                      f"(standaard {Parameters.marge})")
+    run.add_argument("--seed", help=f"seed van de powersimulatie (standaard {Parameters.seed})")
 
     synth = sub.add_parser("synth", help="het synthetische extract maken")
     synth.add_argument("--out", type=Path, help="doelmap (standaard data/raw/synthetisch)")
@@ -60,17 +63,12 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args) -> int:
     from .params import parse_parameters
     from .runner import RunConfig, run, summary_line
-    from .errors import UsageError
 
-    if args.celbeveiliging < 0:
-        raise UsageError("--celbeveiliging moet 0 of groter zijn.")
-    if not 0 < args.marge < 1:
-        raise UsageError("--marge is een fractie tussen 0 en 1, bijvoorbeeld 0.05 voor 5 procentpunt.")
-    params = parse_parameters(args.peildatum, args.vorige_peildatum, args.elip_peildata, args.elip_drempel)
+    params = parse_parameters(args.peildatum, args.vorige_peildatum, args.elip_peildata, args.elip_drempel,
+                              celbeveiliging=args.celbeveiliging, marge=args.marge, seed=args.seed)
     out = args.out or paths.reports_dir() / params.peildatum.isoformat()
     cfg = RunConfig(extract=args.extract, out=out, params=params, spreadsheet_nl=args.spreadsheet_nl,
-                    celbeveiliging=args.celbeveiliging, jobs=args.jobs, derived_root=args.derived,
-                    marge=args.marge, seed=args.seed)
+                    jobs=args.jobs, derived_root=args.derived)
     result = run(cfg)
     print(summary_line(result))
     from .verification import letter_cases

@@ -153,16 +153,7 @@ DATE_ORDER = {
 
 # ---- outputs (contract section 3) --------------------------------------------------
 
-OUTPUTS = (
-    "kerncijfers_wi2021",
-    "tabel1",
-    "tabel2",
-    "tabel3",
-    "tabel4",
-    "kerncijfers_wi2013",
-    "tabel5",
-    "tabel6",
-)
+# The outputs themselves (names, shapes, percentages, sums) are declared in registry.py.
 OUTPUT_COLUMNS = ("tabel", "peildatum", "rij", "kolom", "eenheid", "waarde")
 EENHEID_AANTAL = "aantal"
 EENHEID_PROCENT = "procent"

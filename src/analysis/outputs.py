@@ -60,7 +60,8 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
-    return {name: read_table(folder / f"{name}.csv") for name in C.OUTPUTS if (folder / f"{name}.csv").exists()}
+    from .registry import SPECS
+    return {name: read_table(folder / f"{name}.csv") for name in SPECS if (folder / f"{name}.csv").exists()}
 
 
 def cell(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL,

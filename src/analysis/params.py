@@ -21,14 +21,26 @@ def one_year_before(d: dt.date) -> dt.date:
         return d.replace(year=d.year - 1, day=28)
 
 
+DEFAULT_MARGE = 0.05  # equivalence margin of the composition test (share points)
+DEFAULT_SEED = 20240624  # seed of the power simulation: the letter's date
+
+
 @dataclass(frozen=True)
 class Parameters:
-    """What a run computes: the peildatum and the choices the contract lets the user make."""
+    """What a run computes: the peildatum and every choice a user can make.
+
+    The one home of every default: the command line, the runner, the notebooks' parameter
+    cells (which pass None for "the default") and the exploration interface all take them
+    from here.
+    """
 
     peildatum: dt.date = C.DEFAULT_PEILDATUM
     vorige_peildatum: dt.date | None = None  # default: one year before peildatum
     elip_peildata: tuple[dt.date, ...] | None = None  # default: the contract's list up to P
     elip_drempel_cent: int = C.DEFAULT_ELIP_DREMPEL_EURO * 100
+    celbeveiliging: int = 0  # suppress counts below this (0: none)
+    marge: float = DEFAULT_MARGE
+    seed: int = DEFAULT_SEED
 
     @property
     def q(self) -> dt.date:
@@ -40,13 +52,27 @@ class Parameters:
             return tuple(sorted(self.elip_peildata))
         return tuple(d for d in C.DEFAULT_ELIP_PEILDATA if d <= self.peildatum)
 
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        """Every date the run's tables speak of: P, Q and the ELIP peildata."""
+        return tuple(sorted({self.peildatum, self.q, *self.elip}))
+
     def as_dict(self) -> dict:
         return {
             "peildatum": self.peildatum.isoformat(),
             "vorige_peildatum": self.q.isoformat(),
             "elip_peildata": [d.isoformat() for d in self.elip],
             "elip_drempel": self.elip_drempel_cent / 100,
+            "celbeveiliging": self.celbeveiliging,
+            "marge": self.marge,
+            "seed": self.seed,
         }
+
+    def notebook_values(self) -> dict:
+        """The parameters as a notebook's parameters cell takes them (plain text and numbers)."""
+        d = self.as_dict()
+        d["elip_peildata"] = ",".join(d["elip_peildata"])
+        return d
 
 
 def parse_date(text: str | dt.date, what: str) -> dt.date:
@@ -60,7 +86,10 @@ def parse_date(text: str | dt.date, what: str) -> dt.date:
 
 def parse_parameters(peildatum: str | dt.date | None = None, vorige_peildatum: str | dt.date | None = None,
                      elip_peildata: str | list | tuple | None = None,
-                     elip_drempel: str | float | int | None = None) -> Parameters:
+                     elip_drempel: str | float | int | None = None,
+                     celbeveiliging: str | int | None = None, marge: str | float | None = None,
+                     seed: str | int | None = None) -> Parameters:
+    """Parameters from text or values; None (or empty) means the default of `Parameters`."""
     p = parse_date(peildatum, "--peildatum") if peildatum else C.DEFAULT_PEILDATUM
     q = parse_date(vorige_peildatum, "--vorige-peildatum") if vorige_peildatum else None
     if q is not None and q >= p:
@@ -85,4 +114,25 @@ def parse_parameters(peildatum: str | dt.date | None = None, vorige_peildatum: s
         if not euro > 0:
             raise UsageError("--elip-drempel moet groter dan 0 zijn.")
         cents = int(round(euro * 100))
-    return Parameters(peildatum=p, vorige_peildatum=q, elip_peildata=elip, elip_drempel_cent=cents)
+    n = _integer(celbeveiliging, "--celbeveiliging", Parameters.celbeveiliging)
+    if n < 0:
+        raise UsageError("--celbeveiliging moet 0 of groter zijn.")
+    m = Parameters.marge
+    if marge is not None and str(marge).strip() != "":
+        try:
+            m = float(str(marge).replace(",", "."))
+        except ValueError:
+            raise UsageError(f"--marge '{marge}' is geen getal.") from None
+    if not 0 < m < 1:
+        raise UsageError("--marge is een fractie tussen 0 en 1, bijvoorbeeld 0.05 voor 5 procentpunt.")
+    return Parameters(peildatum=p, vorige_peildatum=q, elip_peildata=elip, elip_drempel_cent=cents,
+                      celbeveiliging=n, marge=m, seed=_integer(seed, "--seed", Parameters.seed))
+
+
+def _integer(value, what: str, default: int) -> int:
+    if value is None or str(value).strip() == "":
+        return default
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{what} '{value}' is geen geheel getal.") from None

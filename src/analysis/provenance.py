@@ -53,6 +53,10 @@ def extract_generator(extract_dir: Path) -> dict | None:
 
 
 def collect(info: dict, cfg, started: dt.datetime, extract_dir: Path) -> dict:
+    h = cfg.horizon
+    horizon_info = {"datum": h.date.isoformat() if h and h.date else None,
+                    "stand_per": h.stand_per.isoformat() if h and h.stand_per else None,
+                    "bron": "stand_per" if h and h.stand_per else "laatste gebeurtenis"}
     return {
         "suite": f"analysis {__version__}",
         "code": git_commit(),
@@ -66,9 +70,9 @@ def collect(info: dict, cfg, started: dt.datetime, extract_dir: Path) -> dict:
             "bestanden": info["bestanden"],
             "generator": extract_generator(extract_dir),
         },
-        "parameters": cfg.params.as_dict() | {"celbeveiliging": cfg.celbeveiliging,
-                                              "spreadsheet_nl": cfg.spreadsheet_nl,
-                                              "marge": cfg.marge, "seed_statistiek": cfg.seed},
+        "parameters": cfg.params.as_dict() | {"spreadsheet_nl": cfg.spreadsheet_nl},
+        "horizon": horizon_info,
+        "waarschuwingen": list(cfg.warnings),
         "pakketten": package_versions(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),

@@ -16,6 +16,8 @@ Precision vocabulary:
 """
 from __future__ import annotations
 
+import datetime as dt
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +25,7 @@ import pandas as pd
 from . import paths
 
 FIGURES_FILE = "brief_2024-06-24_cijfers.csv"
+DATES_FILE = "brief_2024-06-24_peildata.toml"
 LETTER_FILE = Path("bron") / "uitvoeringsbrief-inburgering-2024-06-24.txt"
 COLUMNS = ("output", "rij", "kolom", "peildatum", "eenheid", "waarde", "precisie",
            "zoals_gedrukt", "regel", "vindplaats", "toelichting")
@@ -68,3 +71,15 @@ def lookup(figures: pd.DataFrame, output: str, rij: str, kolom: str, peildatum: 
     hit = figures[(figures["output"] == output) & (figures["rij"] == rij) & (figures["kolom"] == kolom)
                   & (figures["peildatum"] == peildatum) & (figures["eenheid"] == eenheid)]
     return None if hit.empty else hit.iloc[0]
+
+
+def letter_parameters(directory: Path | None = None):
+    """The letter's own peildatum, comparison date, ELIP peildata and threshold, as it states
+    them: the parameters at which the audit evaluates the letter, whatever P a run has."""
+    from .params import Parameters
+    with open((directory or paths.reference_dir()) / DATES_FILE, "rb") as fh:
+        b = tomllib.load(fh)["brief"]
+    return Parameters(peildatum=dt.date.fromisoformat(b["peildatum"]),
+                      vorige_peildatum=dt.date.fromisoformat(b["vorige_peildatum"]),
+                      elip_peildata=tuple(dt.date.fromisoformat(d) for d in b["elip_peildata"]),
+                      elip_drempel_cent=int(b["elip_drempel"]) * 100)

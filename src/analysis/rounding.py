@@ -14,6 +14,7 @@ Worked out from the letter itself (docs/afronding.md has the arithmetic), not as
 * The Wi2013 kerncijfers are printed with one decimal, half-up, without forcing a sum of
   100 (56,8 + 18,3 + 3,0 + 5,2 + 16,6 = 99,9; largest remainder would have given 16,7).
 
+Which shares form a whole, and the decimals, are declared per table in registry.py.
 Presentation is the only place that rounds; the CSVs keep full precision.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from . import contract as C
+from .registry import SPECS
 
 HALF_UP = "half_up"
 LARGEST_REMAINDER = "grootste_rest"
@@ -58,19 +60,9 @@ def largest_remainder(values: list[float], decimals: int = 0, total: float = 100
     return [f / scale for f in floors]
 
 
-# Which percentages of each output form a distribution (group key -> rounded together).
-# Each entry: eenheid -> function(row) giving the group key; absent: rounded alone, half-up.
-DISTRIBUTIONS = {
-    "tabel1": {C.EENHEID_PROCENT_KOLOM: lambda r: r["kolom"], C.EENHEID_PROCENT_RIJ: lambda r: r["rij"]},
-    "tabel3": {C.EENHEID_PROCENT: lambda r: r["kolom"]},
-    "tabel5": {C.EENHEID_PROCENT: lambda r: r["rij"]},
-    "kerncijfers_wi2021": {C.EENHEID_PROCENT: lambda r: "doelgroep" if r["rij"].startswith("nog_plichtig_") else None},
-}
-DECIMALS = {"kerncijfers_wi2013": 1}
-
-
 def decimals_for(tabel: str) -> int:
-    return DECIMALS.get(tabel, 0)
+    """Decimals the letter prints this table's percentages with (declared in the registry)."""
+    return SPECS[tabel].decimals if tabel in SPECS else 0
 
 
 def with_letter_rounding(df: pd.DataFrame) -> pd.DataFrame:
@@ -90,13 +82,13 @@ def letter_rounding(df: pd.DataFrame) -> pd.Series:
         return out
     tabel = df["tabel"].iloc[0]
     decimals = decimals_for(tabel)
-    rules = DISTRIBUTIONS.get(tabel, {})
+    rules = SPECS[tabel].rounding_groups if tabel in SPECS else {}
     groups: dict[tuple, list] = {}
     for idx, row in df.iterrows():
         if row["eenheid"] == C.EENHEID_AANTAL:
             continue
         key_fn = rules.get(row["eenheid"])
-        key = key_fn(row) if key_fn else None
+        key = key_fn(row["rij"], row["kolom"]) if key_fn else None
         if key is None:
             out[idx] = half_up(row["waarde"], decimals)
         else:

@@ -29,26 +29,11 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import derived, paths, provenance, suppression, tables
+from . import derived, horizon, paths, plan, provenance, registry, suppression
 from .errors import NotebookError, UsageError
 from .params import Parameters
 from .session import write_run_parameters
 
-# (notebook, notebooks it reads from), in order of priority: the longest first, and the
-# overview as soon as what it reads is there, so that no core idles at the end.
-NOTEBOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("10_verificatie_en_claims.ipynb", ()),
-    ("09_statistiek.ipynb", ()),
-    ("00_overzicht.ipynb", ("10_verificatie_en_claims.ipynb",)),
-    ("08_tabel6_elip.ipynb", ()),
-    ("07_tabel5_cohorten.ipynb", ()),
-    ("01_kerncijfers_wi2021.ipynb", ()),
-    ("02_tabel1_leerbaarheidstoets.ipynb", ()),
-    ("03_tabel2_pip.ipynb", ()),
-    ("04_tabel3_leerroute.ipynb", ()),
-    ("05_tabel4_aanbod.ipynb", ()),
-    ("06_kerncijfers_wi2013.ipynb", ()),
-)
 MARKER = provenance.HERKOMST
 
 
@@ -58,11 +43,10 @@ class RunConfig:
     out: Path
     params: Parameters
     spreadsheet_nl: bool = False
-    celbeveiliging: int = 0
     jobs: int = 0  # 0: default_jobs()
-    marge: float = 0.05  # equivalence margin of the composition test
-    seed: int = 20240624  # seed of the power simulation (statistics)
     derived_root: Path | None = None
+    horizon: object = None  # horizon.Horizon of the extract, set by run()
+    warnings: list = field(default_factory=list)  # shown at the top of the report
     notebooks_dir: Path | None = None
     log: object = print
     timings: dict = field(default_factory=dict)
@@ -104,33 +88,23 @@ def _check_out(out: Path) -> None:
 
 
 def _notebook_parameters(cfg: RunConfig, derived_dir: Path, build: Path) -> dict:
-    p = cfg.params
-    return {
-        "derived": str(derived_dir),
-        "peildatum": p.peildatum.isoformat(),
-        "vorige_peildatum": p.q.isoformat(),
-        "elip_peildata": ",".join(d.isoformat() for d in p.elip),
-        "elip_drempel": p.elip_drempel_cent / 100,
-        "celbeveiliging": cfg.celbeveiliging,
-        "uitvoer": str(build),
-        "marge": cfg.marge,
-        "seed": cfg.seed,
-    }
+    return {"derived": str(derived_dir), "uitvoer": str(build), **cfg.params.notebook_values()}
 
 
-def _execute(nb_dir: Path, name: str, build: Path, parameters: dict, progress: Progress) -> float:
+def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progress: Progress) -> float:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    name = job.target
     progress.say(f"start {name}")
     t0 = time.perf_counter()
     target = build / "notebooks" / name
     # No `cwd=`: papermill implements it with os.chdir, which is process-wide and races
     # between threads. The notebooks use absolute paths only.
     try:
-        declared = pm.inspect_notebook(str(nb_dir / name))
-        own = {k: v for k, v in parameters.items() if k in declared}
-        pm.execute_notebook(str(nb_dir / name), str(target), parameters=own,
+        declared = pm.inspect_notebook(str(nb_dir / job.source))
+        own = {k: v for k, v in {**parameters, **job.parameters}.items() if k in declared}
+        pm.execute_notebook(str(nb_dir / job.source), str(target), parameters=own,
                             kernel_name="python3", progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False)
     except PapermillExecutionError as exc:
@@ -158,15 +132,14 @@ def _kernel_path() -> None:
 def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progress: Progress,
                  cfg: RunConfig) -> None:
     """Run every notebook, at most `jobs` at once, each when its inputs are done."""
-    pending = [name for name, _ in NOTEBOOKS]
-    needs = dict(NOTEBOOKS)
+    pending = list(plan.jobs())
     done: set[str] = set()
     running: dict = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         while pending or running:
-            for name in [n for n in pending if set(needs[n]) <= done][: max(0, jobs - len(running))]:
-                pending.remove(name)
-                running[pool.submit(_execute, nb_dir, name, build, parameters, progress)] = name
+            for job in [j for j in pending if set(j.needs) <= done][: max(0, jobs - len(running))]:
+                pending.remove(job)
+                running[pool.submit(_execute, nb_dir, job, build, parameters, progress)] = job.target
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in finished:
                 name = running.pop(fut)
@@ -191,7 +164,7 @@ def run(cfg: RunConfig) -> Path:
     def log(text: str) -> None:
         lines.append(text)
         cfg.log(text)
-    progress = Progress(log, len(NOTEBOOKS))
+    progress = Progress(log, len(plan.jobs()))
     started = dt.datetime.now(dt.timezone.utc)
 
     if cfg.extract is None:
@@ -207,6 +180,13 @@ def run(cfg: RunConfig) -> Path:
                  f"({cfg.timings['afleiden']:.1f} s)")
     for w in info.get("waarschuwingen", []):
         progress.say(f"waarschuwing: {w}")
+    extract = derived.load(derived_dir)
+    cfg.horizon = horizon.of(extract)
+
+    def warn(text: str) -> None:
+        cfg.warnings.append(text)
+        progress.say(f"waarschuwing: {text}")
+    horizon.check(extract, cfg.params, warn=warn)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.bouw-", dir=out.parent))
@@ -216,9 +196,8 @@ def run(cfg: RunConfig) -> Path:
         parameters = _notebook_parameters(cfg, derived_dir, build)
         write_run_parameters(build, parameters)
         (build / "notebooks").mkdir()
-        if cfg.celbeveiliging:
-            extract = derived.load(derived_dir)
-            reasons = suppression.pattern(tables.compute_all(extract, cfg.params), cfg.celbeveiliging)
+        if cfg.params.celbeveiliging:
+            reasons = suppression.pattern(registry.compute_all(extract, cfg.params), cfg.params.celbeveiliging)
             suppression.write_records(reasons, build / "tables")
         _kernel_path()
         nb_dir = cfg.notebooks_dir or paths.notebooks_dir()
@@ -268,10 +247,10 @@ def _publish(build: Path, out: Path) -> None:
 def _run_log(cfg: RunConfig, lines: list[str]) -> str:
     head = [f"configuratie: extract={cfg.extract or 'meegeleverd synthetisch extract'} out={cfg.out} "
             f"parameters={json.dumps(cfg.params.as_dict(), ensure_ascii=False)} "
-            f"celbeveiliging={cfg.celbeveiliging} spreadsheet_nl={cfg.spreadsheet_nl} jobs={cfg.jobs or default_jobs()} "
-            f"marge={cfg.marge} seed={cfg.seed}",
+            f"spreadsheet_nl={cfg.spreadsheet_nl} jobs={cfg.jobs or default_jobs()}",
             "route: afleiden -> notebooks (" + "; ".join(
-                n + (f" na {', '.join(d)}" if d else "") for n, d in NOTEBOOKS) + ") -> rapport -> publiceren",
+                j.target + (f" na {', '.join(j.needs)}" if j.needs else "") for j in plan.jobs())
+            + ") -> rapport -> publiceren",
             "tijden (s): " + json.dumps({k: round(v, 2) for k, v in cfg.timings.items()})]
     return "\n".join(head + lines) + "\n"
 

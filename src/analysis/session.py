@@ -1,24 +1,26 @@
 """What a notebook needs, in one call: the typed extract, the parameters, where to write.
 
 A notebook's parameters cell holds plain values (strings and numbers, as papermill passes
-them); `open_session` turns them into a `Session`. Opened by hand in JupyterLab with the
-defaults, it uses the shipped synthetic extract, so every notebook runs as it stands.
-The session computes nothing itself: it calls `tables`, `statistics`, `verification`,
+them; None for "the default", which `analysis.params.Parameters` owns); `open_session`
+turns them into a `Session`. Opened by hand in JupyterLab with the defaults, it uses the
+shipped synthetic extract and writes nothing into the repository (only the derived cache):
+outputs are written only when the runner gives an output folder (`uitvoer`).
+
+The session computes nothing itself: it calls the registry, `statistics`, `verification`,
 `claims` and `presentation`, and writes what they return where the runner expects it.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import contract as C
-from . import derived, outputs, paths, suppression, tables
+from . import derived, horizon, outputs, reference, registry, suppression
 from .model import Extract
 from .params import Parameters, parse_parameters
-from .presentation import letter_tables
 
 # Statistics, claims, verification and figures are imported where they are used: each
 # notebook needs at most one of them, and every import is paid once per notebook kernel.
@@ -26,48 +28,62 @@ from .presentation import letter_tables
 RUN_PARAMETERS = "parameters.json"
 STATISTIEK = "statistiek.csv"
 CLAIMS = "claims.csv"
+VERIFICATIE = "verificatie.csv"
 
 
 @dataclass
 class Session:
     extract: Extract
     params: Parameters
-    out: Path
-    celbeveiliging: int = 0
-    marge: float = 0.05  # equivalence margin of the composition test
-    seed: int = 20240624  # seed of the power simulation
+    out: Path | None  # None: nothing is written (an interactive session)
     _reasons: dict | None = None
     _all: dict | None = None
+    _letter: dict = field(default_factory=dict)
+
+    @property
+    def celbeveiliging(self) -> int:
+        return self.params.celbeveiliging
 
     @property
     def synthetic(self) -> bool:
         return self.extract.meta.synthetisch
 
     @property
-    def tables_dir(self) -> Path:
-        return self.out / "tables"
+    def tables_dir(self) -> Path | None:
+        return self.out / "tables" if self.out else None
 
     @property
-    def figures_dir(self) -> Path:
-        return self.out / "figures"
+    def figures_dir(self) -> Path | None:
+        return self.out / "figures" if self.out else None
 
     def banner(self):
-        """A notice that the data are synthetic (shown at the top of every notebook)."""
+        """A notice that the data are synthetic (shown at the top of every notebook), and
+        the extract's horizon when the run's dates go past it."""
         from IPython.display import Markdown
-        if self.synthetic:
-            return Markdown("> **Synthetische gegevens.** Dit extract is gemaakt door de "
-                            "generator van deze suite; de aantallen volgen de uitvoeringsbrief, "
-                            "maar zeggen niets over echte personen.")
-        return Markdown(f"> Extract: {self.extract.meta.bron}")
 
+        from .text import markdown_text
+        lines = []
+        if self.synthetic:
+            lines.append("> **Synthetische gegevens.** Dit extract is gemaakt door de generator van deze "
+                         "suite; de aantallen volgen de uitvoeringsbrief, maar zeggen niets over echte "
+                         "personen.")
+        else:
+            lines.append(f"> Extract: {markdown_text(self.extract.meta.bron)}")
+        warning = horizon.warning(self.extract, self.params)
+        if warning:
+            lines.append(f"> **Let op:** {warning}")
+        return Markdown("\n>\n".join(lines))
+
+    # ---- the tables at P --------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
         """Compute one output at the session's peildatum, protect small cells, write its CSV."""
         df = self._protected(name)
-        outputs.write_named(df, name, self.tables_dir)
+        if self.tables_dir:
+            outputs.write_named(df, name, self.tables_dir)
         return df
 
     def _protected(self, name: str) -> pd.DataFrame:
-        df = tables.compute(name, self.extract, self.params)
+        df = registry.compute(name, self.extract, self.params)
         return suppression.apply(df, self.suppression()) if self.celbeveiliging else df
 
     def suppression(self) -> dict:
@@ -76,7 +92,7 @@ class Session:
         if not self.celbeveiliging:
             return {}
         if self._reasons is None:
-            self._reasons = suppression.pattern(tables.compute_all(self.extract, self.params),
+            self._reasons = suppression.pattern(registry.compute_all(self.extract, self.params),
                                                 self.celbeveiliging)
         return self._reasons
 
@@ -84,19 +100,35 @@ class Session:
         """Suppressed cells as (tabel, rij, kolom, eenheid)."""
         return {k if len(k) == 4 else (*k, "aantal") for k in self.suppression()}
 
+    def definition(self, name: str):
+        """Who is counted and what the cells are, from the registry (shown above each table)."""
+        from IPython.display import Markdown
+
+        from .presentation import letter_tables
+        return Markdown(letter_tables.definition_markdown(name))
+
     def layout(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         """The table as the letter prints it (Dutch labels, separators, its rounding)."""
+        from .presentation import letter_tables
         return letter_tables.layout(name, df, self.suppressed())
 
     def title(self, name: str) -> str:
+        from .presentation import letter_tables
         return letter_tables.title(name, self.params.peildatum.isoformat())
 
-    def figure(self, name: str, df: pd.DataFrame):
-        """The output's figure, saved as PNG and SVG under figures/, shown as the PNG."""
-        from IPython.display import Image
+    def sentences(self, name: str, df: pd.DataFrame):
+        from IPython.display import Markdown
 
+        from .presentation import texts
+        return Markdown(texts.sentences(name, df, self.params.peildatum.isoformat()))
+
+    def figure(self, name: str, df: pd.DataFrame):
+        """The output's figure, saved as PNG and SVG under figures/ in a run, shown inline."""
         from .presentation import figures
         fig = figures.figure(name, df, subtitle=self.source_line())
+        if self.figures_dir is None:
+            return fig
+        from IPython.display import Image
         png, _svg = figures.save(fig, self.figures_dir, name)
         return Image(filename=str(png))
 
@@ -104,35 +136,65 @@ class Session:
         """All outputs of this run, computed in memory (protected as the CSVs are); the
         same functions as the table notebooks, so the same numbers."""
         if self._all is None:
-            self._all = {name: self._protected(name) for name in C.OUTPUTS}
+            self._all = {name: self._protected(name) for name in registry.OUTPUTS}
         return self._all
 
+    # ---- the audit, at the letter's own dates -----------------------------------------
+    def _protect_group(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        if not self.celbeveiliging:
+            return tables
+        reasons = suppression.pattern(tables, self.celbeveiliging)
+        return {n: suppression.apply(df, reasons) for n, df in tables.items()}
+
+    def audit_tables(self) -> dict[tuple[str, str], pd.DataFrame]:
+        """The letter's tables at the letter's dates, from this extract (protected per date)."""
+        if "audit" not in self._letter:
+            from . import verification
+            raw = verification.audit_tables(self.extract)
+            by_date: dict[str, dict[str, pd.DataFrame]] = {}
+            for (name, p), df in raw.items():
+                by_date.setdefault(p, {})[name] = df
+            self._letter["audit"] = {(n, p): df for p, group in by_date.items()
+                                     for n, df in self._protect_group(group).items()}
+        return self._letter["audit"]
+
     def verification(self) -> pd.DataFrame:
-        """Compare this run with the letter's figures; writes verificatie.csv."""
+        """Every printed figure at its own date; writes verificatie.csv."""
         from . import verification
-        df = verification.verify(self.run_tables(), self.params, self.extract)
-        verification.write(df, self.out / "verificatie.csv")
+        h = horizon.of(self.extract)
+        df = verification.verify(self.audit_tables(), horizon=h.date, stand_per=h.stand_per)
+        if self.out:
+            verification.write(df, self.out / VERIFICATIE)
         return df
 
     def statistics(self) -> pd.DataFrame:
-        """The statistics of this run; writes statistiek.csv."""
+        """The statistics of this run at its own peildata; writes statistiek.csv."""
         from .statistics import analyses as stats_mod
-        opt = stats_mod.Options(marge=self.marge, seed=self.seed, celbeveiliging=self.celbeveiliging)
-        df = stats_mod.compute(self.extract, self.params, self.run_tables(), opt)
-        stats_mod.write(df, self.out / STATISTIEK)
+        df = stats_mod.compute(self.extract, self.params, self.run_tables(), stats_mod.Options.of(self.params))
+        if self.out:
+            stats_mod.write(df, self.out / STATISTIEK)
         return df
 
     def claims(self) -> pd.DataFrame:
-        """Every claim of the letter evaluated on this run; writes claims.csv."""
+        """Every claim of the letter evaluated at the letter's dates; writes claims.csv."""
         from . import claims as claims_mod
         from .statistics import analyses as stats_mod
-        # Computed here, in memory: in a run this notebook runs beside the statistics one.
-        opt = stats_mod.Options(marge=self.marge, seed=self.seed, celbeveiliging=self.celbeveiliging)
-        statistics = stats_mod.compute(self.extract, self.params, self.run_tables(), opt)
-        ctx = claims_mod.Context(run_tables=self.run_tables(), params=self.params,
-                                 statistics=statistics, extract=self.extract)
+        letter = reference.letter_parameters()
+        letter = Parameters(**{**letter.__dict__, "celbeveiliging": self.params.celbeveiliging,
+                               "marge": self.params.marge, "seed": self.params.seed})
+        tables = self._protect_group(registry.compute_all(self.extract, letter))
+        statistics = stats_mod.compute(self.extract, letter, tables, stats_mod.Options.of(letter))
+        h = horizon.of(self.extract)
+
+        def protect(df: pd.DataFrame) -> pd.DataFrame:
+            name = df["tabel"].iloc[0]
+            return self._protect_group({name: df})[name]
+        ctx = claims_mod.Context(run_tables=tables, params=letter, statistics=statistics,
+                                 extract=self.extract, horizon=h.date, stand_per=h.stand_per,
+                                 protect=protect if self.celbeveiliging else None)
         df = claims_mod.ordered(claims_mod.evaluate(claims_mod.load_claims(), ctx))
-        claims_mod.write(df, self.out / CLAIMS)
+        if self.out:
+            claims_mod.write(df, self.out / CLAIMS)
         return df
 
     def source_line(self) -> str:
@@ -140,12 +202,12 @@ class Session:
         return f"Bron: {kind}, peildatum {self.params.peildatum.isoformat()}"
 
 
-def open_session(extract: str | None = None, derived_dir: str | None = None,
-                 peildatum: str | None = None, vorige_peildatum: str | None = None,
-                 elip_peildata: str | None = None, elip_drempel: float | None = None,
-                 celbeveiliging: int = 0, uitvoer: str | None = None, marge: float = 0.05,
-                 seed: int = 20240624) -> Session:
-    params = parse_parameters(peildatum, vorige_peildatum, elip_peildata, elip_drempel)
+def open_session(extract: str | None = None, derived_dir: str | None = None, uitvoer: str | None = None,
+                 **values) -> Session:
+    """A session on an extract (None: the shipped synthetic one) with the given parameters
+    (peildatum, vorige_peildatum, elip_peildata, elip_drempel, celbeveiliging, marge, seed;
+    None or absent: the default)."""
+    params = parse_parameters(**values)
     if derived_dir:
         folder = Path(derived_dir)
     else:
@@ -155,11 +217,13 @@ def open_session(extract: str | None = None, derived_dir: str | None = None,
             from .synth.generate import ensure_default
             source = ensure_default()
         folder = derived.derive(source)
-    out = Path(uitvoer) if uitvoer else paths.reports_dir() / "interactief"
-    out.mkdir(parents=True, exist_ok=True)
-    return Session(extract=derived.load(folder), params=params, out=out,
-                   celbeveiliging=int(celbeveiliging or 0),
-                   marge=float(marge), seed=int(seed))
+    ex = derived.load(folder)
+    if not uitvoer:
+        horizon.check(ex, params, warn=lambda text: warnings.warn(text, stacklevel=2))
+    out = Path(uitvoer) if uitvoer else None
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    return Session(extract=ex, params=params, out=out)
 
 
 def write_run_parameters(out: Path, values: dict) -> Path:

@@ -4,11 +4,11 @@ Rules (stated the way CBS states its own; docs/celbeveiliging.md has the reasoni
 
 1. Primary suppression. Every count below the threshold N and above zero is suppressed
    (shown as 'x'). Zeros are shown: an empty cell identifies no one.
-2. Secondary suppression. The outputs are linked by published sums: a total and its cells
-   (Tabel 3 rows, Tabel 5 rows, Tabel 6 rows, the kerncijfers), the Tabel 5 columns and the
-   Wi2013 kerncijfers (summed over cohorts they give ingeburgerd + vrijgesteld, ontheven,
-   nog plichtig, totaal minus vervallen), and the cells that Tabel 2 shares with the Wi2021
-   kerncijfers. Whenever a suppressed cell could be worked out exactly from these sums,
+2. Secondary suppression. The outputs are linked by published sums, as the registry
+   declares them (registry.py): a total and its cells (Tabel 3 rows, Tabel 5 rows, Tabel 6
+   rows, the kerncijfers), the Tabel 5 columns and the Wi2013 kerncijfers (summed over
+   cohorts they give ingeburgerd + vrijgesteld, ontheven, nog plichtig, totaal minus
+   vervallen), and the cells that Tabel 2 shares with the Wi2021 kerncijfers. Whenever a suppressed cell could be worked out exactly from these sums,
    alone or in combination, one more cell of a sum it appears in is suppressed: the
    smallest non-zero count that is still shown (a total only when nothing else is left).
    Recoverability is tested exactly, by linear algebra over all sums at once, and the rule
@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from . import registry
 
 RECORD_FILE = "celbeveiliging.csv"
 PRIMAIR, SECUNDAIR, AFGELEID = "primair", "secundair", "percentage_van_beveiligde_cel"
@@ -47,65 +48,16 @@ def _counts(tables: dict[str, pd.DataFrame]) -> dict[Key, float]:
 
 
 def relations(tables: dict[str, pd.DataFrame]) -> list[dict[Key, int]]:
-    """Every published linear identity between counts, as {cell: coefficient} summing to 0."""
-    have = _counts(tables)
-    rels: list[dict[Key, int]] = []
-
-    def add(rel: dict[Key, int]) -> None:
-        if all(k in have for k in rel):
-            rels.append(rel)
-
-    k21, k13 = "kerncijfers_wi2021", "kerncijfers_wi2013"
-    add({(k21, "nog_plichtig", "totaal"): 1, **{(k21, f"nog_plichtig_{g}", "totaal"): -1 for g in C.DOELGROEPEN}})
-    add({(k13, "totaal", "totaal"): 1, **{(k13, s, "totaal"): -1 for s in C.KERNCIJFERS_WI2013_RIJEN[1:]}})
-    for r in C.LEERROUTES:
-        add({("tabel3", r, "totaal"): 1, **{("tabel3", r, g): -1 for g in C.DOELGROEPEN}})
-    if "tabel5" in tables:
-        years = list(dict.fromkeys(tables["tabel5"]["rij"]))
-        for y in years:
-            add({("tabel5", y, "totaal"): 1, **{("tabel5", y, k): -1 for k in C.TABEL5_KOLOMMEN[:-1]}})
-        if years:
-            add({**{("tabel5", y, "voldaan"): 1 for y in years},
-                 (k13, "ingeburgerd", "totaal"): -1, (k13, "vrijgesteld", "totaal"): -1})
-            add({**{("tabel5", y, "ontheven"): 1 for y in years}, (k13, "ontheven", "totaal"): -1})
-            add({**{("tabel5", y, "nog_plichtig"): 1 for y in years}, (k13, "nog_plichtig", "totaal"): -1})
-            add({**{("tabel5", y, "totaal"): 1 for y in years},
-                 (k13, "totaal", "totaal"): -1, (k13, "vervallen", "totaal"): 1})
-    if "tabel6" in tables:
-        for d in dict.fromkeys(tables["tabel6"]["rij"]):
-            add({("tabel6", d, "totaal"): 1, **{("tabel6", d, k): -1 for k in C.TABEL6_KOLOMMEN[:-1]}})
-    if "tabel2" in tables:
-        p = tables["tabel2"]["peildatum"].iloc[0]
-        add({("tabel2", "inburgeringsplichtig", p): 1, (k21, "nog_plichtig", "totaal"): -1})
-        add({("tabel2", "met_pip", p): 1, (k21, "met_pip", "totaal"): -1})
-    return rels
+    """Every published linear identity between counts, as {cell: coefficient} summing to 0
+    (the sums the registry declares within and between tables)."""
+    return [s.relation() for s in registry.all_sums(tables)]
 
 
 def percentage_bases(tables: dict[str, pd.DataFrame]) -> dict[PctKey, list[Key]]:
     """For every percentage: the counts it is computed from (its own and its base's)."""
     deps: dict[PctKey, list[Key]] = {}
     for name, df in tables.items():
-        counts = df[df["eenheid"] == C.EENHEID_AANTAL]
-        rows = list(dict.fromkeys(counts["rij"]))
-        cols = list(dict.fromkeys(counts["kolom"]))
-        for r in df[df["eenheid"] != C.EENHEID_AANTAL].itertuples():
-            own = (name, r.rij, r.kolom)
-            if name == "tabel1":
-                base = [(name, x, r.kolom) for x in rows] if r.eenheid == C.EENHEID_PROCENT_KOLOM \
-                    else [(name, r.rij, y) for y in cols]
-            elif name == "tabel3":
-                base = [(name, x, r.kolom) for x in rows]
-            elif name == "tabel5":
-                base = [(name, r.rij, "totaal")]
-            elif name in ("tabel2", "tabel4"):
-                base = [(name, rows[0], r.kolom)]
-            elif name == "kerncijfers_wi2021":
-                base = [(name, "plichtig_geworden" if r.rij == "nog_plichtig" else "nog_plichtig", "totaal")]
-            elif name == "kerncijfers_wi2013":
-                base = [(name, "totaal", "totaal")]
-            else:
-                base = []
-            deps[(name, r.rij, r.kolom, r.eenheid)] = [own, *base]
+        deps.update(registry.percentage_bases(name, df))
     return deps
 
 

@@ -1,8 +1,10 @@
-"""The contract's definitions (section 2): every output at a peildatum, as tidy frames.
+"""The contract's definitions (section 2): who is counted at a peildatum, and the counts.
 
-This is the only place the definitions live. Each function takes typed frames and dates
-and returns the long format of contract section 3 (`tabel, peildatum, rij, kolom, eenheid,
-waarde`), with full-precision percentages: rounding is presentation.
+This is the only place the populations and counts live. The predicates (plichtig at a date,
+status at a date, ELIP at a date, ...) are shared by the tables, the statistics and the
+exploration interface; the count functions return the count cells of each output, which the
+registry (registry.py) turns into the long format of contract section 3 with its
+percentages.
 
 The rule that runs through all of it: an event counts at P when its date is on or before
 P. A missing date is an event that has not happened, so it never counts.
@@ -15,7 +17,6 @@ import pandas as pd
 
 from . import contract as C
 from .model import Extract
-from .params import Parameters
 
 
 def _np_date(d: dt.date) -> np.datetime64:
@@ -75,137 +76,111 @@ def exams_passed_at(extract: Extract, d: dt.date) -> np.ndarray:
     return np.bincount(persons, minlength=len(extract.wi2013))
 
 
-# ---- long format ----------------------------------------------------------------------
+# ---- the counts of each output ---------------------------------------------------------
+# Each function returns the count cells of one output as (rij, kolom, count), in the order
+# the letter shows them. The registry (registry.py) adds the percentages from its declared
+# bases and writes the long format; nothing here knows about percentages or rounding.
 
-def _pct(part: float, base: float) -> float:
-    return 100.0 * part / base if base else np.nan
-
-
-def _frame(tabel: str, p: dt.date, rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["rij", "kolom", "eenheid", "waarde"])
-    df.insert(0, "peildatum", p.isoformat())
-    df.insert(0, "tabel", tabel)
-    df["waarde"] = df["waarde"].astype(float)
-    return df
+Counts = list[tuple[str, str, int]]
 
 
-# ---- Wi2021 ---------------------------------------------------------------------------
+def wi2021_plichtig_met_pip(wi2021: pd.DataFrame, d: dt.date) -> np.ndarray:
+    """Plichtig at d with a PIP dated on or before d (Tabel 2's second row)."""
+    return plichtig_at(wi2021, d) & on_or_before(wi2021["datum_pip"], d)
 
-def kerncijfers_wi2021(wi2021: pd.DataFrame, p: dt.date) -> pd.DataFrame:
+
+def asiel_plichtig_met_pip(wi2021: pd.DataFrame, d: dt.date) -> np.ndarray:
+    """Tabel 4's population at d: asiel, plichtig at d, with a PIP on or before d."""
+    return (wi2021["doelgroep"] == "asiel").to_numpy() & wi2021_plichtig_met_pip(wi2021, d)
+
+
+def kerncijfers_wi2021(wi2021: pd.DataFrame, p: dt.date) -> Counts:
     geworden = on_or_before(wi2021["datum_plicht"], p)
     plichtig = plichtig_at(wi2021, p)
-    pip = plichtig & on_or_before(wi2021["datum_pip"], p)
     dg = wi2021["doelgroep"].to_numpy()
-    n_plichtig = int(plichtig.sum())
-    rows = [("plichtig_geworden", C.TOTAAL, C.EENHEID_AANTAL, int(geworden.sum())),
-            ("nog_plichtig", C.TOTAAL, C.EENHEID_AANTAL, n_plichtig)]
-    for g in C.DOELGROEPEN:
-        rows.append((f"nog_plichtig_{g}", C.TOTAAL, C.EENHEID_AANTAL, int((plichtig & (dg == g)).sum())))
-    rows.append(("met_pip", C.TOTAAL, C.EENHEID_AANTAL, int(pip.sum())))
-    # Shares as the letter states them: still plichtig of all who became plichtig; the
-    # doelgroepen and those with a PIP of all still plichtig.
-    rows.append(("nog_plichtig", C.TOTAAL, C.EENHEID_PROCENT, _pct(n_plichtig, geworden.sum())))
-    for g in C.DOELGROEPEN:
-        rows.append((f"nog_plichtig_{g}", C.TOTAAL, C.EENHEID_PROCENT,
-                     _pct((plichtig & (dg == g)).sum(), n_plichtig)))
-    rows.append(("met_pip", C.TOTAAL, C.EENHEID_PROCENT, _pct(pip.sum(), n_plichtig)))
-    return _frame("kerncijfers_wi2021", p, rows)
+    rows = [("plichtig_geworden", C.TOTAAL, int(geworden.sum())),
+            ("nog_plichtig", C.TOTAAL, int(plichtig.sum()))]
+    rows += [(f"nog_plichtig_{g}", C.TOTAAL, int((plichtig & (dg == g)).sum())) for g in C.DOELGROEPEN]
+    rows.append(("met_pip", C.TOTAAL, int(wi2021_plichtig_met_pip(wi2021, p).sum())))
+    return rows
 
 
-def tabel1(wi2021: pd.DataFrame, p: dt.date) -> pd.DataFrame:
+def tabel1(wi2021: pd.DataFrame, p: dt.date) -> Counts:
     """LBT outcome x route group, for everyone with both an LBT and a PIP on or before P."""
     both = on_or_before(wi2021["datum_lbt"], p) & on_or_before(wi2021["datum_pip"], p)
     uitslag = wi2021["uitslag_lbt"].to_numpy()[both]
     groep = wi2021["leerroute"].astype(object).map(C.ROUTEGROEP).to_numpy()[both]
-    counts = {(u, g): int(((uitslag == u) & (groep == g)).sum())
-              for u in C.UITSLAG_LBT for g in C.ROUTEGROEPEN}
-    rows = []
-    for u in C.UITSLAG_LBT:
-        for g in C.ROUTEGROEPEN:
-            rows.append((u, g, C.EENHEID_AANTAL, counts[(u, g)]))
-    for u in C.UITSLAG_LBT:
-        for g in C.ROUTEGROEPEN:
-            col_total = sum(counts[(x, g)] for x in C.UITSLAG_LBT)
-            row_total = sum(counts[(u, y)] for y in C.ROUTEGROEPEN)
-            rows.append((u, g, C.EENHEID_PROCENT_KOLOM, _pct(counts[(u, g)], col_total)))
-            rows.append((u, g, C.EENHEID_PROCENT_RIJ, _pct(counts[(u, g)], row_total)))
-    return _frame("tabel1", p, rows)
+    return [(u, g, int(((uitslag == u) & (groep == g)).sum()))
+            for u in C.UITSLAG_LBT for g in C.ROUTEGROEPEN]
 
 
-def tabel2(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> pd.DataFrame:
+def tabel2(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> Counts:
     rows = []
     for d in (p, q):  # the letter prints the current peildatum first
-        plichtig = plichtig_at(wi2021, d)
-        pip = plichtig & on_or_before(wi2021["datum_pip"], d)
-        rows += [("inburgeringsplichtig", d.isoformat(), C.EENHEID_AANTAL, int(plichtig.sum())),
-                 ("met_pip", d.isoformat(), C.EENHEID_AANTAL, int(pip.sum())),
-                 ("met_pip", d.isoformat(), C.EENHEID_PROCENT, _pct(pip.sum(), plichtig.sum()))]
-    return _frame("tabel2", p, rows)
+        rows += [("inburgeringsplichtig", d.isoformat(), int(plichtig_at(wi2021, d).sum())),
+                 ("met_pip", d.isoformat(), int(wi2021_plichtig_met_pip(wi2021, d).sum()))]
+    return rows
 
 
-def tabel3(wi2021: pd.DataFrame, p: dt.date) -> pd.DataFrame:
+def tabel3(wi2021: pd.DataFrame, p: dt.date) -> Counts:
     """Leerroute x doelgroep over the whole inflow with a PIP on or before P."""
     pip = on_or_before(wi2021["datum_pip"], p)
     route = wi2021["leerroute"].to_numpy()[pip]
     dg = wi2021["doelgroep"].to_numpy()[pip]
-    counts = {(r, g): int(((route == r) & (dg == g)).sum()) for r in C.LEERROUTES for g in C.DOELGROEPEN}
+    rows = []
     for r in C.LEERROUTES:
-        counts[(r, C.TOTAAL)] = sum(counts[(r, g)] for g in C.DOELGROEPEN)
-    col_totals = {g: sum(counts[(r, g)] for r in C.LEERROUTES) for g in C.TABEL3_KOLOMMEN}
-    rows = [(r, g, C.EENHEID_AANTAL, counts[(r, g)]) for r in C.LEERROUTES for g in C.TABEL3_KOLOMMEN]
-    rows += [(r, g, C.EENHEID_PROCENT, _pct(counts[(r, g)], col_totals[g]))
-             for r in C.LEERROUTES for g in C.TABEL3_KOLOMMEN]
-    return _frame("tabel3", p, rows)
+        cells = [int(((route == r) & (dg == g)).sum()) for g in C.DOELGROEPEN]
+        rows += [(r, g, n) for g, n in zip(C.DOELGROEPEN, cells)] + [(r, C.TOTAAL, sum(cells))]
+    return rows
 
 
-def tabel4(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> pd.DataFrame:
-    asiel = (wi2021["doelgroep"] == "asiel").to_numpy()
+def tabel4(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> Counts:
     rows = []
     for d in (p, q):  # the letter prints the current peildatum first
-        base = asiel & plichtig_at(wi2021, d) & on_or_before(wi2021["datum_pip"], d)
+        base = asiel_plichtig_met_pip(wi2021, d)
         aanbod = base & on_or_before(wi2021["datum_aanbod"], d)
-        rows += [("asiel_met_pip", d.isoformat(), C.EENHEID_AANTAL, int(base.sum())),
-                 ("met_aanbod", d.isoformat(), C.EENHEID_AANTAL, int(aanbod.sum())),
-                 ("met_aanbod", d.isoformat(), C.EENHEID_PROCENT, _pct(aanbod.sum(), base.sum()))]
-    return _frame("tabel4", p, rows)
+        rows += [("asiel_met_pip", d.isoformat(), int(base.sum())),
+                 ("met_aanbod", d.isoformat(), int(aanbod.sum()))]
+    return rows
 
 
 # ---- Wi2013 ---------------------------------------------------------------------------
 
-def kerncijfers_wi2013(wi2013: pd.DataFrame, p: dt.date) -> pd.DataFrame:
+def kerncijfers_wi2013(wi2013: pd.DataFrame, p: dt.date) -> Counts:
     status = status_codes(wi2013, p)
     reden = list(wi2013["reden_einde"].cat.categories)
-    total = int((status != NOT_STARTED).sum())
-    counts = {s: int((status == (NOG_PLICHTIG if s == "nog_plichtig" else reden.index(s))).sum())
-              for s in C.KERNCIJFERS_WI2013_RIJEN[1:]}
-    rows = [("totaal", C.TOTAAL, C.EENHEID_AANTAL, total)]
-    rows += [(s, C.TOTAAL, C.EENHEID_AANTAL, counts[s]) for s in counts]
-    rows += [(s, C.TOTAAL, C.EENHEID_PROCENT, _pct(counts[s], total)) for s in counts]
-    return _frame("kerncijfers_wi2013", p, rows)
+    rows = [(C.TOTAAL, C.TOTAAL, int((status != NOT_STARTED).sum()))]
+    for s in C.KERNCIJFERS_WI2013_RIJEN[1:]:
+        code = NOG_PLICHTIG if s == "nog_plichtig" else reden.index(s)
+        rows.append((s, C.TOTAAL, int((status == code).sum())))
+    return rows
 
 
-def tabel5(wi2013: pd.DataFrame, p: dt.date) -> pd.DataFrame:
+# Tabel 5's columns: which statuses each counts (vervallen is left out of the table).
+TABEL5_STATUS = {"voldaan": ("ingeburgerd", "vrijgesteld"), "ontheven": ("ontheven",),
+                 "nog_plichtig": ("nog_plichtig",)}
+
+
+def tabel5(wi2013: pd.DataFrame, p: dt.date) -> Counts:
     """Per cohort: voldaan (ingeburgerd + vrijgesteld), ontheven, nog plichtig; vervallen left out."""
     status = status_codes(wi2013, p)
     started = status != NOT_STARTED
-    rows = []
-    if started.any():
-        reden = list(wi2013["reden_einde"].cat.categories)
-        years = cohort(wi2013)
-        first = int(years[started].min())
-        n_years = p.year - first + 1
-        index = np.where(started, years - first, 0)
-        groups = {"voldaan": np.isin(status, [reden.index("ingeburgerd"), reden.index("vrijgesteld")]),
-                  "ontheven": status == reden.index("ontheven"),
-                  "nog_plichtig": status == NOG_PLICHTIG}
-        per_year = {k: np.bincount(index[m & started], minlength=n_years) for k, m in groups.items()}
-        for i, year in enumerate(range(first, p.year + 1)):
-            cells = {k: int(per_year[k][i]) for k in groups}
-            total = sum(cells.values())
-            rows += [(str(year), k, C.EENHEID_AANTAL, v) for k, v in cells.items()]
-            rows.append((str(year), C.TOTAAL, C.EENHEID_AANTAL, total))
-            rows += [(str(year), k, C.EENHEID_PROCENT, _pct(v, total)) for k, v in cells.items()]
-    return _frame("tabel5", p, rows)
+    rows: Counts = []
+    if not started.any():
+        return rows
+    reden = list(wi2013["reden_einde"].cat.categories)
+    years = cohort(wi2013)
+    first = int(years[started].min())
+    n_years = p.year - first + 1
+    index = np.where(started, years - first, 0)
+    codes = {k: [NOG_PLICHTIG if s == "nog_plichtig" else reden.index(s) for s in v]
+             for k, v in TABEL5_STATUS.items()}
+    per_year = {k: np.bincount(index[np.isin(status, c) & started], minlength=n_years) for k, c in codes.items()}
+    for i, year in enumerate(range(first, p.year + 1)):
+        cells = {k: int(per_year[k][i]) for k in TABEL5_STATUS}
+        rows += [(str(year), k, v) for k, v in cells.items()]
+        rows.append((str(year), C.TOTAAL, sum(cells.values())))
+    return rows
 
 
 def elip_column_index(years: np.ndarray) -> np.ndarray:
@@ -218,40 +193,11 @@ def elip_column(years: np.ndarray) -> np.ndarray:
     return np.array(C.TABEL6_KOLOMMEN[:-1])[elip_column_index(years)]
 
 
-def tabel6(extract: Extract, p: dt.date, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> pd.DataFrame:
+def tabel6(extract: Extract, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> Counts:
     column = elip_column_index(cohort(extract.wi2013))
-    rows = []
+    rows: Counts = []
     for d in sorted(elip_peildata):
         counts = np.bincount(column[elip_at(extract, d, drempel_cent)], minlength=len(C.TABEL6_KOLOMMEN) - 1)
-        for k, n in zip(C.TABEL6_KOLOMMEN[:-1], counts):
-            rows.append((d.isoformat(), k, C.EENHEID_AANTAL, int(n)))
-        rows.append((d.isoformat(), C.TOTAAL, C.EENHEID_AANTAL, int(counts.sum())))
-    return _frame("tabel6", p, rows)
-
-
-# ---- all of them ----------------------------------------------------------------------
-
-def compute(name: str, extract: Extract, params: Parameters) -> pd.DataFrame:
-    """One output of the contract by name."""
-    p, q = params.peildatum, params.q
-    if name == "kerncijfers_wi2021":
-        return kerncijfers_wi2021(extract.wi2021, p)
-    if name == "tabel1":
-        return tabel1(extract.wi2021, p)
-    if name == "tabel2":
-        return tabel2(extract.wi2021, p, q)
-    if name == "tabel3":
-        return tabel3(extract.wi2021, p)
-    if name == "tabel4":
-        return tabel4(extract.wi2021, p, q)
-    if name == "kerncijfers_wi2013":
-        return kerncijfers_wi2013(extract.wi2013, p)
-    if name == "tabel5":
-        return tabel5(extract.wi2013, p)
-    if name == "tabel6":
-        return tabel6(extract, p, params.elip, params.elip_drempel_cent)
-    raise KeyError(name)
-
-
-def compute_all(extract: Extract, params: Parameters) -> dict[str, pd.DataFrame]:
-    return {name: compute(name, extract, params) for name in C.OUTPUTS}
+        rows += [(d.isoformat(), k, int(n)) for k, n in zip(C.TABEL6_KOLOMMEN[:-1], counts)]
+        rows.append((d.isoformat(), C.TOTAAL, int(counts.sum())))
+    return rows

@@ -1,9 +1,10 @@
 """Every run against the letter: each printed figure, reproduced or not, and the letter's
 own arithmetic.
 
-For each figure in the reference data whose date the run covers (on or before P), the
-reproduced value is taken from the run's tables (or, for an earlier date the text gives,
-computed at that date with the same definitions) and compared as the letter prints it:
+The audit speaks of the letter's own dates (contract section 5): each printed figure is
+reproduced at the date it speaks of (the registry says which date each cell speaks of), from
+the run's extract, whatever peildatum the run itself was made for. So the statuses are the
+same at every P. A figure is compared as the letter prints it:
 
   gelijk                 the reproduced value is the printed one
   afgerond_gelijk        the reproduced value rounds (as the letter rounds) to the printed one
@@ -12,8 +13,11 @@ computed at that date with the same definitions) and compared as the letter prin
                          sum of its printed cells, or a printed percentage that no rounding of
                          the printed counts gives. `toelichting` shows the sums; whether the
                          data agree with the cells is stated there too.
+  niet_vergelijkbaar     the figure's date lies after the extract's horizon (its stand_per,
+                         or its latest event), or celbeveiliging hides the reproduced cell:
+                         `toelichting` says which. Never silently left out of the count.
 
-Cells hidden by celbeveiliging are not compared (and counted as such in the summary).
+The sums and percentage bases of the letter's own arithmetic are the registry's.
 """
 from __future__ import annotations
 
@@ -24,25 +28,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import contract as C
-from . import reference, tables
+from . import reference, registry
+from .dutch import datum, getal
 from .model import Extract
 from .params import Parameters
-from .presentation.dutch import getal
 from .rounding import decimals_for, half_up, letter_rounding
-from .suppression import percentage_bases
 
 COLUMNS = ("tabel", "rij", "kolom", "peildatum", "gepubliceerd", "gereproduceerd", "status",
            "toelichting", "eenheid", "precisie")
-STATUSES = ("gelijk", "afgerond_gelijk", "afwijking", "inconsistent_in_brief")
-
-
-def measured_on(output: str, rij: str, kolom: str, p: str) -> str:
-    """The date a cell describes: the column of Tabel 2 and 4, the row of Tabel 6, else P."""
-    if output in ("tabel2", "tabel4"):
-        return kolom
-    if output == "tabel6":
-        return rij
-    return p
+STATUSES = ("gelijk", "afgerond_gelijk", "afwijking", "inconsistent_in_brief", "niet_vergelijkbaar")
+NIET_VERGELIJKBAAR = "niet_vergelijkbaar"
 
 
 def _fmt(v: float, eenheid: str, decimals: int = 1) -> str:
@@ -67,61 +62,30 @@ def _printed_frames(fig: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
 
 
 def _sum_checks(printed: dict[tuple[str, str], pd.DataFrame]) -> dict[tuple, str]:
-    """Printed totals that are not the sum of their printed cells -> explanation."""
+    """Printed totals that are not the sum of their printed cells -> explanation.
+
+    The sums are the registry's, within each printed table and between the printed tables
+    of one date; the total side's cells are the ones flagged.
+    """
     out: dict[tuple, str] = {}
-
-    def get(df, rij, kolom):
-        hit = df[(df["rij"] == rij) & (df["kolom"] == kolom) & (df["eenheid"] == C.EENHEID_AANTAL)]
-        return None if hit.empty else float(hit["waarde"].iloc[0])
-
-    def check(output, date, total_key, part_keys, what):
-        df = printed.get((output, date))
-        if df is None:
-            return
-        total = get(df, *total_key)
-        parts = [get(df, *k) for k in part_keys]
-        if total is None or any(v is None for v in parts):
-            return
-        s = sum(parts)
-        if s != total:
-            out[(output, total_key[0], total_key[1], C.EENHEID_AANTAL, date)] = (
-                f"gedrukt totaal {getal(total)} is niet de som van de gedrukte {what}: "
-                + " + ".join(getal(v) for v in parts) + f" = {getal(s)}")
-
+    by_date: dict[str, dict[str, pd.DataFrame]] = {}
     for (output, date), df in printed.items():
-        rows = list(dict.fromkeys(df["rij"]))
-        if output == "tabel6":
-            for r in rows:
-                check(output, date, (r, C.TOTAAL), [(r, k) for k in C.TABEL6_KOLOMMEN[:-1]], "cohorten")
-        elif output == "tabel5":
-            for r in rows:
-                check(output, date, (r, C.TOTAAL), [(r, k) for k in C.TABEL5_KOLOMMEN[:-1]], "cellen")
-        elif output == "kerncijfers_wi2013":
-            check(output, date, ("totaal", C.TOTAAL),
-                  [(s, C.TOTAAL) for s in C.KERNCIJFERS_WI2013_RIJEN[1:]], "statussen")
-        elif output == "kerncijfers_wi2021":
-            check(output, date, ("nog_plichtig", C.TOTAAL),
-                  [(f"nog_plichtig_{g}", C.TOTAAL) for g in C.DOELGROEPEN], "doelgroepen")
-        elif output == "tabel3":
-            for r in rows:
-                check(output, date, (r, C.TOTAAL), [(r, g) for g in C.DOELGROEPEN], "doelgroepen")
-    # Tabel 5 summed over cohorts against the Wi2013 kerncijfers of the same date
-    for (output, date), t5 in printed.items():
-        if output != "tabel5" or ("kerncijfers_wi2013", date) not in printed:
-            continue
-        k = printed[("kerncijfers_wi2013", date)]
-        years = list(dict.fromkeys(t5["rij"]))
-        for kol, keys in (("voldaan", ("ingeburgerd", "vrijgesteld")), ("ontheven", ("ontheven",)),
-                          ("nog_plichtig", ("nog_plichtig",))):
-            cells = [get(t5, y, kol) for y in years]
-            totals = [get(k, key, C.TOTAAL) for key in keys]
-            if any(v is None for v in cells + totals):
+        by_date.setdefault(date, {})[output] = df
+    for date, frames in by_date.items():
+        value = {(n, r.rij, r.kolom): float(r.waarde) for n, df in frames.items()
+                 for r in df[df["eenheid"] == C.EENHEID_AANTAL].itertuples()}
+        for s in registry.all_sums(frames):
+            total = sum(value[k] for k in s.totaal)
+            parts = [value[k] for k in s.delen]
+            if sum(parts) == total:
                 continue
-            if sum(cells) != sum(totals):
-                for key in keys:
-                    out[("kerncijfers_wi2013", key, C.TOTAAL, C.EENHEID_AANTAL, date)] = (
-                        f"Tabel 5 '{kol}' opgeteld over de cohorten is {getal(sum(cells))}, de "
-                        f"kerncijfers geven {' + '.join(getal(v) for v in totals)} = {getal(sum(totals))}")
+            shown = " + ".join(getal(v) for v in parts) if len(parts) <= 12 else \
+                " + ".join(getal(v) for v in parts[:3]) + " + ... + " + getal(parts[-1])
+            head = (f"gedrukt totaal {getal(total)}" if len(s.totaal) == 1 else
+                    "gedrukt " + " + ".join(getal(value[k]) for k in s.totaal) + f" = {getal(total)}")
+            for k in s.totaal:
+                out[(k[0], k[1], k[2], C.EENHEID_AANTAL, date)] = (
+                    f"{head} is niet de som van de gedrukte {s.wat}: {shown} = {getal(sum(parts))}")
     return out
 
 
@@ -136,7 +100,7 @@ def _percentage_checks(printed: dict[tuple[str, str], pd.DataFrame]) -> dict[tup
         if pct_rows.empty:
             continue
         frame = pd.concat([counts, pct_rows])
-        deps = percentage_bases({output: frame})
+        deps = registry.percentage_bases(output, frame)
         recomputed = []
         for r in pct_rows.itertuples():
             d = deps[(output, r.rij, r.kolom, r.eenheid)]
@@ -197,49 +161,80 @@ def letter_inconsistencies(fig: pd.DataFrame) -> dict[tuple, str]:
     return found
 
 
-# ---- comparison ----------------------------------------------------------------------
+# ---- the audit's tables: each at the date its figures speak of --------------------------
 
-def _reproduced_cells(run_tables: dict[str, pd.DataFrame], p: str) -> dict[tuple, float]:
+def audit_parameters(output: str, dates: list[str], letter: Parameters) -> list[Parameters]:
+    """The parameters at which to compute `output` so that every cell the letter prints of it
+    exists at the date it speaks of (the threshold is the letter's)."""
+    spec = registry.spec(output)
+    ds = sorted(dt.date.fromisoformat(d) for d in set(dates))
+    if spec.dated_by == registry.DATED_BY_PEILDATUM:
+        return [Parameters(peildatum=d, elip_drempel_cent=letter.elip_drempel_cent) for d in ds]
+    if spec.dated_by == registry.DATED_BY_KOLOM:
+        return [Parameters(peildatum=ds[-1], vorige_peildatum=ds[0] if len(ds) > 1 else None,
+                           elip_drempel_cent=letter.elip_drempel_cent)]
+    return [Parameters(peildatum=ds[-1], elip_peildata=tuple(ds), elip_drempel_cent=letter.elip_drempel_cent)]
+
+
+def audit_tables(extract: Extract, figures: pd.DataFrame | None = None,
+                 letter: Parameters | None = None) -> dict[tuple[str, str], pd.DataFrame]:
+    """Every table the letter prints, computed at the dates it prints it for: (output, P) -> table."""
+    fig = reference.load_figures() if figures is None else figures
+    letter = letter or reference.letter_parameters()
+    out = {}
+    for output, part in fig.groupby("output", sort=False):
+        for params in audit_parameters(output, list(part["peildatum"]), letter):
+            out[(output, params.peildatum.isoformat())] = registry.compute(output, extract, params)
+    return out
+
+
+def _reproduced_cells(audit: dict[tuple[str, str], pd.DataFrame]) -> dict[tuple, tuple[float, float]]:
     cells = {}
-    for name, df in run_tables.items():
+    for (name, p), df in audit.items():
         if df.empty:
             continue
-        rounded = letter_rounding(df)
-        for r, rd in zip(df.itertuples(), rounded):
-            key = (name, r.rij, r.kolom, r.eenheid, measured_on(name, r.rij, r.kolom, p))
-            cells[key] = (r.waarde, rd)
+        spec = registry.spec(name)
+        for r, rd in zip(df.itertuples(), letter_rounding(df)):
+            cells[(name, r.rij, r.kolom, r.eenheid, spec.measured_on(r.rij, r.kolom, p))] = (r.waarde, rd)
     return cells
 
 
-def verify(run_tables: dict[str, pd.DataFrame], params: Parameters, extract: Extract | None = None,
-           figures: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The verification table of one run (columns COLUMNS)."""
+def horizon_reason(date: str, horizon: dt.date | None, stand_per: dt.date | None) -> str | None:
+    """Why a date cannot be compared with this extract, or None when it can."""
+    if horizon is None or dt.date.fromisoformat(date) <= horizon:
+        return None
+    basis = (f"het extract is volledig tot en met {datum(horizon)} (stand_per)" if stand_per else
+             f"de laatste gebeurtenis in het extract is van {datum(horizon)} (geen stand_per opgegeven)")
+    return (f"de brief spreekt over {datum(date)}, na de horizon van het extract: {basis}; "
+            "een tabel op die datum zou te weinig gebeurtenissen tellen")
+
+
+def verify(audit: dict[tuple[str, str], pd.DataFrame], figures: pd.DataFrame | None = None,
+           horizon: dt.date | None = None, stand_per: dt.date | None = None) -> pd.DataFrame:
+    """The verification table (columns COLUMNS): every printed figure, at its own date.
+
+    `audit` comes from `audit_tables` (possibly protected by celbeveiliging). Every figure of
+    the reference data gets a row; none is left out silently.
+    """
     fig = reference.load_figures() if figures is None else figures
-    p = params.peildatum.isoformat()
-    cells = _reproduced_cells(run_tables, p)
-    wanted = fig[fig["peildatum"] <= p]
-    # earlier dates the text gives but the run's tables do not cover: computed at that date
-    for (output, date), _ in wanted.groupby(["output", "peildatum"]):
-        if extract is None or any(k[0] == output and k[4] == date for k in cells):
-            continue
-        if output in ("tabel2", "tabel4", "tabel6"):
-            continue  # dated by their own columns/rows; covered through the run's dates
-        extra = tables.compute(output, extract, Parameters(
-            peildatum=dt.date.fromisoformat(date), elip_drempel_cent=params.elip_drempel_cent))
-        cells.update(_reproduced_cells({output: extra}, date))
+    cells = _reproduced_cells(audit)
     broken = letter_inconsistencies(fig)
     rows = []
-    for r in wanted.itertuples():
+    for r in fig.itertuples():
         key = (r.output, r.rij, r.kolom, r.eenheid, r.peildatum)
-        if key not in cells:
-            continue
-        value, rounded = cells[key]
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            continue  # hidden by celbeveiliging (or an undefined percentage)
-        status, note = _compare(r, value, rounded)
+        value, rounded = cells.get(key, (math.nan, math.nan))
+        why_not = horizon_reason(r.peildatum, horizon, stand_per)
+        if why_not is None and (value is None or math.isnan(value)):
+            why_not = ("afgeschermd door celbeveiliging" if key in cells else
+                       "deze cel komt niet voor in de tabel van dit extract")
+        if why_not is not None:
+            status, note, value = NIET_VERGELIJKBAAR, why_not, math.nan
+        else:
+            status, note = _compare(r, value, rounded)
         if key in broken:
             status = "inconsistent_in_brief"
-            note = broken[key] + f"; gereproduceerd {_fmt(value, r.eenheid, 2)}" + (f". {note}" if note else "")
+            repro = f"; gereproduceerd {_fmt(value, r.eenheid, 2)}" if not math.isnan(value) else ""
+            note = broken[key] + repro + (f". {note}" if note else "")
         note = "; ".join(x for x in (note, r.toelichting, f"brief {r.vindplaats}, regel {r.regel}") if x)
         rows.append({"tabel": r.output, "rij": r.rij, "kolom": r.kolom, "peildatum": r.peildatum,
                      "gepubliceerd": r.waarde, "gereproduceerd": value, "status": status,
@@ -271,13 +266,22 @@ def counts(df: pd.DataFrame) -> dict[str, int]:
 def summary(df: pd.DataFrame) -> str:
     """The one line a run prints."""
     if df.empty:
-        return ("Verificatie: voor deze peildatum staan geen cijfers in de brief; "
-                "verificatie overgeslagen.")
+        return "Verificatie: er staan geen cijfers van de brief in de referentiegegevens."
     c = counts(df)
     equal = c["gelijk"] + c["afgerond_gelijk"]
-    return (f"Verificatie: {len(df)} cijfers uit de brief gecontroleerd: {equal} gelijk "
+    line = (f"Verificatie: {len(df)} cijfers uit de brief, elk op de eigen peildatum: {equal} gelijk "
             f"(waarvan {c['afgerond_gelijk']} binnen de afronding), "
-            f"{c['inconsistent_in_brief']} inconsistent in de brief, {c['afwijking']} afwijkingen.")
+            f"{c['inconsistent_in_brief']} inconsistent in de brief, {c['afwijking']} afwijkingen")
+    if c[NIET_VERGELIJKBAAR]:
+        line += f", {c[NIET_VERGELIJKBAAR]} niet vergelijkbaar"
+    return line + "."
+
+
+def not_comparable_reasons(df: pd.DataFrame) -> dict[str, int]:
+    """Why figures could not be compared, with how many each (for the report)."""
+    part = df[df["status"] == NIET_VERGELIJKBAAR]
+    reasons = part["toelichting"].str.split(";").str[0].str.strip()
+    return {k: int(v) for k, v in reasons.value_counts(sort=False).items()}
 
 
 def write(df: pd.DataFrame, path: Path) -> Path:

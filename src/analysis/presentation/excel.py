@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from .. import contract as C
 from ..rounding import decimals_for, with_letter_rounding
-from . import dutch, letter_tables
+from .. import dutch
+from . import letter_tables
 
 SHEETS = {"kerncijfers_wi2021": "Kerncijfers Wi2021", "tabel1": "Tabel 1", "tabel2": "Tabel 2",
           "tabel3": "Tabel 3", "tabel4": "Tabel 4", "kerncijfers_wi2013": "Kerncijfers Wi2013",
@@ -32,12 +33,9 @@ WARN = PatternFill("solid", fgColor="FFF3CD")
 FIXED_TIME = dt.datetime(2024, 6, 24)
 
 
-def _label(key: str) -> str:
-    """A row or column key as a reader knows it: Dutch labels, dates as '1 mei 2024'."""
-    try:
-        return dutch.datum(dt.date.fromisoformat(key))
-    except ValueError:
-        return letter_tables.KOLOM_LABELS.get(key, key)
+def _label(name: str, key: str) -> str:
+    """A column key as a reader knows it: Dutch labels, dates as '1 mei 2024'."""
+    return letter_tables.kolom_label(name, key)
 
 
 def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) -> None:
@@ -48,7 +46,7 @@ def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) ->
     rows = list(dict.fromkeys(d["rij"]))
     cols = list(dict.fromkeys(d["kolom"]))
     units = list(dict.fromkeys(d["eenheid"]))
-    header = ["", *[_label(c) + ("" if u == C.EENHEID_AANTAL else f" ({u.replace('_', ' ')})")
+    header = ["", *[_label(name, c) + ("" if u == C.EENHEID_AANTAL else f" ({u.replace('_', ' ')})")
                     for u in units for c in cols]]
     ws.append(header)
     for cell in ws[ws.max_row]:
@@ -56,7 +54,7 @@ def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) ->
     pct_format = "0.0%" if decimals_for(name) == 1 else "0%"
     lookup = {(r.rij, r.kolom, r.eenheid): r.afgerond for r in d.itertuples()}
     for rij in rows:
-        label = _label(rij) if name in ("tabel5", "tabel6") else letter_tables.RIJ_LABELS.get(rij, rij).strip()
+        label = letter_tables.rij_label(name, rij).strip()
         values = [label]
         formats = [None]
         for u in units:

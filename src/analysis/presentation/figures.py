@@ -24,8 +24,8 @@ from matplotlib.ticker import FuncFormatter
 from .. import contract as C
 from ..outputs import cell
 from ..rounding import with_letter_rounding
-from . import dutch
-from .letter_tables import KOLOM_LABELS, RIJ_LABELS
+from .. import dutch
+from .. import registry
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 GREY = "#8C8C8C"
@@ -87,7 +87,7 @@ def figure(name: str, df: pd.DataFrame, subtitle: str = "") -> Figure:
     with mpl.rc_context(STYLE):
         fig = Figure()
         ax = fig.subplots()
-        _DRAW[name](ax, with_letter_rounding(df))
+        _DRAW.get(name, _generic)(ax, with_letter_rounding(df))
         if subtitle:
             fig.text(0.01, 0.01, subtitle, fontsize=8, color="#555555")
         fig.tight_layout(rect=(0, 0.03 if subtitle else 0, 0.93, 1))
@@ -113,8 +113,9 @@ def _tabel1(ax, df):
     parts = [[(_val(df, u, g, C.EENHEID_PROCENT_RIJ), _val(df, u, g, C.EENHEID_PROCENT_RIJ, "afgerond"))
               for g in C.ROUTEGROEPEN] for u in C.UITSLAG_LBT]
     bases = [sum(_val(df, u, g) for g in C.ROUTEGROEPEN) for u in C.UITSLAG_LBT]
-    _stacked_shares(ax, [RIJ_LABELS[u] for u in C.UITSLAG_LBT], parts,
-                    [KOLOM_LABELS[g] for g in C.ROUTEGROEPEN], bases, [PALETTE[0], PALETTE[1]])
+    spec = registry.spec("tabel1")
+    _stacked_shares(ax, [spec.rij_label(u) for u in C.UITSLAG_LBT], parts,
+                    [spec.kolom_label(g) for g in C.ROUTEGROEPEN], bases, [PALETTE[0], PALETTE[1]])
     ax.set_title("Gekozen leerroute per uitslag van de leerbaarheidstoets (% van de rij)")
 
 
@@ -152,8 +153,9 @@ def _tabel3(ax, df):
     parts = [[(_val(df, r, g, C.EENHEID_PROCENT), _val(df, r, g, C.EENHEID_PROCENT, "afgerond"))
               for r in C.LEERROUTES] for g in C.TABEL3_KOLOMMEN]
     bases = [sum(_val(df, r, g) for r in C.LEERROUTES) for g in C.TABEL3_KOLOMMEN]
-    _stacked_shares(ax, [KOLOM_LABELS[g] for g in C.TABEL3_KOLOMMEN], parts,
-                    [RIJ_LABELS[r] for r in C.LEERROUTES], bases, PALETTE[:3])
+    spec = registry.spec("tabel3")
+    _stacked_shares(ax, [spec.kolom_label(g) for g in C.TABEL3_KOLOMMEN], parts,
+                    [spec.rij_label(r) for r in C.LEERROUTES], bases, PALETTE[:3])
     ax.set_title("Leerroute per doelgroep (totale instroom met PIP)")
 
 
@@ -166,8 +168,7 @@ def _kerncijfers_wi2013(ax, df):
     for yi, c, p in zip(y, counts, pct):
         label = _count(c) + (f" ({dutch.procent(p, 1)})" if not np.isnan(p) else "")
         ax.text(0 if np.isnan(c) else c, yi, "  " + label, va="center", fontsize=9)
-    ax.set_yticks(y, [RIJ_LABELS.get(r, "Nog inburgeringsplichtig") if r != "nog_plichtig"
-                      else "Nog inburgeringsplichtig" for r in rows])
+    ax.set_yticks(y, [registry.spec("kerncijfers_wi2013").rij_label(r) for r in rows])
     ax.xaxis.set_major_formatter(thousands)
     ax.set_xlim(0, _xmax(counts))
     ax.set_title("Wi2013: status van alle inburgeringsplichtigen")
@@ -179,7 +180,7 @@ def _tabel5(ax, df):
     parts = [[(_val(df, y, k, C.EENHEID_PROCENT), _val(df, y, k, C.EENHEID_PROCENT, "afgerond"))
               for k in keys] for y in years]
     bases = [_val(df, y, "totaal") for y in years]
-    _stacked_shares(ax, years, parts, [KOLOM_LABELS[k] for k in keys], bases,
+    _stacked_shares(ax, years, parts, [registry.spec("tabel5").kolom_label(k) for k in keys], bases,
                     [PALETTE[2], PALETTE[1], PALETTE[5]])
     ax.set_title("Wi2013: uitkomst per cohort (% van het cohort, zonder vervallen)")
     ax.figure.set_size_inches(7.5, 0.35 * len(years) + 1.8)
@@ -200,6 +201,23 @@ def _tabel6(ax, df):
     ax.set_ylim(bottom=0)
     ax.set_title("ELIP-groep per cohort op de peildata")
     ax.legend(loc="upper left")
+
+
+def _generic(ax, df):
+    """A registered table without a figure of its own: its counts as grouped bars."""
+    spec = registry.spec(df["tabel"].iloc[0]) if len(df) else None
+    rows, cols = registry.count_cells(df)
+    y = np.arange(len(rows))[::-1]
+    height = 0.8 / max(1, len(cols))
+    for j, k in enumerate(cols):
+        ax.barh(y - j * height, [np.nan_to_num(_val(df, r, k)) for r in rows], height=height,
+                color=PALETTE[j % len(PALETTE)], label=spec.kolom_label(k) if spec else k)
+    ax.set_yticks(y, [spec.rij_label(r) if spec else r for r in rows])
+    ax.xaxis.set_major_formatter(thousands)
+    if spec:
+        ax.set_title(spec.titel)
+    if len(cols) > 1:
+        ax.legend(loc="lower right")
 
 
 _DRAW = {

@@ -9,52 +9,27 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import contract as C
+from .. import dutch, registry
 from ..rounding import decimals_for, with_letter_rounding
-from . import dutch
 
-TITELS = {
-    "kerncijfers_wi2021": "Kerncijfers Wi2021",
-    "tabel1": "Tabel 1 Gevolgde leerroute versus de uitslag van de leerbaarheidstoets",
-    "tabel2": "Tabel 2 Inburgeringsplichtig Wi2021 met PIP",
-    "tabel3": "Tabel 3 Indeling in leerroute",
-    "tabel4": "Tabel 4 Asielstatushouders Wi2021 met aanbod in PIP",
-    "kerncijfers_wi2013": "Kerncijfers Wi2013",
-    "tabel5": "Tabel 5 Cijfers Wi2013 per cohort",
-    "tabel6": "Tabel 6 ELIP per cohort Wi2013",
-}
+def rij_label(name: str, key: str) -> str:
+    """A row key as the letter labels it (dates as '1 mei 2024'); from the registry."""
+    return _label(registry.spec(name).rij_labels, key)
 
-RIJ_LABELS = {
-    "plichtig_geworden": "Inburgeringsplichtig geworden",
-    "nog_plichtig": "Nog inburgeringsplichtig",
-    "nog_plichtig_asiel": "  waarvan asielstatushouder",
-    "nog_plichtig_gezin": "  waarvan gezinsmigrant",
-    "nog_plichtig_overig": "  waarvan overige migrant",
-    "met_pip": "Nog inburgeringsplichtig met PIP",
-    "haalbaar": "Haalbaar",
-    "niet_haalbaar": "Niet haalbaar",
-    "inburgeringsplichtig": "Inburgeringsplichtig",
-    "b1": "B1 route",
-    "onderwijs": "Onderwijsroute",
-    "z": "Z route",
-    "asiel_met_pip": "Asielstatushouders met PIP",
-    "met_aanbod": "Waarvan met aanbod",
-    "totaal": "Totaal opgelegd",
-    "ingeburgerd": "Ingeburgerd",
-    "ontheven": "Ontheven",
-    "vrijgesteld": "Vrijgesteld",
-    "vervallen": "Vervallen",
-}
-KOLOM_LABELS = {
-    "b1_onderwijsroute": "B1-/onderwijsroute",
-    "z_route": "Z-route",
-    "asiel": "Asiel",
-    "gezin": "Gezin",
-    "overig": "Overig",
-    "totaal": "Totaal",
-    "voldaan": "Voldaan",
-    "ontheven": "Ontheven",
-    "nog_plichtig": "Nog plichtig",
-}
+
+def kolom_label(name: str, key: str) -> str:
+    return _label(registry.spec(name).kolom_labels, key)
+
+
+def _label(labels: dict[str, str], key: str) -> str:
+    if key in labels:
+        return labels[key]
+    try:
+        return dutch.datum(key)
+    except ValueError:
+        return key
+
+
 MISSING_PCT = "-"
 SECRET = "x"
 
@@ -83,59 +58,90 @@ def _with_pct(count: str, pct: str) -> str:
 def layout(name: str, df: pd.DataFrame, suppressed: set | None = None) -> pd.DataFrame:
     """The letter's layout of one output, as a frame of formatted strings."""
     cell = _lookup(df, suppressed)
-    if name == "kerncijfers_wi2021":
-        rows = C.KERNCIJFERS_WI2021_RIJEN
-        return pd.DataFrame({"Aantal": [cell(r, "totaal") for r in rows],
-                             "Percentage": [cell(r, "totaal", C.EENHEID_PROCENT) if r != "plichtig_geworden" else ""
-                                            for r in rows]},
-                            index=[RIJ_LABELS[r] for r in rows])
-    if name == "kerncijfers_wi2013":
-        rows = C.KERNCIJFERS_WI2013_RIJEN
-        labels = [RIJ_LABELS[r] for r in rows[:-1]] + ["Nog inburgeringsplichtig"]
-        return pd.DataFrame({"Aantal": [cell(r, "totaal") for r in rows],
-                             "Percentage": [cell(r, "totaal", C.EENHEID_PROCENT) if r != "totaal" else ""
-                                            for r in rows]}, index=labels)
+    spec = registry.spec(name)
+    R, K = spec.rij_label, spec.kolom_label
+    if name in ("kerncijfers_wi2021", "kerncijfers_wi2013"):
+        rows, _ = registry.count_cells(df)
+        pct = {r for r in df[df["eenheid"] == C.EENHEID_PROCENT]["rij"]}
+        return pd.DataFrame({"Aantal": [cell(r, C.TOTAAL) for r in rows],
+                             "Percentage": [cell(r, C.TOTAAL, C.EENHEID_PROCENT) if r in pct else "" for r in rows]},
+                            index=[R(r) for r in rows])
     if name == "tabel1":
-        cols = pd.MultiIndex.from_tuples([(KOLOM_LABELS[g], h) for g in C.ROUTEGROEPEN
+        cols = pd.MultiIndex.from_tuples([(K(g), h) for g in C.ROUTEGROEPEN
                                           for h in ("Aantal", "% van kolom", "% van rij")])
         data = [[f(u, g) for g in C.ROUTEGROEPEN for f in (
             lambda u, g: cell(u, g),
             lambda u, g: cell(u, g, C.EENHEID_PROCENT_KOLOM),
             lambda u, g: cell(u, g, C.EENHEID_PROCENT_RIJ))] for u in C.UITSLAG_LBT]
-        out = pd.DataFrame(data, index=[RIJ_LABELS[u] for u in C.UITSLAG_LBT], columns=cols)
-        out.index.name = "Uitslag LBT"
+        out = pd.DataFrame(data, index=[R(u) for u in C.UITSLAG_LBT], columns=cols)
+        out.index.name = spec.rij_naam
         return out
     if name in ("tabel2", "tabel4"):
         first, second = C.TABEL2_RIJEN if name == "tabel2" else C.TABEL4_RIJEN
         dates = list(dict.fromkeys(df["kolom"]))
         data = {dutch.datum(d): [cell(first, d), _with_pct(cell(second, d), cell(second, d, C.EENHEID_PROCENT))]
                 for d in dates}
-        labels = [RIJ_LABELS[first], "Waarvan met PIP" if name == "tabel2" else RIJ_LABELS[second]]
-        return pd.DataFrame(data, index=labels)
+        return pd.DataFrame(data, index=[R(first), R(second)])
     if name == "tabel3":
-        cols = pd.MultiIndex.from_tuples([(KOLOM_LABELS[g], h) for g in C.TABEL3_KOLOMMEN
+        cols = pd.MultiIndex.from_tuples([(K(g), h) for g in C.TABEL3_KOLOMMEN
                                           for h in ("Aantal", "%")])
         data = [[x for g in C.TABEL3_KOLOMMEN for x in (cell(r, g), cell(r, g, C.EENHEID_PROCENT))]
                 for r in C.LEERROUTES]
-        return pd.DataFrame(data, index=[RIJ_LABELS[r] for r in C.LEERROUTES], columns=cols)
+        return pd.DataFrame(data, index=[R(r) for r in C.LEERROUTES], columns=cols)
     if name == "tabel5":
         years = list(dict.fromkeys(df["rij"]))
-        cols = pd.MultiIndex.from_tuples([(KOLOM_LABELS[k], h) for k in C.TABEL5_KOLOMMEN[:-1]
-                                          for h in ("Aantal", "Percentage")] + [("Totaal", "")])
+        cols = pd.MultiIndex.from_tuples([(K(k), h) for k in C.TABEL5_KOLOMMEN[:-1]
+                                          for h in ("Aantal", "Percentage")] + [(K(C.TOTAAL), "")])
         data = [[x for k in C.TABEL5_KOLOMMEN[:-1] for x in (cell(y, k), cell(y, k, C.EENHEID_PROCENT))]
                 + [cell(y, "totaal")] for y in years]
         out = pd.DataFrame(data, index=years, columns=cols)
-        out.index.name = "Cohort"
+        out.index.name = spec.rij_naam
         return out
     if name == "tabel6":
         dates = list(dict.fromkeys(df["rij"]))
-        labels = [("'" + k[2:]) if k != "totaal" else "Totaal" for k in C.TABEL6_KOLOMMEN]
         data = [[cell(d, k) for k in C.TABEL6_KOLOMMEN] for d in dates]
-        out = pd.DataFrame(data, index=[dutch.datum_kort(d) for d in dates], columns=labels)
-        out.index.name = "Peildatum"
+        out = pd.DataFrame(data, index=[dutch.datum_kort(d) for d in dates], columns=[K(k) for k in C.TABEL6_KOLOMMEN])
+        out.index.name = spec.rij_naam
         return out
-    raise KeyError(name)
+    return generic_layout(name, df, cell)
+
+
+def generic_layout(name: str, df: pd.DataFrame, cell) -> pd.DataFrame:
+    """Any registered table without a layout of its own: rows by columns, each percentage
+    the table carries beside its count."""
+    spec = registry.spec(name)
+    rows, cols = registry.count_cells(df)
+    units = list(dict.fromkeys(df["eenheid"]))
+    header = pd.MultiIndex.from_tuples([(spec.kolom_label(k), "Aantal" if u == C.EENHEID_AANTAL else
+                                         u.replace("procent", "%").replace("_", " van "))
+                                        for k in cols for u in units])
+    data = [[cell(r, k, u) if not df[(df["rij"] == r) & (df["kolom"] == k) & (df["eenheid"] == u)].empty else ""
+             for k in cols for u in units] for r in rows]
+    out = pd.DataFrame(data, index=[spec.rij_label(r) for r in rows], columns=header)
+    out.index.name = spec.rij_naam
+    return out
 
 
 def title(name: str, peildatum: str) -> str:
-    return f"{TITELS[name]}, peildatum {dutch.datum(peildatum)}"
+    return f"{registry.spec(name).titel}, peildatum {dutch.datum(peildatum)}"
+
+
+def short_title(name: str) -> str:
+    """'Tabel 1', 'Kerncijfers Wi2021': the first two words of the title."""
+    return " ".join(registry.spec(name).titel.split(" ", 2)[:2])
+
+
+def definition(name: str) -> dict[str, str]:
+    """Where a table's definition lives and what it says, for the report's definition box."""
+    spec = registry.spec(name)
+    return {"titel": spec.titel, "populatie": spec.populatie, "cellen": spec.cellen,
+            "contract": f"contract (docs/contract.md) secties {spec.contract}",
+            "code": f"src/analysis/registry.py (declaratie '{name}') en src/analysis/tables.py ({name})",
+            "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/tabel.ipynb)",
+            "brief": f"brief {spec.paragraaf}"}
+
+
+def definition_markdown(name: str) -> str:
+    d = definition(name)
+    return (f"**Definitie** ({d['brief']}). *Populatie:* {d['populatie']} *Cellen:* {d['cellen']}\n\n"
+            f"<small>Vastgelegd in {d['contract']}; code: {d['code']}.</small>")

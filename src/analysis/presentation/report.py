@@ -15,11 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import claims as claims_mod
-from .. import outputs, suppression
+from .. import outputs, plan, registry, suppression
+from ..text import shorten
 from .. import verification as verification_mod
 from ..statistics import analyses as stats_mod
 from ..statistics import interpretation
-from . import dutch, excel, letter_tables, summaries, texts
+from .. import dutch
+from . import excel, letter_tables, summaries, texts
 
 CSS = """
 body{font-family:"Segoe UI",Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:0 auto;padding:1.5rem;color:#1a1a1a;line-height:1.45}
@@ -35,9 +37,8 @@ figcaption{font-size:.85rem;color:#555}
 .status-AFWIJKING,.status-AFWIJKEND{color:#b00020;font-weight:700}.status-inconsistent{color:#a05a00;font-weight:700}
 nav a{margin-right:.8rem}code{font-size:.85rem}details{margin:.5rem 0}
 .klein{font-size:.85rem;color:#444}
+.definitie{border-left:4px solid #0072B2;background:#f7fafc;padding:.3rem .8rem;margin:.6rem 0}
 """
-SECTIONS = ("kerncijfers_wi2021", "tabel1", "tabel2", "tabel3", "tabel4", "kerncijfers_wi2013", "tabel5", "tabel6")
-PARAGRAPH = "§2.2.2", "§2.1.4", "§2.2.2", "§2.2.2", "§2.2.2", "§4.1", "§4.1", "§4.2"
 
 
 def _e(x) -> str:
@@ -104,7 +105,8 @@ def build(out: Path, prov: dict) -> None:
     st = stats_mod.read(out / "statistiek.csv")
     synthetic = prov["extract"]["synthetisch"]
     from ..params import parse_parameters
-    p_obj = parse_parameters(peildatum, params["vorige_peildatum"], params["elip_peildata"], params["elip_drempel"])
+    p_obj = parse_parameters(peildatum, params["vorige_peildatum"], params["elip_peildata"], params["elip_drempel"],
+                             celbeveiliging=params["celbeveiliging"], marge=params["marge"], seed=params["seed"])
 
     parts = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -119,15 +121,23 @@ def build(out: Path, prov: dict) -> None:
                      "ze de cijfers van de brief nabootsen; alles daarbuiten (data, examens, leningen, "
                      "analfabetisme) komt uit aannames. Niets in dit rapport zegt iets over echte personen.</p>")
     else:
-        parts.append(f"<p class='echt'>Extract: {_e(prov['extract']['bron'])}</p>")
+        parts.append(f"<p class='echt'>Extract: {_e(shorten(prov['extract']['bron']))}</p>")
+    for w in prov.get("waarschuwingen", []):
+        parts.append(f"<p class='synthetisch' role='alert'>Let op: {_e(w)}</p>")
     nav = ["<a href='#verificatie'>Verificatie</a>", "<a href='#claims'>Claims</a>"]
-    nav += [f"<a href='#{n}'>{_e(letter_tables.TITELS[n].split(' ', 2)[0] + ' ' + letter_tables.TITELS[n].split(' ', 2)[1])}</a>" for n in SECTIONS]
+    nav += [f"<a href='#{n}'>{_e(letter_tables.short_title(n))}</a>" for n in registry.OUTPUTS]
     nav += ["<a href='#statistiek'>Statistiek</a>", "<a href='#herkomst'>Herkomst</a>"]
     parts.append("<nav>" + " ".join(nav) + "</nav>")
 
     # verification
     parts.append("<h2 id='verificatie'>Verificatie tegen de brief</h2>")
-    parts.append(f"<p><strong>{_e(verification_mod.summary(ver))}</strong></p>")
+    parts.append(f"<p><strong>{_e(verification_mod.summary(ver))}</strong> Elk cijfer is opnieuw "
+                 "berekend op de datum waarover de brief het heeft, uit het extract van deze run, welke "
+                 "peildatum de run ook heeft.</p>")
+    reasons = verification_mod.not_comparable_reasons(ver) if len(ver) else {}
+    if reasons:
+        parts.append("<p>Niet vergeleken, en waarom:</p><ul>" + "".join(
+            f"<li>{n} cijfer{'s' if n != 1 else ''}: {_e(why)}</li>" for why, n in reasons.items()) + "</ul>")
     problems = summaries.verification_table(ver, only_problems=True)
     if len(problems):
         parts.append("<p>Afwijkingen en plaatsen waar de brief zichzelf tegenspreekt:</p>")
@@ -142,16 +152,16 @@ def build(out: Path, prov: dict) -> None:
     parts.append("<h2 id='claims'>Uitspraken in de tekst (claims)</h2>")
     parts.append(f"<p><strong>{_e(claims_mod.summary(cl))}</strong> Elke uitspraak is gelezen zoals een "
                  "lezer haar leest (welke basis, procent of procentpunt, wat 'bijna' toelaat) en opnieuw "
-                 "berekend uit de tabellen van deze run; afwijkende uitspraken staan bovenaan, met de "
+                 "berekend uit het extract van deze run, op de data waarover de brief spreekt; afwijkende uitspraken staan bovenaan, met de "
                  "rekensom.</p>")
     parts.append(_plain_table(summaries.claims_table(cl, full=True),
                               ("Id", "§", "Uitspraak", "Brief", "Deze run", "Status", "Lezing en berekening")))
 
     # tables
-    for name, par in zip(SECTIONS, PARAGRAPH):
+    for name in registry.OUTPUTS:
         df = tables.get(name)
         parts.append(f"<h2 id='{name}'>{_e(letter_tables.title(name, peildatum))}</h2>")
-        parts.append(f"<p class='klein'>Brief {par}. CSV: <a href='tables/{name}.csv'>tables/{name}.csv</a></p>")
+        parts.append(_definition_box(name))
         if df is None:
             parts.append("<p>Niet berekend.</p>")
             continue
@@ -159,8 +169,8 @@ def build(out: Path, prov: dict) -> None:
         parts.append(_letter_notes(ver, name))
         png = out / "figures" / f"{name}.png"
         if png.is_file():
-            parts.append(f"<figure>{_img(png, letter_tables.TITELS[name])}<figcaption>"
-                         f"{_e(letter_tables.TITELS[name])}. SVG: <a href='figures/{name}.svg'>figures/{name}.svg"
+            parts.append(f"<figure>{_img(png, registry.spec(name).titel)}<figcaption>"
+                         f"{_e(registry.spec(name).titel)}. SVG: <a href='figures/{name}.svg'>figures/{name}.svg"
                          "</a></figcaption></figure>")
         parts.append(f"<p>{_e(texts.sentences(name, df, peildatum))}</p>")
 
@@ -169,15 +179,15 @@ def build(out: Path, prov: dict) -> None:
     parts.append("<p class='klein'>Volledige tellingen, geen steekproef: intervallen en p-waarden gaan over "
                  "het proces achter de aantallen. Bij zulke aantallen is vrijwel elk verschil significant; "
                  "let op de grootte. Methoden en referentiewaarden: docs/statistiek.md.</p>")
-    for s in interpretation.sentences(st, p_obj, float(params.get("marge", 0.05))):
+    for s in interpretation.sentences(st, p_obj, p_obj.marge):
         parts.append("<p>" + _md_bold(s) + "</p>")
     comp = interpretation.composition_table(st)
     if len(comp):
         parts.append(_table_html(comp))
 
     # suppression
-    if int(params.get("celbeveiliging", 0)):
-        n = int(params["celbeveiliging"])
+    if p_obj.celbeveiliging:
+        n = p_obj.celbeveiliging
         parts.append("<h2 id='celbeveiliging'>Celbeveiliging</h2>")
         parts.append(f"<p>Aantallen kleiner dan {n} (en groter dan 0) zijn afgeschermd (x). Daarnaast zijn "
                      "zoveel cellen extra afgeschermd dat geen afgeschermd aantal uit de gepubliceerde totalen "
@@ -239,8 +249,17 @@ def _provenance(prov: dict, params: dict) -> str:
 
 
 def _notebook_names() -> list[str]:
-    from ..runner import NOTEBOOKS
-    return [n for n, _ in NOTEBOOKS]
+    return plan.targets()
+
+
+def _definition_box(name: str) -> str:
+    """Who is counted, what the cells are, and where the definition lives (the registry)."""
+    d = letter_tables.definition(name)
+    csv = f"tables/{name}.csv"
+    return (f"<div class='definitie'><p><strong>Definitie</strong> ({_e(d['brief'])}). "
+            f"<em>Populatie:</em> {_e(d['populatie'])} <em>Cellen:</em> {_e(d['cellen'])}</p>"
+            f"<p class='klein'>Vastgelegd in {_e(d['contract'])}; code: {_e(d['code'])}; notebook: "
+            f"{_e(d['notebook'])}; cijfers: <a href='{csv}'>{csv}</a>.</p></div>")
 
 
 _EXPORT_LOCK = threading.Lock()

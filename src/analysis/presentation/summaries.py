@@ -8,7 +8,8 @@ import pandas as pd
 
 from .. import claims as claims_mod
 from .. import verification as verification_mod
-from . import dutch
+from .. import dutch
+from ..text import markdown_text
 
 STATUS_LABEL = {
     "gelijk": "gelijk",
@@ -68,13 +69,16 @@ def overview(session):
     if meta.synthetisch:
         lines.append("> **Synthetische gegevens.** Alle aantallen in deze run komen uit een door de "
                      "suite gemaakt extract; ze zeggen niets over echte personen.")
-    lines.append(f"- Extract: {meta.bron}")
+    lines.append(f"- Extract: {markdown_text(meta.bron)}")
     lines.append(f"- Checksum (SHA-256): `{meta.checksum}`")
     lines.append(f"- Peildatum {dutch.datum(session.params.peildatum)}, vergelijkingspeildatum "
                  f"{dutch.datum(session.params.q)}, ELIP-peildata "
                  + ", ".join(dutch.datum(d) for d in session.params.elip))
     if session.celbeveiliging:
         lines.append(f"- Celbeveiliging: aantallen onder {session.celbeveiliging} afgeschermd.")
+    if out is None:
+        lines.append("- Interactieve sessie: er is niets weggeschreven; de controles staan in een run.")
+        return Markdown("\n".join(lines))
     ver = out / "verificatie.csv"
     lines.append("- " + verification_mod.summary_from_file(ver))
     cl = out / "claims.csv"

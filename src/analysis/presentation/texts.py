@@ -8,7 +8,7 @@ import pandas as pd
 from .. import contract as C
 from ..outputs import cell
 from ..rounding import with_letter_rounding
-from . import dutch
+from .. import dutch
 
 
 def _c(df, rij, kolom, eenheid=C.EENHEID_AANTAL):

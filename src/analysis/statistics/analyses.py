@@ -42,11 +42,16 @@ KENMERKEN = ("analfabeet", "meer_dan_drie_examens")
 
 @dataclass(frozen=True)
 class Options:
-    marge: float = 0.05  # equivalence margin (share points)
+    marge: float = Parameters.marge  # equivalence margin (share points)
     elip_peildatum: dt.date | None = None  # default: the last ELIP peildatum of the run
-    seed: int = 20240624
+    seed: int = Parameters.seed
     herhalingen: int = 2000  # simulations for the power estimate
     celbeveiliging: int = 0
+
+    @classmethod
+    def of(cls, params: Parameters) -> "Options":
+        """The options a run's parameters give."""
+        return cls(marge=params.marge, seed=params.seed, celbeveiliging=params.celbeveiliging)
 
 
 class Rows:
@@ -270,11 +275,8 @@ def elip_growth(rows: Rows, t6: pd.DataFrame) -> None:
 def overlap(extract: Extract, p: dt.date, q: dt.date, asiel_with_pip: bool) -> tuple[int, int]:
     """Persons in the population at both dates, and the size of the population at P."""
     w = extract.wi2021
-    if asiel_with_pip:
-        at = lambda d: (w["doelgroep"] == "asiel").to_numpy() & T.plichtig_at(w, d) & T.on_or_before(w["datum_pip"], d)  # noqa: E731
-    else:
-        at = lambda d: T.plichtig_at(w, d)  # noqa: E731
-    pp, qq = at(p), at(q)
+    at = T.asiel_plichtig_met_pip if asiel_with_pip else T.plichtig_at  # Tabel 4's and Tabel 2's population
+    pp, qq = at(w, p), at(w, q)
     return int((pp & qq).sum()), int(pp.sum())
 
 

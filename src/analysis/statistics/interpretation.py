@@ -11,7 +11,7 @@ import math
 import pandas as pd
 
 from ..params import Parameters
-from ..presentation.dutch import datum, getal
+from ..dutch import datum, getal
 from .analyses import GROEP, KENMERKEN, value
 
 ALPHA = 0.05

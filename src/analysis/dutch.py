@@ -1,4 +1,7 @@
-"""Numbers and dates the way a Dutch reader (and the letter) writes them."""
+"""Numbers and dates the way a Dutch reader (and the letter) writes them.
+
+A base module: the audit writes its explanations with it and presentation its tables, so it
+sits below both (docs/architecture.md)."""
 from __future__ import annotations
 
 import datetime as dt
