@@ -1,0 +1,235 @@
+"""The table registry: one declaration per output, read by everything else.
+
+The decisive test adds a toy table with one declaration and one count function, and shows
+that computation, percentages, rounding, suppression, the letter's arithmetic, the date each
+cell speaks of, layout, figure and workbook all handle it without another line of code.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import contract as C
+from analysis import paths, reference, registry, suppression, verification
+from analysis.params import Parameters
+from analysis.registry import Share, Sum, TableSpec
+from analysis.rounding import letter_rounding
+
+SRC = Path(registry.__file__).parent
+
+
+# ---- a toy table, declared once -------------------------------------------------------
+
+def _toy_counts(extract, params):
+    """Counts that the test chooses: a 2 x 2 table with a total column."""
+    return [("a", "x", 1), ("a", "y", 2), ("a", C.TOTAAL, 3),
+            ("b", "x", 5), ("b", "y", 4), ("b", C.TOTAAL, 9)]
+
+
+TOY = TableSpec(
+    name="toy", titel="Tabel 9 Speelgoed", paragraaf="§9", contract="test", wet="Wi2021",
+    populatie="Niemand.", cellen="Twee rijen, twee kolommen en een totaal.", notebook="99_toy.ipynb",
+    counts=_toy_counts,
+    shares=(Share(C.EENHEID_PROCENT, lambda r, k: k != C.TOTAAL, lambda r, k, rows, cols: [(r, C.TOTAAL)]),),
+    rounding_groups={C.EENHEID_PROCENT: lambda r, k: r},
+    sums=lambda rows, cols: [Sum((("toy", r, C.TOTAAL),), (("toy", r, "x"), ("toy", r, "y")), "cellen")
+                             for r in rows],
+    rij_labels={"a": "Rij A", "b": "Rij B"}, kolom_labels={"x": "Kolom X", "y": "Kolom Y"},
+)
+
+
+@pytest.fixture
+def toy(monkeypatch):
+    monkeypatch.setitem(registry.SPECS, "toy", TOY)
+    return registry.compute("toy", None, Parameters())
+
+
+def test_a_new_table_is_computed_with_its_declared_percentages(toy):
+    got = {(r.rij, r.kolom, r.eenheid): r.waarde for r in toy.itertuples()}
+    assert list(toy.columns) == list(C.OUTPUT_COLUMNS)
+    assert got[("a", "x", "aantal")] == 1 and got[("b", C.TOTAAL, "aantal")] == 9
+    assert got[("a", "x", "procent")] == 100 / 3 and got[("b", "y", "procent")] == 400 / 9
+    assert ("a", C.TOTAAL, "procent") not in got
+
+
+def test_a_new_table_is_rounded_as_declared(toy):
+    rounded = dict(zip(zip(toy.rij, toy.kolom, toy.eenheid), letter_rounding(toy)))
+    # row b: 55,56 / 44,44 -> 56 / 44 (largest remainder, adds up to 100)
+    assert rounded[("b", "x", "procent")] + rounded[("b", "y", "procent")] == 100
+    assert (rounded[("a", "x", "procent")], rounded[("a", "y", "procent")]) == (33, 67)
+
+
+def test_a_new_table_is_protected_through_its_declared_sums(toy):
+    reasons = suppression.pattern({"toy": toy}, 2)
+    # 1 < 2 is primary; row a then has one more cell suppressed so that 1 = 3 - 2 cannot be done
+    assert reasons[("toy", "a", "x")] == suppression.PRIMAIR
+    assert reasons[("toy", "a", "y")] == suppression.SECUNDAIR
+    assert ("toy", "a", "x", "procent") in reasons  # a percentage of a protected count
+    assert not any(k[1] == "b" for k in reasons)
+
+
+def test_the_letters_arithmetic_uses_the_declared_sums(monkeypatch):
+    monkeypatch.setitem(registry.SPECS, "toy", TOY)
+    fig = pd.DataFrame([{"output": "toy", "rij": "a", "kolom": k, "peildatum": "2024-05-01", "eenheid": "aantal",
+                         "waarde": v, "precisie": "exact"} for k, v in (("x", 1), ("y", 2), (C.TOTAAL, 4))])
+    broken = verification.letter_inconsistencies(fig)
+    assert list(broken) == [("toy", "a", C.TOTAAL, "aantal", "2024-05-01")]
+    assert "1 + 2 = 3" in broken[("toy", "a", C.TOTAAL, "aantal", "2024-05-01")]
+
+
+def test_a_new_table_has_a_layout_a_figure_a_workbook_sheet_and_a_definition(toy, tmp_path):
+    from analysis.presentation import excel, figures, letter_tables
+    layout = letter_tables.layout("toy", toy)
+    assert list(layout.index) == ["Rij A", "Rij B"]
+    assert ("Kolom X", "Aantal") in list(layout.columns)
+    assert layout.loc["Rij A", ("Kolom X", "Aantal")] == "1"
+    fig = figures.figure("toy", toy)
+    assert fig.axes and fig.axes[0].get_title(loc="left") == TOY.titel
+    assert letter_tables.definition("toy")["populatie"] == "Niemand."
+    assert "Tabel 9 Speelgoed" in letter_tables.title("toy", "2024-05-01")
+    from openpyxl import Workbook
+    ws = Workbook().active
+    excel._long_sheet(ws, "toy", toy, set(), "2024-05-01")
+    assert any("Rij A" in str(c.value) for row in ws.iter_rows() for c in row)
+
+
+# ---- the declarations themselves ------------------------------------------------------
+
+def test_the_registry_declares_exactly_the_contracts_outputs():
+    text = (paths.project_root() / "docs" / "contract.md").read_text(encoding="utf-8")
+    section3 = text.split("## 3.")[1].split("## 4.")[0]
+    named = re.findall(r"^\| ([a-z0-9_]+) \|", section3, re.M)
+    assert [n for n in named if n != "output"] == [n for n in registry.OUTPUTS if not registry.SPECS[n].monitor]
+
+
+@pytest.mark.parametrize("name", registry.OUTPUTS)
+def test_every_declared_percentage_has_a_base_inside_its_table(name, synthetic):
+    df = registry.compute(name, synthetic, Parameters())
+    counts = {(r.rij, r.kolom): r.waarde for r in df[df.eenheid == "aantal"].itertuples()}
+    for key, deps in registry.percentage_bases(name, df).items():
+        assert all(d[1:] in counts for d in deps), key
+        row = df[(df.rij == key[1]) & (df.kolom == key[2]) & (df.eenheid == key[3])]["waarde"].iloc[0]
+        base = sum(counts[d[1:]] for d in deps[1:])
+        assert (math.isnan(row) and base == 0) or row == 100 * counts[deps[0][1:]] / base
+
+
+@pytest.mark.parametrize("name", registry.OUTPUTS)
+def test_every_declared_sum_holds_on_the_synthetic_extract(name, synthetic):
+    df = registry.compute(name, synthetic, Parameters())
+    value = {(name, r.rij, r.kolom): r.waarde for r in df[df.eenheid == "aantal"].itertuples()}
+    for s in registry.sums_of(name, df):
+        assert sum(value[k] for k in s.totaal) == sum(value[k] for k in s.delen), s
+
+
+def test_the_links_between_tables_hold(synthetic):
+    tables = registry.compute_all(synthetic, Parameters())
+    value = {(n, r.rij, r.kolom): r.waarde for n, df in tables.items()
+             for r in df[df.eenheid == "aantal"].itertuples()}
+    links = [s for link in registry.LINKS for s in link(tables)]
+    assert len(links) == 6
+    for s in links:
+        assert sum(value[k] for k in s.totaal) == sum(value[k] for k in s.delen), s
+
+
+def test_each_cell_speaks_of_its_declared_date():
+    assert registry.spec("tabel2").measured_on("met_pip", "2023-05-01", "2024-05-01") == "2023-05-01"
+    assert registry.spec("tabel6").measured_on("2022-10-15", "2020", "2024-05-01") == "2022-10-15"
+    assert registry.spec("tabel5").measured_on("2016", "voldaan", "2024-05-01") == "2024-05-01"
+
+
+def test_every_table_notebook_name_is_unique_and_numbered():
+    names = [s.notebook for s in registry.SPECS.values()]
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names)
+
+
+# ---- layers ---------------------------------------------------------------------------
+
+def _imports(path: Path) -> set[str]:
+    """Modules of the package a module imports at its top level (not inside functions)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    pkg = path.relative_to(SRC.parent).with_suffix("").parts[:-1]
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(pkg[: len(pkg) - node.level + 1])
+            mod = ".".join(base + ([node.module] if node.module else []))
+            found.add(mod)
+            found.update(f"{mod}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis"):
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    modules = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__")
+               for p in SRC.rglob("*.py")}
+    return {m for m in found if m in modules}
+
+
+def test_no_import_cycles_between_modules():
+    graph = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__"): _imports(p)
+             for p in SRC.rglob("*.py")}
+    state: dict[str, int] = {}
+
+    def visit(node, stack):
+        state[node] = 1
+        for nxt in graph.get(node, ()):
+            if nxt == node or nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                raise AssertionError("importcyclus: " + " -> ".join(stack + [node, nxt]))
+            if not state.get(nxt):
+                visit(nxt, stack + [node])
+        state[node] = 2
+    for n in graph:
+        if not state.get(n):
+            visit(n, [])
+
+
+@pytest.mark.parametrize("module", ["verification.py", "claims.py", "registry.py", "tables.py", "suppression.py",
+                                    "rounding.py"])
+def test_the_audit_and_the_definitions_import_no_presentation(module):
+    text = (SRC / module).read_text(encoding="utf-8")
+    imported = re.findall(r"^\s*(?:from|import) (\S+)", text, re.M)
+    assert not [m for m in imported if "presentation" in m or "runner" in m], module
+
+
+def test_defaults_have_one_home():
+    """No default value of Parameters is typed anywhere else in the library."""
+    offenders = []
+    for p in SRC.rglob("*.py"):
+        if p.name in ("params.py",):
+            continue
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            seed = re.search(rf"(?<!\d){Parameters.seed}(?!\d)", line)
+            marge = "marge" in line and re.search(rf"(?<![\d.]){re.escape(repr(Parameters.marge))}(?!\d)", line)
+            if seed or marge:
+                offenders.append(f"{p.name}:{n}: {line.strip()}")
+    for p in (paths.notebooks_dir()).glob("*.ipynb"):
+        text = p.read_text(encoding="utf-8")
+        if re.search(r"peildatum = \"\d{4}-", text) or "elip_drempel = 9" in text:
+            offenders.append(p.name)
+    assert offenders == []
+
+
+# ---- the audit at the letter's own dates (contract section 5) ---------------------------
+
+@pytest.mark.slow
+def test_the_audit_gives_the_same_statuses_at_every_peildatum(synthetic):
+    from analysis.session import Session
+    seen = {}
+    for p in ("2024-05-01", "2023-10-01", "2022-03-01"):
+        s = Session(extract=synthetic, params=Parameters(peildatum=dt.date.fromisoformat(p)), out=None)
+        v, c = s.verification(), s.claims()
+        seen[p] = (v[["tabel", "rij", "kolom", "peildatum", "eenheid", "status"]].values.tolist(),
+                   c[["id", "peildatum", "status", "berekend"]].values.tolist())
+    first = seen["2024-05-01"]
+    assert len(first[0]) == len(reference.load_figures())  # no figure silently drops out
+    assert all(v == first for v in seen.values())
+    # C07 speaks of 1 May 2024 and is computed there, also in a run at 1 March 2022
+    c07 = [r for r in first[1] if r[0] == "C07"][0]
+    assert c07[1] == "2024-05-01" and c07[2] == "bevestigd"
