@@ -17,7 +17,7 @@ class ExtractMeta:
     schema: str
     bron: str
     synthetisch: bool
-    checksum: str  # sha256 over the extract's files, see derived.extract_checksum
+    checksum: str  # sha256 over the extract's files, see checksums.extract_checksum
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
     warnings: list[str] = field(default_factory=list)
 

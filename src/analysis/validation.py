@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import contract as C
+from .checksums import extract_checksum, file_checksums
 from .errors import ExtractError, UsageError, Violation
 from .extract_io import CONVERT_HINT, RawTable, ReadFailure, find_file, read_table
 from .model import Extract, ExtractMeta
@@ -339,8 +340,6 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False,
     `checksums` (file name -> SHA-256) may be passed by a caller that has just read them,
     so that large files are not hashed twice.
     """
-    from .derived import extract_checksum, file_checksums
-
     directory = Path(directory)
     if not directory.exists():
         raise UsageError(f"Het extract {directory} bestaat niet. Geef met --extract de map "
