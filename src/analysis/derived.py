@@ -68,6 +68,8 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
             "schema": extract.meta.schema,
             "bron": extract.meta.bron,
             "synthetisch": extract.meta.synthetisch,
+            "stand_per": _iso(extract.meta.stand_per),
+            "horizon": _iso(extract.meta.horizon),
             "bestanden": extract.meta.files,
             "rijen": {name: int(len(getattr(extract, name))) for name in TABLES},
             "waarschuwingen": extract.meta.warnings,
@@ -85,12 +87,21 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
     return target
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
 def _complete(target: Path, key: str) -> bool:
     try:
         herkomst = json.loads((target / HERKOMST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return herkomst.get("checksum") == key and all(
+    # a cache made before the horizon was recorded is made again
+    return herkomst.get("checksum") == key and herkomst.get("horizon") is not None and all(
         (target / f"{name}.parquet").is_file() for name in TABLES)
 
 
@@ -107,5 +118,6 @@ def load(derived_dir: str | Path) -> Extract:
     frames = {name: (lambda path=derived_dir / f"{name}.parquet": pd.read_parquet(path)) for name in TABLES}
     meta = ExtractMeta(schema=info["schema"], bron=info["bron"], synthetisch=info["synthetisch"],
                        checksum=info["checksum"], files=info["bestanden"],
-                       warnings=info.get("waarschuwingen", []))
+                       warnings=info.get("waarschuwingen", []),
+                       stand_per=_date(info.get("stand_per")), horizon=_date(info.get("horizon")))
     return Extract(meta=meta, **frames)
