@@ -143,7 +143,10 @@ def read_table(path: Path, spreadsheet_nl: bool = False) -> RawTable:
 
 def _read_parquet(path: Path) -> RawTable:
     try:
-        table = pq.read_table(path)
+        # ParquetFile, not read_table: the dataset reader refuses duplicate column names
+        # without saying which, and they are reported below by name
+        with pq.ParquetFile(path) as pf:
+            table = pf.read()
     except Exception as exc:  # pyarrow raises several types for a broken file
         raise _fail(path.name, f"kan niet als Parquet worden gelezen ({type(exc).__name__})") from None
     names = list(table.column_names)

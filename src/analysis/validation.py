@@ -389,7 +389,8 @@ def _stand_per(meta: dict, text: str, out: list[Violation]) -> dt.date | None:
         rule = "datum ligt buiten 1900-2100; is het jaartal goed ingevoerd?"
     out.append(Violation(file=C.EXTRACT_JSON, rule=rule, column="stand_per", column_word="veld",
                          lines=[line] if line else [], count=1 if line else 0,
-                         example=shorten(json.dumps(value, ensure_ascii=False))))
+                         example=shorten(value if isinstance(value, str)
+                                         else json.dumps(value, ensure_ascii=False))))
     return None
 
 
