@@ -8,13 +8,18 @@ real subprocess.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from analysis import cli
@@ -58,6 +63,69 @@ def bsn_like(n: int = 111222333) -> str:
         if (sum(d * w for d, w in zip(digits, [9, 8, 7, 6, 5, 4, 3, 2, -1])) % 11) == 0:
             return base + str(last)
     return bsn_like(n + 10)
+
+
+def set_meta(directory: Path, **fields) -> None:
+    path = directory / "extract.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.update(fields)
+    path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def as_parquet(directory: Path, name: str, replace: dict[str, pa.Array] | None = None) -> Path:
+    """Replace a CSV file by Parquet, its columns as text except those in `replace`."""
+    df = pd.read_csv(directory / name, dtype=str, keep_default_na=False).replace("", None)
+    arrays = {c: pa.array(df[c].tolist(), type=pa.string()) for c in df.columns}
+    arrays.update(replace or {})
+    (directory / name).unlink()
+    target = directory / name.replace(".csv", ".parquet")
+    pq.write_table(pa.table(arrays), target)
+    return target
+
+
+def parquet_dates(directory: Path, name: str, column: str, typ: pa.DataType, shift=None) -> None:
+    """Store a date column as `typ` (timestamps in their unit), optionally shifted per row."""
+    df = pd.read_csv(directory / name, dtype=str, keep_default_na=False)
+    days = pa.array([dt.date.fromisoformat(v) if v else None for v in df[column]], pa.date32())
+    if pa.types.is_timestamp(typ):
+        per_day = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}[typ.unit]
+        ticks = np.asarray(days.cast(pa.int32()).fill_null(0), dtype=np.int64) * per_day
+        if shift is not None:
+            ticks = ticks + shift
+        arr = pa.array(ticks, type=pa.int64(), mask=~np.asarray(days.is_valid())).cast(typ)
+    else:
+        arr = days.cast(typ)
+    as_parquet(directory, name, {column: arr})
+
+
+def invalid_utf8_strings(values: list[bytes]) -> pa.Array:
+    """A string array whose bytes are not all UTF-8, as a broken writer would store it."""
+    b = pa.array(values, type=pa.binary())
+    return pa.Array.from_buffers(pa.string(), len(b), b.buffers())
+
+
+def cr_in_the_middle(d: Path) -> None:
+    data = (d / W21).read_bytes().replace(b"A1,asiel", b"A1,as\riel")
+    (d / W21).write_bytes(data)
+
+
+def header_with_quoted_newline(d: Path) -> None:
+    text = (d / W21).read_text()
+    (d / W21).write_text(text.replace("doelgroep", '"doel\ngroep"', 1))
+
+
+def huge_field(d: Path) -> None:
+    set_cell(d, W21, 1, "doelgroep", "vluchteling" + "x" * (10 << 20))
+
+
+def fifo(d: Path, name: str) -> None:
+    (d / name).unlink()
+    os.mkfifo(d / name)
+
+
+def device(d: Path, name: str) -> None:
+    (d / name).unlink()
+    (d / name).symlink_to("/dev/zero")
 
 
 # (id, mutation, expected fragments of the message)
@@ -137,6 +205,50 @@ VARIANTS = [
      [W13, "kolom A (persoon_id)", "burgerservicenummer", "pseudonimiseerd"]),
     ("bsn_in_extra_kolom", lambda d: add_column(d, W21, "bsn", [bsn_like(123456780)]),
      [W21, "kolom K (bsn)", "burgerservicenummer"]),
+    # contract v1.1: stand_per
+    ("stand_per_geen_datum", lambda d: set_meta(d, stand_per="1 mei 2024"),
+     ["extract.json", "regel 5", "veld stand_per", "geen geldige datum", "JJJJ-MM-DD", "1 mei 2024"]),
+    ("stand_per_getal", lambda d: set_meta(d, stand_per=20240501),
+     ["extract.json", "veld stand_per", "geen geldige datum", "20240501"]),
+    ("stand_per_onmogelijke_datum", lambda d: set_meta(d, stand_per="2024-02-30"),
+     ["extract.json", "veld stand_per", "geen geldige datum"]),
+    ("stand_per_null", lambda d: set_meta(d, stand_per=None), ["extract.json", "stand_per", "laat het veld weg"]),
+    ("lening_na_stand_per", lambda d: set_meta(d, stand_per="2016-12-31"),
+     [LEN, "regel 2", "kolom B (datum)", "na stand_per (2016-12-31)", "2017-01-01"]),
+    ("examen_na_stand_per", lambda d: (set_meta(d, stand_per="2024-01-01"), set_cell(d, EX, 1, "datum", "2024-01-02")),
+     [EX, "regel 3", "kolom B (datum)", "na stand_per"]),
+    ("einde_na_stand_per", lambda d: set_meta(d, stand_per="2023-12-31"),
+     [W21, "regel 3", "kolom D (datum_einde)", "na stand_per (2023-12-31)"]),
+    # issue 13: silent wrong counts and files as real tools and real accidents make them
+    ("bedrag_boven_grens", lambda d: set_cell(d, LEN, 0, "bedrag", "1000000.01"),
+     [LEN, "regel 2", "kolom C (bedrag)", "groter dan 1.000.000,00 euro"]),
+    ("bedrag_overloop", lambda d: set_cell(d, LEN, 0, "bedrag", "999999999999.99"),
+     [LEN, "regel 2", "kolom C (bedrag)", "groter dan 1.000.000,00 euro"]),
+    ("los_cr_midden_in_regel", cr_in_the_middle, [W21, "regel 2", "CR"]),
+    ("kopregel_met_regeleinde", header_with_quoted_newline, [W21, "regel 1", "kopregel", "aanhalingsteken"]),
+    ("diep_geneste_json", lambda d: (d / "extract.json").write_text("[" * 200_000 + "]" * 200_000),
+     ["extract.json", "te diep genest"]),
+    ("json_getal_van_5000_cijfers", lambda d: (d / "extract.json").write_text('{"schema": ' + "1" * 5000 + "}"),
+     ["extract.json", "geen geldige JSON"]),
+    ("fifo_als_gegevensbestand", lambda d: fifo(d, EX), [EX, "named pipe", "niet gelezen"]),
+    ("fifo_als_extract_json", lambda d: fifo(d, "extract.json"), ["extract.json", "named pipe"]),
+    ("apparaat_als_gegevensbestand", lambda d: device(d, LEN), [LEN, "apparaat"]),
+    ("veld_van_10_mb", huge_field, [W21, "regel 3", "kolom B (doelgroep)", "'vluchtelingxxx", "…'"]),
+    ("geen_utf8_in_parquet", lambda d: as_parquet(d, W13, {"analfabeet": invalid_utf8_strings([b"ja", b"n\xe9e"])}),
+     ["wi2013_personen.parquet", "rij 2", "kolom F (analfabeet)", "UTF-8"]),
+    ("geneste_kolom_parquet", lambda d: as_parquet(d, EX, {"onderdeel": pa.array([["knm"], ["lezen"]])}),
+     ["wi2013_examens.parquet", "kolom C (onderdeel)", "Parquet-type list", "geen lijsten"]),
+    ("struct_kolom_parquet", lambda d: as_parquet(d, LEN, {"bedrag": pa.array([{"euro": 9500, "cent": 0}])}),
+     ["wi2013_leningen.parquet", "kolom C (bedrag)", "Parquet-type struct"]),
+    ("tijdzone_parquet", lambda d: parquet_dates(d, W21, "datum_plicht", pa.timestamp("us", tz="Europe/Amsterdam")),
+     ["wi2021_personen.parquet", "kolom C (datum_plicht)", "tijdzone (Europe/Amsterdam)", "date32"]),
+    ("tijdstip_parquet", lambda d: parquet_dates(d, W21, "datum_plicht", pa.timestamp("ms"), shift=np.array([0, 3_600_000, 0])),
+     ["wi2021_personen.parquet", "rij 2", "kolom C (datum_plicht)", "middernacht"]),
+    ("tijdsduur_parquet", lambda d: as_parquet(d, EX, {"datum": pa.array([1, 2], pa.duration("s"))}),
+     ["wi2013_examens.parquet", "kolom B (datum)", "Parquet-type duration"]),
+    ("dubbele_kolom_parquet", lambda d: pq.write_table(pa.Table.from_arrays(
+        [pa.array(["B1"]), pa.array(["B1"])], names=["persoon_id", "persoon_id"]), d / "wi2013_leningen.parquet")
+        or (d / LEN).unlink(), ["wi2013_leningen.parquet", "meer dan één kolom", "persoon_id"]),
 ]
 
 
@@ -174,7 +286,8 @@ def test_corrupt_variant_is_refused_clearly(name, mutate, expected, tmp_path, ex
     assert code != 0
     assert "Traceback" not in message
     for fragment in expected:
-        assert fragment in message, f"{fragment!r} missing in:\n{message}"
+        assert fragment in message, f"{fragment!r} missing in:\n{message[:5000]}"
+    assert len(message) < 20_000  # never a whole input value echoed
     assert snapshot(existing_out) == before
     assert not list(existing_out.parent.glob(".uit.bouw-*"))
     # personal data never in a message
@@ -299,3 +412,174 @@ def test_through_a_real_subprocess(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 2
     assert "Traceback" not in res.stderr and "regel 2, kolom B (doelgroep)" in res.stderr
+
+
+# ---- accepted where the contract allows it ---------------------------------------------
+
+def typed_frames(extract: Path):
+    from analysis.validation import validate_extract
+    x = validate_extract(extract)
+    return {name: getattr(x, name) for name in ("wi2021", "wi2013", "leningen", "examens")}
+
+
+def assert_same_extract(a: Path, b: Path) -> None:
+    fa, fb = typed_frames(a), typed_frames(b)
+    for name in fa:
+        pd.testing.assert_frame_equal(fa[name], fb[name])
+
+
+def all_dates_as(directory: Path, typ: pa.DataType) -> None:
+    for name in (W21, W13, LEN, EX):
+        df = pd.read_csv(directory / name, dtype=str, keep_default_na=False)
+        arrays = {}
+        for c in df.columns:
+            values = [v or None for v in df[c]]
+            if c.startswith("datum"):
+                days = pa.array([dt.date.fromisoformat(v) if v else None for v in values], pa.date32())
+                if pa.types.is_timestamp(typ):
+                    arrays[c] = days.cast(pa.timestamp("s")).cast(typ)
+                else:
+                    arrays[c] = days.cast(typ)
+            else:
+                arrays[c] = pa.array(values, pa.string())
+        (directory / name).unlink()
+        pq.write_table(pa.table(arrays), directory / name.replace(".csv", ".parquet"))
+
+
+@pytest.mark.parametrize("typ", [pa.timestamp("s"), pa.timestamp("ms"), pa.timestamp("us"),
+                                 pa.timestamp("ns"), pa.date32(), pa.date64()], ids=str)
+def test_parquet_dates_of_every_type_and_unit(typ, tmp_path):
+    """Dates as real tools write them: date32/date64 and timestamps at midnight, any unit."""
+    plain = valid_extract(tmp_path / "csv")
+    typed = valid_extract(tmp_path / "pq")
+    all_dates_as(typed, typ)
+    assert_same_extract(plain, typed)
+
+
+@pytest.mark.parametrize("kind", ["large_string", "dictionary", "string_view", "binary"])
+def test_parquet_text_as_real_tools_store_it(kind, tmp_path):
+    plain = valid_extract(tmp_path / "csv")
+    typed = valid_extract(tmp_path / "pq")
+    for name in (W21, W13, LEN, EX):
+        df = pd.read_csv(typed / name, dtype=str, keep_default_na=False)
+        arrays = {}
+        for c in df.columns:
+            arr = pa.array([v or None for v in df[c]], pa.string())
+            arrays[c] = {"large_string": lambda a: a.cast(pa.large_string()),
+                         "dictionary": lambda a: a.dictionary_encode(),
+                         "string_view": lambda a: a.cast(pa.string_view()),
+                         "binary": lambda a: a.cast(pa.binary())}[kind](arr)
+        (typed / name).unlink()
+        pq.write_table(pa.table(arrays), typed / name.replace(".csv", ".parquet"))
+    assert_same_extract(plain, typed)
+
+
+def test_header_only_loans_and_exams_without_final_newline(tmp_path, capsys):
+    """Zero loan payments and zero exams are legal; a missing last line end is harmless."""
+    extract = valid_extract(tmp_path / "x")
+    for name in (LEN, EX):
+        (extract / name).write_text((extract / name).read_text().splitlines()[0])
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code == 0, message
+    frames = typed_frames(extract)
+    assert len(frames["leningen"]) == 0 and len(frames["examens"]) == 0
+
+
+def test_last_line_without_line_end_is_read(tmp_path):
+    plain = valid_extract(tmp_path / "a")
+    cut = valid_extract(tmp_path / "b")
+    for name in (W21, W13, LEN, EX):
+        (cut / name).write_bytes((cut / name).read_bytes().rstrip(b"\n"))
+    assert_same_extract(plain, cut)
+
+
+@pytest.mark.parametrize("newline", [b"\r", b"\r\n"], ids=["cr", "crlf"])
+def test_cr_and_crlf_line_ends_are_read(newline, tmp_path):
+    plain = valid_extract(tmp_path / "a")
+    other = valid_extract(tmp_path / "b")
+    for name in (W21, W13, LEN, EX):
+        (other / name).write_bytes((other / name).read_bytes().replace(b"\n", newline))
+    assert_same_extract(plain, other)
+
+
+def test_line_numbers_stay_right_with_cr_line_ends(tmp_path, capsys):
+    extract = valid_extract(tmp_path / "x")
+    set_cell(extract, W21, 2, "doelgroep", "vluchteling")
+    (extract / W21).write_bytes((extract / W21).read_bytes().replace(b"\n", b"\r"))
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0 and "regel 4, kolom B (doelgroep)" in message
+
+
+def test_a_bad_field_count_does_not_hide_the_other_problems(tmp_path, capsys):
+    """Every broken line is named, and the well-formed lines are still checked."""
+    x = Extract()
+    for i in range(8):
+        x.wi2021(persoon_id=f"P{i}")
+    x.wi2013(persoon_id="Q1")
+    extract = x.write(tmp_path / "x")
+    lines = (extract / W21).read_text().splitlines()
+    lines[2] += ",extra"            # line 3: one field too many
+    lines[4] = lines[4].rsplit(",", 2)[0]  # line 5: two fields too few
+    lines[6] = lines[6].replace("asiel", "vluchteling")  # line 7: a content problem
+    lines[7] = lines[7].rsplit(",", 2)[0]  # line 8: two too few again
+    (extract / W21).write_text("\n".join(lines) + "\n")
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0
+    assert "regel 3: te veel velden: 11 in plaats van 10" in message
+    assert "regel 5: te weinig velden: 8 in plaats van 10 (ook op regels 8; 2 in totaal)" in message
+    assert "regel 7, kolom B (doelgroep): ongeldige waarde" in message
+    assert "3 problemen in 1 bestand" in message
+
+
+def test_dropped_person_lines_give_no_false_unknown_person(tmp_path, capsys):
+    extract = valid_extract(tmp_path / "x")
+    lines = (extract / W13).read_text().splitlines()
+    lines[1] += ",extra"  # the line of B1, who has a loan and exams
+    (extract / W13).write_text("\n".join(lines) + "\n")
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0 and "te veel velden" in message and "komt niet voor" not in message
+
+
+def test_a_field_over_20_mb_is_read(tmp_path, capsys):
+    """Larger than the CSV reader's block: still read, and refused for its content only."""
+    extract = valid_extract(tmp_path / "x")
+    set_cell(extract, W13, 0, "analfabeet", "j" * (20 << 20))
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0 and "regel 2, kolom F (analfabeet)" in message and len(message) < 2000
+
+
+def test_values_in_messages_are_shortened():
+    from analysis.errors import MAX_VALUE_CHARS, Violation, shorten
+    assert shorten("x" * 61) == "x" * 59 + "…" and len(shorten("x" * 10**6)) == MAX_VALUE_CHARS
+    assert shorten("x" * 60) == "x" * 60
+    v = Violation(file="f.csv", rule="r", column="k" * 500, example="v" * 10**6, lines=[2], count=1)
+    assert len(v.describe()) < 200
+
+
+# ---- a silent wrong count: loan sums --------------------------------------------------
+
+def test_bedrag_bound_is_inclusive(tmp_path, capsys):
+    from analysis.validation import MAX_BEDRAG_CENT
+    extract = valid_extract(tmp_path / "x")
+    set_cell(extract, LEN, 0, "bedrag", f"{MAX_BEDRAG_CENT // 100}.00")
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code == 0, message
+    assert typed_frames(extract)["leningen"]["bedrag_cent"].tolist() == [MAX_BEDRAG_CENT]
+
+
+def test_loan_sums_are_exact_integers():
+    """Float weights lose the last cent above 2**53 and wrap on the way back to int64."""
+    from analysis import contract as C
+    from analysis.model import Extract as Typed, ExtractMeta
+    from analysis.tables import loans_until
+    persons = pd.DataFrame({"persoon_id": ["a", "b"]})
+    big = 2**53
+    loans = pd.DataFrame({"persoon_nr": np.array([0, 0, 1, 1, 1], dtype=np.int32),
+                          "datum": pd.to_datetime(["2020-01-01"] * 5),
+                          "bedrag_cent": np.array([big, 1, 2**62, 2**61, 2**61 - 1], dtype=np.int64)})
+    x = Typed(wi2021=pd.DataFrame(), wi2013=persons, leningen=loans, examens=pd.DataFrame(),
+              meta=ExtractMeta(schema=C.SCHEMA, bron="test", synthetisch=True, checksum=""))
+    sums = loans_until(x, dt.date(2020, 1, 1))
+    assert sums.dtype == np.int64
+    assert sums.tolist() == [big + 1, 2**62 + 2**62 - 1]
+    assert loans_until(x, dt.date(2019, 12, 31)).tolist() == [0, 0]

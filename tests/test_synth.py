@@ -119,3 +119,108 @@ def test_planted_difference_is_found(tmp_path):
     # the letter's tables are untouched by the planted difference
     v = verification.verify(verification.audit_tables(ext))
     assert verification.counts(v)["afwijking"] == 0
+
+
+# ---- the generator is independent of the code it is checked against --------------------
+
+SUITE_CODE_UNDER_TEST = ("analysis.tables", "analysis.rounding")
+
+
+def _imports(path, package: str) -> set[str]:
+    """Absolute names of every module `path` imports (relative imports resolved)."""
+    import ast
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)  # from .. import tables
+    return found
+
+
+def test_generator_imports_neither_tables_nor_rounding():
+    """A generator built with the suite's own table or rounding code would only show, in the
+    back-test, that this code agrees with itself."""
+    from pathlib import Path
+    import analysis.synth.generate
+    folder = Path(analysis.synth.generate.__file__).parent
+    modules = sorted(folder.glob("*.py"))
+    assert len(modules) >= 5
+    for path in modules:
+        bad = {m for m in _imports(path, "analysis.synth") for banned in SUITE_CODE_UNDER_TEST
+               if m == banned or m.startswith(banned + ".")}
+        assert not bad, f"{path.name} imports {bad}"
+
+
+def test_import_scan_sees_relative_imports():
+    from pathlib import Path
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "m.py"
+        p.write_text("from ..tables import x\nfrom .. import rounding\nimport analysis.tables\n")
+        assert {"analysis.tables.x", "analysis.rounding", "analysis.tables"} <= _imports(p, "analysis.synth")
+
+
+def test_generator_does_not_load_tables_or_rounding_at_all():
+    """Not even indirectly, through another module it imports."""
+    import subprocess
+    import sys
+    code = ("import sys, analysis.synth.generate; "
+            f"print(sorted(m for m in sys.modules if m in {SUITE_CODE_UNDER_TEST!r}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_independent_rounding_worked_by_hand():
+    from fractions import Fraction
+    from analysis.synth.independent import (exact, percent_half_up, percents_largest_remainder,
+                                            round_half_up)
+    assert [percent_half_up(p, b) for p, b in ((1, 8), (3, 8), (1, 200), (1, 3), (0, 7), (7, 7))] == \
+        [13, 38, 1, 33, 0, 100]
+    assert round_half_up(Fraction(-5, 2)) == -3 and round_half_up(Fraction(5, 2)) == 3
+    # the decimal as written: 0.145 is 14.5 percent (the binary float is a hair below)
+    assert exact(0.145) == Fraction(145, 1000) and round_half_up(100 * exact(0.145)) == 15
+    # 1/3 each: 33.33 -> 33 33 33, one point missing, to the earliest of the tied remainders
+    assert percents_largest_remainder([1, 1, 1]) == [34, 33, 33]
+    # 1/8, 3/8, 4/8 = 12.5, 37.5, 50: one point missing, the tie goes to the earlier
+    assert percents_largest_remainder([1, 3, 4]) == [13, 37, 50]
+    # 2/7, 2/7, 3/7 = 28.57, 28.57, 42.86 -> 28 28 42 +2: to the .86 and the first .57
+    assert percents_largest_remainder([2, 2, 3]) == [29, 28, 43]
+    assert percents_largest_remainder([0, 0]) == [0, 0]
+
+
+def test_independent_elip_column():
+    import numpy as np
+    from analysis.synth.independent import elip_column
+    assert elip_column(np.array([2013, 2021, 2022, 2030])).tolist() == ["2013", "2021", "2022+", "2022+"]
+
+
+# ---- stand_per (contract v1.1) ---------------------------------------------------------
+
+def test_synthetic_extract_stands_per_the_letters_peildatum(synthetic_extract, synthetic):
+    meta = json.loads((synthetic_extract / "extract.json").read_text())
+    assert meta["stand_per"] == C.DEFAULT_PEILDATUM.isoformat()
+    assert synthetic.meta.stand_per == synthetic.meta.horizon == C.DEFAULT_PEILDATUM
+    # and no event after it, looked up in the frames themselves
+    latest = max(frame[c].max() for frame in (synthetic.wi2021, synthetic.wi2013, synthetic.leningen,
+                                             synthetic.examens)
+                 for c in frame.columns if c.startswith("datum"))
+    assert latest.date() <= C.DEFAULT_PEILDATUM
+
+
+def test_generator_refuses_an_event_after_stand_per():
+    import pyarrow as pa
+    from analysis.synth.draw import GeneratorError
+    from analysis.synth.generate import check_stand_per
+    ok = {"t": pa.table({"datum": pa.array([dt.date(2024, 5, 1)], pa.date32())})}
+    check_stand_per(ok, dt.date(2024, 5, 1))
+    late = {"t": pa.table({"datum": pa.array([None, dt.date(2024, 5, 2)], pa.date32())})}
+    with pytest.raises(GeneratorError, match="t.datum"):
+        check_stand_per(late, dt.date(2024, 5, 1))

@@ -10,7 +10,6 @@ place: a crash never leaves a half-written cache that a later run would trust.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -22,35 +21,14 @@ import pandas as pd
 from . import __version__
 from . import contract as C
 from . import paths
+from . import validation
+from .checksums import extract_checksum, file_checksums
 from .errors import UsageError
 from .extract_io import find_file
 from .model import Extract, ExtractMeta
 
 HERKOMST = "herkomst.json"
 TABLES = ("wi2021", "wi2013", "leningen", "examens")
-CHUNK = 1 << 22
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(CHUNK):
-            h.update(block)
-    return h.hexdigest()
-
-
-def file_checksums(files: list[Path]) -> dict[str, str]:
-    return {p.name: sha256_file(p) for p in sorted(files, key=lambda p: p.name)}
-
-
-def extract_checksum(sums: dict[str, str], spreadsheet_nl: bool = False) -> str:
-    """One checksum for the extract: its files by name and content, and how it was read."""
-    h = hashlib.sha256()
-    for name in sorted(sums):
-        h.update(f"{name}\0{sums[name]}\n".encode())
-    if spreadsheet_nl:
-        h.update(b"spreadsheet_nl\n")
-    return h.hexdigest()
 
 
 def extract_files(directory: Path) -> list[Path]:
@@ -66,8 +44,6 @@ def extract_files(directory: Path) -> list[Path]:
 def derive(extract_dir: str | Path, root: str | Path | None = None,
            spreadsheet_nl: bool = False) -> Path:
     """Folder with the typed extract, creating it when no valid copy exists yet."""
-    from .validation import validate_extract
-
     extract_dir = Path(extract_dir)
     root = Path(root) if root is not None else paths.derived_root()
     sums = None
@@ -76,7 +52,7 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
         key = extract_checksum(sums, spreadsheet_nl)
         if _complete(root / key[:16], key):
             return root / key[:16]
-    extract = validate_extract(extract_dir, spreadsheet_nl, checksums=sums)
+    extract = validation.validate_extract(extract_dir, spreadsheet_nl, checksums=sums)
     key = extract.meta.checksum
     target = root / key[:16]
     if _complete(target, key):
@@ -92,6 +68,8 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
             "schema": extract.meta.schema,
             "bron": extract.meta.bron,
             "synthetisch": extract.meta.synthetisch,
+            "stand_per": _iso(extract.meta.stand_per),
+            "horizon": _iso(extract.meta.horizon),
             "bestanden": extract.meta.files,
             "rijen": {name: int(len(getattr(extract, name))) for name in TABLES},
             "waarschuwingen": extract.meta.warnings,
@@ -109,12 +87,21 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
     return target
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
 def _complete(target: Path, key: str) -> bool:
     try:
         herkomst = json.loads((target / HERKOMST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return herkomst.get("checksum") == key and all(
+    # a cache made before the horizon was recorded is made again
+    return herkomst.get("checksum") == key and herkomst.get("horizon") is not None and all(
         (target / f"{name}.parquet").is_file() for name in TABLES)
 
 
@@ -131,5 +118,6 @@ def load(derived_dir: str | Path) -> Extract:
     frames = {name: (lambda path=derived_dir / f"{name}.parquet": pd.read_parquet(path)) for name in TABLES}
     meta = ExtractMeta(schema=info["schema"], bron=info["bron"], synthetisch=info["synthetisch"],
                        checksum=info["checksum"], files=info["bestanden"],
-                       warnings=info.get("waarschuwingen", []))
+                       warnings=info.get("waarschuwingen", []),
+                       stand_per=_date(info.get("stand_per")), horizon=_date(info.get("horizon")))
     return Extract(meta=meta, **frames)

@@ -13,6 +13,17 @@ from dataclasses import dataclass, field
 
 MAX_GROUPS_PER_FILE = 20  # distinct (column, rule) problems listed per file
 MAX_LINES_LISTED = 5  # line numbers listed per problem
+MAX_VALUE_CHARS = 60  # a value or name from the input is never echoed longer than this
+
+
+def shorten(value: object, limit: int = MAX_VALUE_CHARS) -> str:
+    """A value from the input as text of at most `limit` characters (ellipsis when cut).
+
+    A message quotes what it found, but a 10 MB field quoted whole would bury the message
+    (and fill a terminal or log); the start of the value is enough to recognise it.
+    """
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def column_letter(index: int) -> str:
@@ -46,19 +57,21 @@ class Violation:
     count: int = 0
     example: str | None = None
     line_word: str = "regel"  # "rij" for Parquet files, which have no text lines
+    column_word: str = "kolom"  # "veld" for a key of extract.json
 
     def describe(self) -> str:
         where = [self.file]
         if self.lines:
             where.append(f"{self.line_word} {dutch_int(self.lines[0])}")
         if self.column is not None:
+            column = shorten(self.column)
             if self.column_index is not None:
-                where.append(f"kolom {column_letter(self.column_index)} ({self.column})")
+                where.append(f"{self.column_word} {column_letter(self.column_index)} ({column})")
             else:
-                where.append(f"kolom {self.column}")
+                where.append(f"{self.column_word} {column}")
         text = ", ".join(where) + f": {self.rule}"
         if self.example is not None:
-            text += f"; voorbeeld: {self.example!r}"
+            text += f"; voorbeeld: {shorten(self.example)!r}"
         if self.count > 1:
             others = [dutch_int(n) for n in self.lines[1:MAX_LINES_LISTED]]
             more = self.count - 1 - len(others)

@@ -7,6 +7,7 @@ number in `wi2013` (`persoon_nr`) so that tables never join on the pseudonym.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,9 +18,15 @@ class ExtractMeta:
     schema: str
     bron: str
     synthetisch: bool
-    checksum: str  # sha256 over the extract's files, see derived.extract_checksum
+    checksum: str  # sha256 over the extract's files, see checksums.extract_checksum
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
     warnings: list[str] = field(default_factory=list)
+    # Contract v1.1: the date the extract says it was drawn (extract.json), if it says so,
+    # and the horizon: stand_per when given, else the latest event date in the extract.
+    # A table at a date after the horizon would count too few events. Both are set by
+    # validation and survive the derived cache; None only in hand-made metadata.
+    stand_per: dt.date | None = None
+    horizon: dt.date | None = None
 
 
 class Extract:

@@ -53,10 +53,13 @@ def loans_until(extract: Extract, d: dt.date) -> np.ndarray:
     """Sum of loan payments (cents) per Wi2013 person, dated on or before d."""
     loans = extract.leningen
     mask = on_or_before(loans["datum"], d)
-    sums = np.bincount(loans["persoon_nr"].to_numpy()[mask],
-                       weights=loans["bedrag_cent"].to_numpy()[mask],
-                       minlength=len(extract.wi2013))
-    return np.rint(sums).astype(np.int64)  # whole cents: exact below 2**53
+    # Integer sums, exact: validation bounds a payment (validation.MAX_BEDRAG_CENT), so
+    # int64 cannot overflow below ~92 billion payments. Float weights would silently lose
+    # cents above 2**53 and wrap on the cast back.
+    sums = np.zeros(len(extract.wi2013), dtype=np.int64)
+    np.add.at(sums, loans["persoon_nr"].to_numpy()[mask],
+              loans["bedrag_cent"].to_numpy()[mask].astype(np.int64))
+    return sums
 
 
 def elip_at(extract: Extract, d: dt.date, drempel_cent: int) -> np.ndarray:

@@ -6,9 +6,13 @@ with the first lines and a count). Checks are vectorised over Arrow arrays so th
 ten-times-national extract validates in seconds.
 
 Where the contract is silent this module decides, and docs/keuzes.md records why:
-dates must lie in 1900-2100; amounts have at most two decimals; a persons file without a
-single person is refused; extra columns are ignored with a warning, unless their values
-look like burgerservicenummers.
+dates must lie in 1900-2100; amounts have at most two decimals and at most
+MAX_BEDRAG_CENT per payment; a persons file without a single person is refused; extra
+columns are ignored with a warning, unless their values look like burgerservicenummers.
+
+The extract's horizon (contract v1.1) is decided here too: `stand_per` from extract.json
+when given (and then no event may lie after it), else the latest event date of the
+extract, over every date column of every file.
 """
 from __future__ import annotations
 
@@ -22,8 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import contract as C
-from .errors import ExtractError, UsageError, Violation
-from .extract_io import CONVERT_HINT, RawTable, ReadFailure, find_file, read_table
+from .checksums import extract_checksum, file_checksums
+from .errors import ExtractError, UsageError, Violation, dutch_int, shorten
+from .extract_io import CONVERT_HINT, RawTable, ReadFailure, find_file, not_a_regular_file, read_table
 from .model import Extract, ExtractMeta
 
 MIN_DATE = dt.date(1900, 1, 1)
@@ -31,6 +36,13 @@ MAX_DATE = dt.date(2100, 12, 31)
 NL_DATE = r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$"
 BEDRAG = r"^(?P<euro>[0-9]{1,12})(?:[.](?P<frac>[0-9]*))?$"
 BEDRAG_COMMA = r"^(?P<euro>[0-9]{1,12}),(?P<frac>[0-9]*)$"
+# Upper bound of one loan payment, in cents: 1.000.000,00 euro. The contract gives none; the
+# largest DUO loan is around 10.000 euro, so a million is generous for any real payment and
+# still keeps every sum of payments exact in int64 (an overflow would need ~92 billion
+# payments). Without it, 95.000 payments of 999.999.999.999,99 wrap a person's sum negative
+# and that person silently drops out of ELIP.
+MAX_BEDRAG_CENT = 100_000_000
+MAX_META_BYTES = 1 << 20  # extract.json is a few lines; more is not an extract description
 BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
 
 
@@ -53,7 +65,7 @@ class _Collector:
         lines = self.raw.line_of(idx[:5]).tolist()
         example = None
         if values is not None:
-            example = values[int(idx[0])].as_py()
+            example = shorten(values[int(idx[0])].as_py())
         self.out.append(Violation(
             file=self.raw.file, rule=rule, column=column,
             column_index=self.raw.column_index(column) if column else None,
@@ -177,11 +189,16 @@ def _parse_bedrag(col: C.Column, arr: pa.Array, check: _Collector, decimal_comma
     rest = pc.utf8_slice_codeunits(frac, 2, 64)
     too_fine = _np(pc.match_substring_regex(rest, "[1-9]"))
     check.mask(too_fine, col.name, "bedrag heeft meer dan twee decimalen (centen)", arr)
-    cents = pc.add(pc.multiply(pc.cast(pc.fill_null(euro, "0"), pa.int64()), 100),
-                   pc.cast(frac2, pa.int64()))
+    cents = pc.add_checked(pc.multiply_checked(pc.cast(pc.fill_null(euro, "0"), pa.int64()), 100),
+                           pc.cast(frac2, pa.int64()))
     cents = pc.if_else(pa.array(ok & ~too_fine), cents, pa.scalar(None, pa.int64()))
     check.mask(_np(pc.less_equal(cents, 0)), col.name, "bedrag moet groter dan 0 zijn", arr)
-    return cents
+    too_big = _np(pc.greater(cents, MAX_BEDRAG_CENT))
+    check.mask(too_big, col.name,
+               f"bedrag is groter dan {dutch_int(MAX_BEDRAG_CENT // 100)},00 euro voor één "
+               "betaling; zo'n bedrag is vrijwel zeker een invoer- of exportfout (staan de "
+               "centen er als hele euro's in?)", arr)
+    return pc.if_else(pa.array(too_big), pa.scalar(None, pa.int64()), cents)
 
 
 def _check_columns(spec: C.FileSpec, raw: RawTable, check: _Collector,
@@ -217,7 +234,8 @@ def _check_columns(spec: C.FileSpec, raw: RawTable, check: _Collector,
 def _check_privacy(spec: C.FileSpec, raw: RawTable, check: _Collector, warnings: list[str]) -> None:
     extra = [h for h in raw.header if h not in spec.column_names]
     if extra:
-        warnings.append(f"{raw.file}: onbekende kolommen genegeerd: {', '.join(extra)}")
+        warnings.append(f"{raw.file}: onbekende kolommen genegeerd: "
+                        + ", ".join(shorten(h) for h in extra))
     for name in ["persoon_id", *extra]:
         if name not in raw.columns:
             continue
@@ -265,6 +283,30 @@ def _check_persons(spec: C.FileSpec, raw: RawTable, cols: dict[str, pa.Array],
                    "datum_aanbod is gevuld maar datum_pip is leeg (een aanbod hoort bij een PIP)")
 
 
+def _check_stand_per(spec: C.FileSpec, raw: RawTable, cols: dict[str, pa.Array],
+                     check: _Collector, stand_per: dt.date) -> None:
+    """No event after the date the extract says it was drawn (contract v1.1)."""
+    limit = pa.scalar(stand_per, pa.date32())
+    for col in spec.columns:
+        if col.kind == "date":
+            check.mask(_np(pc.greater(cols[col.name], limit)), col.name,
+                       f"datum ligt na stand_per ({stand_per.isoformat()}) uit {C.EXTRACT_JSON}; "
+                       "het extract is volgens extract.json op die datum getrokken, dus een "
+                       "latere gebeurtenis kan er niet in staan", raw.columns[col.name])
+
+
+def latest_event(parsed: dict[str, dict[str, pa.Array]]) -> dt.date | None:
+    """The latest date in any date column of any file (None when there is none)."""
+    latest = None
+    for spec in C.FILES:
+        for col in spec.columns:
+            if col.kind == "date" and spec.stem in parsed:
+                d = pc.max(parsed[spec.stem][col.name]).as_py()
+                if d is not None and (latest is None or d > latest):
+                    latest = d
+    return latest
+
+
 def _check_references(raw: RawTable, ids: pa.Array, person_ids: pa.Array,
                       check: _Collector) -> np.ndarray:
     """Row numbers of each referenced person in the persons file (-1 when unknown)."""
@@ -278,13 +320,21 @@ def _check_references(raw: RawTable, ids: pa.Array, person_ids: pa.Array,
 
 def _read_meta(directory: Path, out: list[Violation]) -> dict | None:
     path = directory / C.EXTRACT_JSON
-    if not path.is_file():
+    if not path.exists():
         out.append(Violation(file=C.EXTRACT_JSON, rule="verplicht bestand ontbreekt; het "
                              f"beschrijft het extract: {{\"schema\": \"{C.SCHEMA}\", \"bron\": "
                              "\"...\", \"synthetisch\": true of false}"))
         return None
+    problem = not_a_regular_file(path)
+    if problem is None and path.stat().st_size > MAX_META_BYTES:
+        problem = (f"is groter dan {dutch_int(MAX_META_BYTES // 1024)} kB; het beschrijft het "
+                   "extract in een paar regels en bevat zelf geen gegevens")
+    if problem:
+        out.append(Violation(file=C.EXTRACT_JSON, rule=problem))
+        return None
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        meta = json.loads(text)
     except UnicodeDecodeError:
         out.append(Violation(file=C.EXTRACT_JSON, rule="is geen geldige UTF-8-tekst"))
         return None
@@ -292,20 +342,56 @@ def _read_meta(directory: Path, out: list[Violation]) -> dict | None:
         out.append(Violation(file=C.EXTRACT_JSON, lines=[exc.lineno], count=1,
                              rule=f"is geen geldige JSON ({exc.msg}, teken {exc.colno})"))
         return None
+    except RecursionError:
+        out.append(Violation(file=C.EXTRACT_JSON, rule="is te diep genest om als JSON te lezen; "
+                             "verwacht één object met een paar velden"))
+        return None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        out.append(Violation(file=C.EXTRACT_JSON,
+                             rule=f"is geen geldige JSON ({shorten(str(exc))})"))
+        return None
     if not isinstance(meta, dict):
         out.append(Violation(file=C.EXTRACT_JSON, rule="moet een JSON-object zijn"))
         return None
     if meta.get("schema") != C.SCHEMA:
-        out.append(Violation(file=C.EXTRACT_JSON, column="schema", example=meta.get("schema"),
+        out.append(Violation(file=C.EXTRACT_JSON, column="schema", column_word="veld",
+                             example=None if meta.get("schema") is None else shorten(meta["schema"]),
                              rule=f"onbekende schemaversie; deze suite leest \"{C.SCHEMA}\""))
     if not isinstance(meta.get("bron"), str):
-        out.append(Violation(file=C.EXTRACT_JSON, column="bron",
+        out.append(Violation(file=C.EXTRACT_JSON, column="bron", column_word="veld",
                              rule="ontbreekt of is geen tekst (vrije beschrijving van de bron)"))
     if not isinstance(meta.get("synthetisch"), bool):
-        out.append(Violation(file=C.EXTRACT_JSON, column="synthetisch",
-                             example=None if "synthetisch" not in meta else str(meta["synthetisch"]),
+        out.append(Violation(file=C.EXTRACT_JSON, column="synthetisch", column_word="veld",
+                             example=None if "synthetisch" not in meta else shorten(meta["synthetisch"]),
                              rule="ontbreekt of is niet true/false"))
+    meta["stand_per"] = _stand_per(meta, text, out)
     return meta
+
+
+def _stand_per(meta: dict, text: str, out: list[Violation]) -> dt.date | None:
+    """`stand_per` of extract.json as a date (None when absent); a wrong value is located."""
+    if "stand_per" not in meta:
+        return None
+    value = meta["stand_per"]
+    day = None
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is not None and MIN_DATE <= day <= MAX_DATE:
+        return day
+    at = text.find('"stand_per"')
+    line = text.count("\n", 0, at) + 1 if at >= 0 else None
+    rule = ("geen geldige datum; verwacht JJJJ-MM-DD, de datum waarop het extract is "
+            "getrokken (bijvoorbeeld 2024-05-01), of laat het veld weg")
+    if day is not None:
+        rule = "datum ligt buiten 1900-2100; is het jaartal goed ingevoerd?"
+    out.append(Violation(file=C.EXTRACT_JSON, rule=rule, column="stand_per", column_word="veld",
+                         lines=[line] if line else [], count=1 if line else 0,
+                         example=shorten(value if isinstance(value, str)
+                                         else json.dumps(value, ensure_ascii=False))))
+    return None
 
 
 # ---- typed frames ---------------------------------------------------------------------
@@ -339,8 +425,6 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False,
     `checksums` (file name -> SHA-256) may be passed by a caller that has just read them,
     so that large files are not hashed twice.
     """
-    from .derived import extract_checksum, file_checksums
-
     directory = Path(directory)
     if not directory.exists():
         raise UsageError(f"Het extract {directory} bestaat niet. Geef met --extract de map "
@@ -351,6 +435,7 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False,
     violations: list[Violation] = []
     warnings: list[str] = []
     meta = _read_meta(directory, violations)
+    stand_per = meta.get("stand_per") if meta else None
 
     raws: dict[str, RawTable] = {}
     parsed: dict[str, dict[str, pa.Array]] = {}
@@ -364,9 +449,10 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False,
         try:
             raw = read_table(path, spreadsheet_nl)
         except ReadFailure as failure:
-            violations.append(failure.violation)
+            violations.extend(failure.violations)
             continue
         raws[spec.stem] = raw
+        violations.extend(raw.problems)
         if raw.notes:
             warnings.append(f"{raw.file}: gelezen als Nederlandse spreadsheet ({', '.join(raw.notes)})")
         check = _Collector(raw, violations)
@@ -377,9 +463,13 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False,
         parsed[spec.stem] = cols
         if spec.is_persons:
             _check_persons(spec, raw, cols, check)
+        if stand_per is not None:
+            _check_stand_per(spec, raw, cols, check, stand_per)
 
     positions: dict[str, np.ndarray] = {}
     persons = parsed.get(C.WI2013.stem)
+    if persons is not None and raws[C.WI2013.stem].problems:
+        persons = None  # lines were left out: "unknown person" would mostly be those
     for spec in (C.LENINGEN, C.EXAMENS):
         if spec.stem in parsed and persons is not None:
             positions[spec.stem] = _check_references(
@@ -392,7 +482,8 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False,
     sums = checksums or file_checksums([directory / C.EXTRACT_JSON, *paths])
     meta_obj = ExtractMeta(schema=meta["schema"], bron=meta["bron"], synthetisch=meta["synthetisch"],
                            checksum=extract_checksum(sums, spreadsheet_nl), files=sums,
-                           warnings=warnings)
+                           warnings=warnings, stand_per=stand_per,
+                           horizon=stand_per or latest_event(parsed))
     wi2021 = _persons_frame(C.WI2021, parsed[C.WI2021.stem])
     wi2013 = _persons_frame(C.WI2013, parsed[C.WI2013.stem])
     lcols = parsed[C.LENINGEN.stem]

@@ -17,14 +17,35 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import __version__, paths
 from .. import contract as C
 from ..extract_writer import write_extract
 from . import wi2013, wi2021
+from .draw import GeneratorError
 from .targets import load_targets
 
 AANNAMES = Path(__file__).with_name("aannames.toml")
+# The synthetic extract stands as of the letter's peildatum: it was "drawn" that day, so
+# no event lies after it and a table at a later date is refused rather than undercounted.
+STAND_PER = C.DEFAULT_PEILDATUM
+
+
+def check_stand_per(tables: dict[str, pa.Table], stand_per) -> None:
+    """Refuse to write an extract with an event after its own stand_per.
+
+    Validation would refuse such an extract too; failing here says it is the generator's
+    fault, not the user's.
+    """
+    limit = pa.scalar(stand_per, pa.date32())
+    for stem, table in tables.items():
+        for name in table.column_names:
+            col = table.column(name)
+            if pa.types.is_date(col.type) and pc.any(pc.greater(col, limit)).as_py():
+                raise GeneratorError(f"{stem}.{name}: de generator trok een datum na stand_per "
+                                     f"{stand_per.isoformat()}")
 
 
 def load_assumptions(path: Path | None = None) -> dict:
@@ -47,19 +68,22 @@ def generate(out: str | Path, seed: int | None = None, geplant_verschil: float |
     persons21 = wi2021.generate(rng21, t21, a["wi2021"])
     persons13, loans, exams = wi2013.generate(rng13, t13, a["wi2013"], a["geplant"],
                                               C.DEFAULT_ELIP_DREMPEL_EURO * 100)
+    tables = {"wi2021_personen": persons21, "wi2013_personen": persons13,
+              "wi2013_leningen": loans, "wi2013_examens": exams}
+    check_stand_per(tables, STAND_PER)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     os.chmod(tmp, 0o755)
     try:
-        write_extract(tmp, {"wi2021_personen": persons21, "wi2013_personen": persons13,
-                            "wi2013_leningen": loans, "wi2013_examens": exams},
+        write_extract(tmp, tables,
                       bron=("Synthetisch extract van analysis (python -m analysis synth). "
                             "Geen gegevens van echte personen: de aantallen volgen de "
                             "uitvoeringsbrief inburgering van 24 juni 2024, de rest komt uit "
                             "gedocumenteerde aannames."),
                       synthetisch=True, fmt=fmt,
-                      extra_meta={"generator": {"versie": __version__, "seed": seed,
+                      extra_meta={"stand_per": STAND_PER.isoformat(),
+                                  "generator": {"versie": __version__, "seed": seed,
                                                 "geplant_verschil": a["geplant"]["verschil"],
                                                 "geplant_cohorten": a["geplant"]["cohorten"]}})
         if out.exists():

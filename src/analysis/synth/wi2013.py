@@ -24,9 +24,9 @@ import numpy as np
 import pyarrow as pa
 
 from .. import contract as C
-from ..tables import elip_column
 from .draw import (NONE, GeneratorError, allocate, bernoulli, categorical, choose, choose_stratified,
                    code_column, date_column, day, uniform_days)
+from .independent import elip_column
 from .targets import Wi2013Targets
 
 STATUS = ("ingeburgerd", "vrijgesteld", "ontheven", "vervallen", "nog_plichtig")

@@ -20,9 +20,9 @@ import numpy as np
 import pyarrow as pa
 
 from .. import contract as C
-from ..rounding import half_up, largest_remainder
 from .draw import (NONE, GeneratorError, allocate, bernoulli, categorical, choose, code_column,
                    date_column, day, uniform_days)
+from .independent import exact, percent_half_up, percents_largest_remainder, round_half_up
 from .targets import Wi2021Targets
 
 
@@ -35,7 +35,7 @@ def resolve_pair(rng: np.random.Generator, base: tuple[int, int], part: tuple[in
     for _ in range(20000):
         b = int(rng.integers(base[0], base[1] + 1))
         p = int(rng.integers(part[0], part[1] + 1))
-        if pct is None or half_up(100 * p / b) == pct:
+        if pct is None or percent_half_up(p, b) == pct:
             return b, p
     # No count inside the rounding gives the printed percent: the letter is inconsistent
     # here; take the printed counts and let the verification report it.
@@ -57,7 +57,7 @@ def route_counts(sizes: dict[str, int], targets: dict[tuple[str, str], float],
         want = [targets.get((r, g)) for r in C.LEERROUTES]
         if n == 0 or any(w is None for w in want):
             return True
-        return largest_remainder([100 * col[r] / n for r in C.LEERROUTES]) == want
+        return percents_largest_remainder([col[r] for r in C.LEERROUTES]) == want
 
     for g in sizes:
         if not ok_column(g, {r: counts[(r, g)] for r in C.LEERROUTES}):
@@ -70,7 +70,7 @@ def route_counts(sizes: dict[str, int], targets: dict[tuple[str, str], float],
     for _ in range(100000):
         tot = {r: sum(counts[(r, g)] for g in sizes) for r in C.LEERROUTES}
         shares = [100 * tot[r] / total for r in C.LEERROUTES]
-        if largest_remainder(shares) == want:
+        if percents_largest_remainder([tot[r] for r in C.LEERROUTES]) == want:
             return counts
         diff = {r: s - w for r, s, w in zip(C.LEERROUTES, shares, want)}
         up = min(diff, key=diff.get)
@@ -107,17 +107,17 @@ def generate(rng: np.random.Generator, t: Wi2021Targets, a: dict) -> pa.Table:
     plichtig_q, pip_q = resolve_pair(rng, t.plichtig_q, t.met_pip_q, t.pct_pip_q)
     asiel_pip_q, aanbod_q = resolve_pair(rng, t.asiel_met_pip_q, t.met_aanbod_q, t.pct_aanbod_q)
 
-    e_i = allocate(int(half_up(e_total * a["eind_voor_q"])), e)
+    e_i = allocate(round_half_up(int(e_total) * exact(a["eind_voor_q"])), e)
     e_j = e - e_i
-    e_ji = allocate(int(half_up(e_j.sum() * a["eind_na_q_gestart_voor_q"])), e_j)
+    e_ji = allocate(round_half_up(int(e_j.sum()) * exact(a["eind_na_q_gestart_voor_q"])), e_j)
     e_jj = e_j - e_ji
     x_q = allocate(plichtig_q - int(e_ji.sum()), x)
     x_j = x - x_q
     _check((x_j >= 0).all(), "Wi2021: meer plichtigen op de vorige peildatum dan mogelijk")
     rate = a["beeindigd_met_pip"]
-    pip_ei = allocate(int(half_up(e_i.sum() * rate)), e_i)
-    pip_eji = allocate(int(half_up(e_ji.sum() * rate)), e_ji)
-    pip_ejj = allocate(int(half_up(e_jj.sum() * rate)), e_jj)
+    pip_ei = allocate(round_half_up(int(e_i.sum()) * exact(rate)), e_i)
+    pip_eji = allocate(round_half_up(int(e_ji.sum()) * exact(rate)), e_ji)
+    pip_ejj = allocate(round_half_up(int(e_jj.sum()) * exact(rate)), e_jj)
     pip_q_x = np.concatenate([[asiel_pip_q - pip_eji[0]],
                               allocate(pip_q - asiel_pip_q - int(pip_eji[1:].sum()), x_q[1:])])
     _check(((pip_q_x >= 0) & (pip_q_x <= np.minimum(x_q, pip_p))).all(),
