@@ -55,3 +55,18 @@ def test_an_elip_peildatum_past_stand_per_is_refused_too(ext):
 def test_p_on_stand_per_is_allowed(ext):
     ext.meta.stand_per = ext.meta.horizon = dt.date(2024, 5, 1)
     horizon.check(ext, Parameters(), warn=pytest.fail)
+
+
+def test_the_shipped_extract_declares_the_letters_peildatum(synthetic):
+    assert horizon.of(synthetic).stand_per == Parameters().peildatum
+
+
+@pytest.mark.slow
+def test_a_run_after_stand_per_is_refused_and_writes_nothing(synthetic_extract, shared_dir, tmp_path, capsys):
+    from analysis import cli
+    out = tmp_path / "uit"
+    code = cli.main(["run", "--extract", str(synthetic_extract), "--peildatum", "2024-11-01", "--out", str(out),
+                     "--derived", str(shared_dir / "derived")])
+    err = capsys.readouterr().err
+    assert code == 2 and "1 mei 2024" in err and "1 november 2024" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".uit*"))

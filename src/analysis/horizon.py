@@ -29,19 +29,18 @@ class Horizon:
 
 
 def of(extract: Extract) -> Horizon:
+    """Validation sets both (extract.meta); hand-made metadata may lack the horizon, which
+    is then the latest event date."""
     meta = extract.meta
-    stand_per = getattr(meta, "stand_per", None)
-    date = getattr(meta, "horizon", None) or stand_per or _latest_event(extract)
-    return Horizon(date=date, stand_per=stand_per)
+    date = meta.horizon or meta.stand_per
+    return Horizon(date=date or _latest_event(extract), stand_per=meta.stand_per)
 
 
 def _latest_event(extract: Extract) -> dt.date | None:
     import pandas as pd
-    found = []
-    for frame in (extract.wi2021, extract.wi2013, extract.leningen, extract.examens):
-        for col in frame.columns:
-            if str(frame[col].dtype).startswith("datetime64") and frame[col].notna().any():
-                found.append(frame[col].max())
+    found = [frame[col].max() for frame in (extract.wi2021, extract.wi2013, extract.leningen, extract.examens)
+             for col in frame.columns
+             if str(frame[col].dtype).startswith("datetime64") and frame[col].notna().any()]
     return pd.Timestamp(max(found)).date() if found else None
 
 
