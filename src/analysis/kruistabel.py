@@ -10,7 +10,9 @@ Celbeveiliging (`celbeveiliging=N`) follows the rules of suppression.py for the 
    single value in the population) or from the tables, so they must be assumed known. A
    suppressed count that follows exactly from the shown counts and these margins (tested
    by suppression's linear-algebra check) makes one more count of its row or column
-   suppressed (secondary): the smallest non-zero one still shown. Where every count of a
+   suppressed (secondary): the smallest non-zero one still shown, repeated until no
+   suppressed count follows (a greedy choice, as in suppression.py: safe, but it may
+   suppress more than an optimal pattern would). Where every count of a
    sum is suppressed and the cell still follows (a table with one row or one column, whose
    cells are the margins), nothing more can be done within this table; the cell stays
    empty here, and its value is as public as the margin it equals.
@@ -44,8 +46,7 @@ def kruistabel(extract: Extract, rij: str, kolom: str, populatie: str, p: dt.dat
     vk = POP.variable(extract, kolom, law, p)
     nr, nk = len(vr.values), len(vk.values)
     flat = vr.codes[members] * nk + vk.codes[members]
-    counts = np.bincount(flat, minlength=nr * nk).reshape(nr, nk).astype(float) if nr * nk else \
-        np.zeros((nr, nk))
+    counts = np.bincount(flat, minlength=nr * nk).reshape(nr, nk).astype(float)
     row_tot = counts.sum(axis=1, keepdims=True)
     col_tot = counts.sum(axis=0, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -78,10 +79,13 @@ def secret_cells(table: pd.DataFrame, threshold: int) -> set[Cell]:
         exposed = suppression._recoverable(secret, rels)
         if not exposed:
             break
-        cell = exposed[0]
-        candidates = {k for rel in rels if cell in rel for k in rel if k in values and k not in secret}
+        candidates: set[Cell] = set()
+        for cell in exposed:  # the first exposed cell that still has a shown neighbour in a sum
+            candidates = {k for rel in rels if cell in rel for k in rel if k in values and k not in secret}
+            if candidates:
+                break
         if not candidates:
-            break  # every cell of its sums is suppressed already (see the module's rule 2)
+            break  # every cell of their sums is suppressed already (see the module's rule 2)
         secret.add(min(candidates, key=lambda k: (values[k] == 0, values[k], order[k])))
     return {k for k in secret if k[0] == "cel"}
 

@@ -134,12 +134,14 @@ class _Steps:
 
     def value(self, group: str, outcome: str, day: int) -> float:
         """Cumulative incidence at `day` (0 before the first event); with celbeveiliging empty
-        when fewer than the threshold had the outcome by then."""
+        when fewer than the threshold (and more than none) had the outcome by then."""
         days, est, events = self.parts.get((group, outcome), (np.zeros(0, int), np.zeros(0), np.zeros(0, int)))
         i = int(np.searchsorted(days, day, side="right")) - 1
-        if self.threshold and (events[i] if i >= 0 else 0) < self.threshold:
+        if i < 0:
+            return 0.0  # no one yet: a zero identifies no one
+        if self.threshold and events[i] < self.threshold:
             return np.nan
-        return float(est[i]) if i >= 0 else 0.0
+        return float(est[i])
 
     def median(self, group: str, outcome: str) -> float:
         """First day on which the cumulative incidence reaches 0.5; NaN when it does not."""
