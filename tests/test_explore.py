@@ -276,3 +276,9 @@ def test_duur_with_celbeveiliging(ext):
     assert df["cumulatieve_incidentie"].isna().all()  # one event of each kind
     assert df["dagen"].tolist() == plain["dagen"].tolist()
     assert (df["at_risk"] >= 2).all()
+
+
+def test_tabel_gives_the_monitor_outputs_too(x, ext):
+    from analysis import monitor
+    for name in monitor.OUTPUTS:
+        pd.testing.assert_frame_equal(x.tabel(name, P), monitor.compute(name, ext, P))
