@@ -1,0 +1,161 @@
+"""The Python interface for exploration (contract section 6): `analysis.open_extract(...)`.
+
+An analyst opens an extract once and asks for tables, cross-tables and durations at any
+peildatum, with the definitions the run uses: `tabel` goes through `tables.compute` and
+`suppression` exactly as a run's notebooks do, `kruistabel` and `duur` through
+`populations`. Nothing is written except the derived cache (`derived.derive`), so an
+exploration leaves no report folder behind.
+
+Peildata after the extract's horizon (contract section 1) are refused when the extract
+states `stand_per`, and allowed with a warning naming the latest event date when it does
+not, as a run does.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from . import contract as C
+from . import derived, monitor, suppression, tables
+from . import kruistabel as K
+from . import survival as S
+from .errors import UsageError
+from .model import Extract
+from .params import parse_date, parse_parameters
+
+TABEL_OPTIES = ("vorige_peildatum", "elip_peildata", "elip_drempel")
+
+
+def latest_event_date(extract: Extract) -> dt.date | None:
+    """The latest date of any event in the extract (its horizon when it states no stand_per)."""
+    found = []
+    for name, cols in (("wi2021", ("datum_plicht", "datum_einde", "datum_lbt", "datum_pip", "datum_aanbod")),
+                       ("wi2013", ("datum_plicht", "datum_einde")), ("leningen", ("datum",)),
+                       ("examens", ("datum",))):
+        df = getattr(extract, name)
+        for c in cols:
+            m = df[c].max()
+            if pd.notna(m):
+                found.append(m.date())
+    return max(found) if found else None
+
+
+def horizon(extract: Extract) -> dt.date | None:
+    """The extract's horizon: `meta.horizon` where the extract's metadata carries it, else
+    `meta.stand_per`, else the latest event date (contract section 1)."""
+    meta = extract.meta
+    value = getattr(meta, "horizon", None) or getattr(meta, "stand_per", None)
+    if value is not None:
+        return parse_date(value, "stand_per")
+    return latest_event_date(extract)
+
+
+def _celbeveiliging(value) -> int:
+    try:
+        n = int(value or 0)
+    except (TypeError, ValueError):
+        raise UsageError(f"celbeveiliging '{value}' is geen geheel getal.") from None
+    if n < 0 or n != float(value or 0):
+        raise UsageError(f"celbeveiliging moet een geheel getal van 0 of meer zijn, niet '{value}'.")
+    return n
+
+
+class Verkenning:
+    """An opened extract: tables, cross-tables and durations at any peildatum.
+
+    `celbeveiliging=N` suppresses every count below N (and above 0) in every result, with
+    the secondary suppression of the module that computes it (suppression, kruistabel,
+    survival); suppressed values are NaN.
+    """
+
+    def __init__(self, extract: Extract, celbeveiliging: int = 0):
+        self.extract = extract
+        self.celbeveiliging = _celbeveiliging(celbeveiliging)
+        self._horizon = horizon(extract)
+
+    @property
+    def stand_per(self) -> dt.date | None:
+        """The horizon (contract section 1): stand_per where stated, else the latest event date."""
+        return self._horizon
+
+    def _peildatum(self, value: str | dt.date, what: str = "peildatum") -> dt.date:
+        if value is None:
+            raise UsageError(f"Geef een {what} op (JJJJ-MM-DD of datetime.date).")
+        p = parse_date(value, what)
+        h = self._horizon
+        if h is not None and p > h:
+            if getattr(self.extract.meta, "stand_per", None) is not None:
+                raise UsageError(f"{what} {p} ligt na de stand van het extract ({h}); gebeurtenissen "
+                                 "daarna ontbreken, dus de cijfers zouden te laag zijn.")
+            warnings.warn(f"{what} {p} ligt na de laatste gebeurtenis in het extract ({h}); het extract "
+                          "vermeldt geen stand_per, dus later geregistreerde gebeurtenissen kunnen ontbreken.",
+                          stacklevel=3)
+        return p
+
+    def tabel(self, naam: str, peildatum: str | dt.date, **opties) -> pd.DataFrame:
+        """One output of contract section 3 (or a monitor output of section 7), as `run`
+        writes it at that P: the same parameters, the same functions, the same protection."""
+        onbekend = sorted(set(opties) - set(TABEL_OPTIES))
+        if onbekend:
+            raise UsageError(f"Onbekende optie(s) {', '.join(onbekend)}. Mogelijk: {', '.join(TABEL_OPTIES)}.")
+        if naam not in C.OUTPUTS and naam not in monitor.OUTPUTS:
+            raise UsageError(f"Onbekende tabel '{naam}'. Kies uit: {', '.join(C.OUTPUTS + monitor.OUTPUTS)}.")
+        p = self._peildatum(peildatum)
+        params = parse_parameters(p, opties.get("vorige_peildatum"), opties.get("elip_peildata"),
+                                  opties.get("elip_drempel"))
+        for d in (params.q, *params.elip):
+            self._peildatum(d, "datum")
+        if naam in monitor.OUTPUTS:
+            return monitor.compute(naam, self.extract, p, self.celbeveiliging)
+        df = tables.compute(naam, self.extract, params)
+        if self.celbeveiliging:
+            reasons = suppression.pattern(tables.compute_all(self.extract, params), self.celbeveiliging)
+            df = suppression.apply(df, reasons)
+        return df
+
+    def kruistabel(self, rij: str, kolom: str, populatie: str, peildatum: str | dt.date,
+                   elip_drempel: float | str | None = None) -> pd.DataFrame:
+        """Counts of `rij` x `kolom` over `populatie` at P, with row and column percentages."""
+        p = self._peildatum(peildatum)
+        drempel = parse_parameters(p, elip_drempel=elip_drempel).elip_drempel_cent
+        return K.kruistabel(self.extract, rij, kolom, populatie, p, drempel, self.celbeveiliging)
+
+    def duur(self, gebeurtenis: str, populatie: str, peildatum: str | dt.date, groep: str | None = None,
+             elip_drempel: float | str | None = None) -> pd.DataFrame:
+        """Cumulative incidence of `gebeurtenis` in days since datum_plicht (survival.duur).
+
+        With celbeveiliging N, a row's estimate and interval are emptied when fewer than N
+        were at risk that day or fewer than N had that outcome by then; at_risk below N is
+        emptied too (survival.protect says what this does and does not protect).
+        """
+        p = self._peildatum(peildatum)
+        drempel = parse_parameters(p, elip_drempel=elip_drempel).elip_drempel_cent
+        out = S.duur(self.extract, gebeurtenis, populatie, p, groep, drempel)
+        if self.celbeveiliging and len(out):
+            events = S.events_so_far(self.extract, out, gebeurtenis, populatie, p, groep, drempel)
+            out = S.protect(out, self.celbeveiliging, events)
+        return out
+
+    def __repr__(self) -> str:
+        kind = "synthetisch" if self.extract.meta.synthetisch else "extract"
+        return f"<Verkenning {kind}, stand per {self.stand_per}, celbeveiliging {self.celbeveiliging}>"
+
+
+def open_extract(path: str | Path | None = None, celbeveiliging: int = 0) -> Verkenning:
+    """Open an extract for exploration: validated and typed once (the derived cache), then
+    kept in memory. `path=None` opens the shipped synthetic extract (generated on first use)."""
+    n = _celbeveiliging(celbeveiliging)
+    if path is None:
+        from .synth.generate import ensure_default
+        source = ensure_default()
+    else:
+        source = Path(path)
+        if not source.is_dir():
+            raise UsageError(f"Extract {source} bestaat niet of is geen map.")
+    return Verkenning(derived.load(derived.derive(source)), n)
+
+
+__all__ = ["Verkenning", "open_extract", "horizon", "latest_event_date"]

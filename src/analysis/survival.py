@@ -1,0 +1,254 @@
+"""Time to an event in days since datum_plicht, with competing outcomes (contract section 6).
+
+`duur(...)` gives, per group and outcome, the cumulative incidence: the share of the
+population that has had that outcome by day t, where the other outcomes compete (a person
+whose plicht ended without a PIP can no longer get one) and a person with no outcome by P
+is censored at P. The estimators are lifelines':
+
+* more than one way out (more than one outcome occurs in the group): the Aalen-Johansen
+  estimator, `lifelines.AalenJohansenFitter`, F_k(t) = sum over days t_j <= t of
+  S(t_j -) d_kj / n_j, with S the all-cause Kaplan-Meier curve. Its pointwise 95%
+  interval: the delta-method (Greenwood-type) variance of Collett (2015, Modelling
+  Survival Data in Medical Research, 3rd ed., p. 411; also SAS PROC LIFETEST's CIF
+  variance) on the log(-log F) scale, i.e. F ** exp(+-1.96 se / (F log F)), the interval
+  Pintilie (2006, Competing Risks: A Practical Perspective) recommends.
+* one way out: Kaplan-Meier, `lifelines.KaplanMeierFitter`, reported as 1 - S(t), with
+  the log(-log S) interval on Greenwood's variance (Kalbfleisch & Prentice 2002; what
+  Stata's `sts list` prints). With one outcome the Aalen-Johansen estimate equals 1 - S
+  exactly; only the interval differs.
+
+Checked against published values in data/reference/statistiek_referentiewaarden.csv
+(families `km` and `aj`) and against hand-computed examples (tests/test_survival.py).
+
+Two things lifelines does that would make the answer inexact, and what is done instead:
+
+* `AalenJohansenFitter` "cannot handle tied times" and by default shifts tied event times
+  by random amounts (`jitter_level`, `seed`). Ties are the rule here (time is counted in
+  whole days). The formula lifelines evaluates is the discrete-time Aalen-Johansen
+  estimator, which is exact with ties (all events of day t_j use the same S(t_j -) and
+  n_j), and so is the variance; the jitter is switched off (`_ExactAalenJohansen`), so
+  the result is exact and the same on every run.
+* lifelines pins the cumulative incidence at time 0 to zero, which would drop events on
+  the plicht's first day. Day 0 is a real day here (a plicht can end, or a PIP be set, on
+  the day it starts), so every time is handed to lifelines as days + 1 and reported back
+  as days: an event on day 0 counts from day 0 on, like any other.
+
+Conventions (contract section 6): an event on day d counts at every t >= d; `at_risk` is
+the number of persons still without an outcome at the start of day d (those censored on
+day d included); a person whose plicht started on P is at risk on day 0 and censored
+there. Where the variance is not defined (everyone still at risk has an outcome on the
+same day, so a Greenwood term divides by zero, or the estimate is 0 or 1 with zero
+variance) the interval is the point itself when the variance is zero and empty (NaN)
+otherwise.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from . import populations as POP
+from . import tables as T
+from .errors import UsageError
+from .model import Extract
+
+COLUMNS = ("groep", "uitkomst", "dagen", "cumulatieve_incidentie", "ci_laag", "ci_hoog", "at_risk")
+GEBEURTENISSEN = ("pip", "einde")
+PIP, EINDE_ZONDER_PIP = "pip", "einde_zonder_pip"
+ALPHA = 0.05  # 95% pointwise intervals
+
+
+def empty() -> pd.DataFrame:
+    """The result with no rows: no one in the population, or no outcome by P."""
+    return pd.DataFrame({"groep": pd.Series(dtype=object), "uitkomst": pd.Series(dtype=object),
+                         "dagen": pd.Series(dtype=np.int64),
+                         **{c: pd.Series(dtype=float) for c in COLUMNS[3:6]},
+                         "at_risk": pd.Series(dtype=np.int64)})
+
+
+def _exact_aalen_johansen():
+    from lifelines import AalenJohansenFitter
+
+    class _ExactAalenJohansen(AalenJohansenFitter):
+        """lifelines' Aalen-Johansen fitter without the random jitter of tied times (see the
+        module docstring: its formula is the exact discrete-time estimator)."""
+
+        @staticmethod
+        def _check_for_duplicates(durations, events):  # noqa: ARG004 - lifelines' signature
+            return False
+
+    return _ExactAalenJohansen
+
+
+def _interval(est: np.ndarray, lo: np.ndarray, hi: np.ndarray, var: np.ndarray | None):
+    """Order the bounds (lifelines labels them the other way round for the CIF), and give the
+    point itself where the variance is zero."""
+    lo, hi = np.fmin(lo, hi), np.fmax(lo, hi)
+    if var is not None:
+        zero = np.asarray(var) == 0
+        lo, hi = np.where(zero, est, lo), np.where(zero, est, hi)
+    return lo, hi
+
+
+def curves(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...],
+           with_ci: bool = True) -> pd.DataFrame:
+    """Cumulative incidence per outcome on each day that outcome occurred.
+
+    `days`: whole days from the start to the outcome or to censoring (>= 0); `outcome`:
+    0 for censored, k >= 1 for labels[k - 1]. Without `with_ci` the interval columns are
+    NaN (the monitor only needs the estimates, and lifelines' variance loop is slow).
+    Returns the columns of COLUMNS without `groep`.
+    """
+    days = np.asarray(days, dtype=np.int64)
+    outcome = np.asarray(outcome, dtype=np.int64)
+    observed = sorted(set(outcome[outcome > 0].tolist()))
+    if not observed:
+        return empty().drop(columns="groep")
+    t = days.astype(float) + 1.0  # see the module docstring: day 0 must not be lifelines' origin
+    parts = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lifelines' notices about ties and approximations
+        if len(observed) == 1:
+            from lifelines import KaplanMeierFitter
+            km = KaplanMeierFitter(alpha=ALPHA).fit(t, event_observed=outcome > 0)
+            table = km.event_table
+            keep = (table["observed"] > 0).to_numpy()
+            s = km.survival_function_.iloc[:, 0].reindex(table.index).to_numpy()
+            ci = km.confidence_interval_survival_function_.reindex(table.index).to_numpy()
+            est = 1.0 - s
+            if with_ci:
+                lo, hi = _interval(est, 1.0 - ci[:, 1], 1.0 - ci[:, 0], None)
+            else:
+                lo = hi = np.full(len(est), np.nan)
+            parts.append(_part(labels[observed[0] - 1], table, keep, est, lo, hi))
+        else:
+            fitter = _exact_aalen_johansen()
+            for k in observed:
+                aj = fitter(alpha=ALPHA, calculate_variance=with_ci).fit(t, outcome, event_of_interest=k)
+                table = aj.event_table
+                keep = (table[aj.label_cmprisk] > 0).to_numpy()
+                est = aj.cumulative_density_.iloc[:, 0].to_numpy()
+                if with_ci:
+                    ci = aj.confidence_interval_.to_numpy()
+                    lo, hi = _interval(est, ci[:, 0], ci[:, 1], aj.variance_.to_numpy())
+                else:
+                    lo = hi = np.full(len(est), np.nan)
+                parts.append(_part(labels[k - 1], table, keep, est, lo, hi))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _part(label: str, table: pd.DataFrame, keep: np.ndarray, est, lo, hi) -> pd.DataFrame:
+    return pd.DataFrame({
+        "uitkomst": label,
+        "dagen": np.rint(table.index.to_numpy()[keep] - 1.0).astype(np.int64),
+        "cumulatieve_incidentie": np.asarray(est, dtype=float)[keep],
+        "ci_laag": np.asarray(lo, dtype=float)[keep],
+        "ci_hoog": np.asarray(hi, dtype=float)[keep],
+        "at_risk": np.rint(table["at_risk"].to_numpy()[keep]).astype(np.int64),
+    })
+
+
+def _days(start: pd.Series, end: np.ndarray) -> np.ndarray:
+    return ((end - start.to_numpy()) // np.timedelta64(1, "D")).astype(np.int64)
+
+
+def outcomes(extract: Extract, gebeurtenis: str, law: str, p: dt.date) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Days to the outcome or to P, outcome code (0 censored), outcome labels; for every
+    person of the law (meaningful for those with datum_plicht <= P)."""
+    df = POP.persons(extract, law)
+    p64 = np.datetime64(p.isoformat(), "s")
+    ended = T.on_or_before(df["datum_einde"], p)
+    einde = df["datum_einde"].to_numpy()
+    if gebeurtenis == PIP:
+        pip = T.on_or_before(df["datum_pip"], p)  # datum_pip <= datum_einde (contract): a PIP comes first
+        code = np.where(pip, 1, np.where(ended, 2, 0))
+        at = np.where(pip, df["datum_pip"].to_numpy(), np.where(ended, einde, p64))
+        return _days(df["datum_plicht"], at), code, (PIP, EINDE_ZONDER_PIP)
+    reden = POP.REDEN_EINDE[law]
+    cats = list(df["reden_einde"].cat.categories)
+    raw = df["reden_einde"].cat.codes.to_numpy()
+    code = np.zeros(len(df), dtype=np.int64)
+    for i, r in enumerate(reden):
+        code[ended & (raw == cats.index(r))] = i + 1
+    at = np.where(ended, einde, p64)
+    return _days(df["datum_plicht"], at), code, tuple(reden)
+
+
+def duur(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep: str | None = None,
+         elip_drempel_cent: int | None = None, with_ci: bool = True) -> pd.DataFrame:
+    """Cumulative incidence of each outcome of `gebeurtenis` over the population at P.
+
+    One row per group (in the variable's order), outcome (in contract order) and day on
+    which that outcome occurred. A group with no one in it, or with no outcome by P, has
+    no rows; with no rows at all the result is an empty frame with the columns.
+    """
+    if gebeurtenis not in GEBEURTENISSEN:
+        raise UsageError(f"Onbekende gebeurtenis '{gebeurtenis}'. Kies uit: {', '.join(GEBEURTENISSEN)}.")
+    law = POP.law_of(populatie)
+    if gebeurtenis == PIP and law != POP.WI2021:
+        wi21 = [k for k, v in POP.POPULATIONS.items() if v == POP.WI2021]
+        raise UsageError(f"De gebeurtenis 'pip' bestaat alleen in de Wi2021; populatie {populatie} is "
+                         f"Wi2013. Kies uit: {', '.join(wi21)}.")
+    if groep is not None:
+        POP.check_variable(groep, law, populatie)
+    members = POP.mask(extract, populatie, p, elip_drempel_cent)
+    days, code, labels = outcomes(extract, gebeurtenis, law, p)
+    if groep is None:
+        groups = [("", members)]
+    else:
+        var = POP.variable(extract, groep, law, p)
+        groups = [(v, members & (var.codes == i)) for i, v in enumerate(var.values)]
+    parts = []
+    for name, m in groups:
+        if not m.any():
+            continue
+        part = curves(days[m], code[m], labels, with_ci)
+        if len(part):
+            part.insert(0, "groep", name)
+            parts.append(part)
+    if not parts:
+        return empty()
+    out = pd.concat(parts, ignore_index=True)
+    return out[list(COLUMNS)]
+
+
+def at(curve: pd.DataFrame, day: int) -> float:
+    """The step function's value at `day`: the estimate of the last day <= day, 0 before."""
+    hit = curve[curve["dagen"] <= day]
+    return float(hit["cumulatieve_incidentie"].iloc[-1]) if len(hit) else 0.0
+
+
+def protect(result: pd.DataFrame, threshold: int, events: pd.Series) -> pd.DataFrame:
+    """Empty the estimate and interval of each row resting on fewer than `threshold` persons:
+    at_risk below it, or fewer than `threshold` events of that outcome up to that day
+    (`events`, aligned with the rows); at_risk itself is emptied below the threshold.
+
+    What this protects: the counts behind each shown proportion. The day-to-day increments
+    between two shown rows are not protected (they say that some persons had the outcome
+    d days after their plicht started, without a calendar date); group the days to hide them.
+    """
+    out = result.copy()
+    small = (out["at_risk"] < threshold) | (events.to_numpy() < threshold)
+    out.loc[small.to_numpy(), ["cumulatieve_incidentie", "ci_laag", "ci_hoog"]] = np.nan
+    out["at_risk"] = out["at_risk"].astype(float)
+    out.loc[(out["at_risk"] > 0) & (out["at_risk"] < threshold), "at_risk"] = np.nan
+    return out
+
+
+def events_so_far(extract: Extract, result: pd.DataFrame, gebeurtenis: str, populatie: str, p: dt.date,
+                  groep: str | None, elip_drempel_cent: int | None = None) -> pd.Series:
+    """Per row of a `duur` result: persons with that outcome on or before that day."""
+    law = POP.law_of(populatie)
+    members = POP.mask(extract, populatie, p, elip_drempel_cent)
+    days, code, labels = outcomes(extract, gebeurtenis, law, p)
+    group_codes = POP.variable(extract, groep, law, p) if groep else None
+    out = np.zeros(len(result), dtype=np.int64)
+    for (g, u), idx in result.groupby(["groep", "uitkomst"], sort=False).groups.items():
+        m = members & (code == labels.index(u) + 1)
+        if group_codes is not None:
+            m &= group_codes.codes == group_codes.values.index(g)
+        d = np.sort(days[m])
+        out[np.asarray(idx)] = np.searchsorted(d, result.loc[idx, "dagen"].to_numpy(), side="right")
+    return pd.Series(out, index=result.index)

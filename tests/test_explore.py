@@ -1,0 +1,284 @@
+"""The exploration interface (contract section 6) on a tiny extract worked out by hand.
+
+Persons at the edges: a plicht that starts on P and one that starts after it, a plicht
+that ends on P, a PIP on P with a leerbaarheidstoets after P, loans exactly at and one cent
+below the ELIP threshold, an exam passed twice, a failed one, one passed after P.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import contract as C
+from analysis import kruistabel as K
+from analysis import suppression, tables
+from analysis.errors import UsageError
+from analysis.explore import Verkenning, horizon
+from analysis.params import Parameters, parse_parameters
+from analysis.session import Session
+from builders import Extract
+
+P = dt.date(2024, 5, 1)
+
+
+def build() -> Extract:
+    x = Extract()
+    x.wi2021(persoon_id="A", doelgroep="asiel", datum_plicht="2022-02-01", datum_lbt="2022-03-01",
+             uitslag_lbt="haalbaar", datum_pip="2022-04-01", leerroute="b1", datum_aanbod="2022-05-01")
+    x.wi2021(persoon_id="B", doelgroep="asiel", datum_plicht="2024-05-01")  # starts on P
+    x.wi2021(persoon_id="C", doelgroep="gezin", datum_plicht="2024-05-02")  # after P
+    x.wi2021(persoon_id="D", doelgroep="asiel", datum_plicht="2022-06-01", datum_einde="2024-05-01",
+             reden_einde="vervallen", datum_lbt="2023-04-01", uitslag_lbt="niet_haalbaar",
+             datum_pip="2023-05-01", leerroute="z", datum_aanbod="2023-05-02")  # ends on P
+    x.wi2021(persoon_id="E", doelgroep="overig", datum_plicht="2023-01-01", datum_lbt="2024-05-02",
+             uitslag_lbt="haalbaar", datum_pip="2024-05-01", leerroute="onderwijs")  # PIP on P, LBT after
+    x.wi2021(persoon_id="F", doelgroep="gezin", datum_plicht="2023-03-01", datum_einde="2023-04-01",
+             reden_einde="voldaan", datum_lbt="2023-03-10", uitslag_lbt="niet_haalbaar",
+             datum_pip="2023-03-15", leerroute="b1")
+    g = x.wi2013(persoon_id="G", doelgroep="asiel", datum_plicht="2016-03-01", analfabeet="ja")
+    x.lening(g, "2017-01-01", "5000.00")
+    x.lening(g, "2022-05-01", "4500.00")
+    x.examen(g, "2017-02-01", "knm")
+    x.examen(g, "2018-02-01", "knm")  # the same part twice
+    x.examen(g, "2019-02-01", "lezen", "gezakt")
+    x.examen(g, "2024-04-02", "luisteren")
+    x.examen(g, "2024-05-02", "spreken")  # after P
+    h = x.wi2013(persoon_id="H", doelgroep="asiel", datum_plicht="2017-06-01")
+    x.lening(h, "2018-01-01", "9499.99")  # one cent short
+    i = x.wi2013(persoon_id="I", doelgroep="gezin", datum_plicht="2018-01-01")
+    x.lening(i, "2019-01-01", "10000.00")  # gezin: never ELIP
+    x.wi2013(persoon_id="J", doelgroep="asiel", datum_plicht="2019-02-01", datum_einde="2024-04-01",
+             reden_einde="ontheven")
+    x.wi2013(persoon_id="M", doelgroep="asiel", datum_plicht="2014-05-01", datum_einde="2019-01-01",
+             reden_einde="ingeburgerd", analfabeet="nee")
+    x.wi2013(persoon_id="O", doelgroep="gezin", datum_plicht="2024-01-15")
+    x.wi2013(persoon_id="Pp", doelgroep="asiel", datum_plicht="2024-06-01")  # after P
+    return x
+
+
+@pytest.fixture(scope="module")
+def ext(tmp_path_factory):
+    return build().load(tmp_path_factory.mktemp("verkenning"))
+
+
+@pytest.fixture(scope="module")
+def x(ext):
+    return Verkenning(ext)
+
+
+def cells(df, col="aantal"):
+    return {(r.rij, r.kolom): getattr(r, col) for r in df.itertuples()}
+
+
+# ---- kruistabel -----------------------------------------------------------------------------
+
+def test_doelgroep_by_leerroute_with_zero_cells_and_percentages(x):
+    df = x.kruistabel("doelgroep", "leerroute", "wi2021_plichtig_geworden", P)
+    assert list(df.columns) == ["rij", "kolom", "aantal", "procent_rij", "procent_kolom"]
+    assert list(zip(df["rij"], df["kolom"])) == [(d, r) for d in C.DOELGROEPEN for r in (*C.LEERROUTES, "geen")]
+    n = cells(df)
+    assert n == {("asiel", "b1"): 1, ("asiel", "onderwijs"): 0, ("asiel", "z"): 1, ("asiel", "geen"): 1,
+                 ("gezin", "b1"): 1, ("gezin", "onderwijs"): 0, ("gezin", "z"): 0, ("gezin", "geen"): 0,
+                 ("overig", "b1"): 0, ("overig", "onderwijs"): 1, ("overig", "z"): 0, ("overig", "geen"): 0}
+    rij, kol = cells(df, "procent_rij"), cells(df, "procent_kolom")
+    assert rij[("asiel", "b1")] == pytest.approx(100 / 3) and kol[("asiel", "b1")] == 50
+    assert math.isnan(kol[("asiel", "onderwijs")]) is False and kol[("gezin", "onderwijs")] == 0
+    assert math.isnan(kol[("gezin", "geen")]) is False
+    assert df["aantal"].dtype == np.int64
+
+
+def test_percentage_with_an_empty_base_is_nan(x):
+    df = x.kruistabel("status", "aanbod", "wi2021_plichtig", P)  # A, B, E: all plichtig
+    n = cells(df)
+    assert n[("plichtig", "ja")] == 1 and n[("plichtig", "nee")] == 2 and sum(n.values()) == 3
+    assert math.isnan(cells(df, "procent_rij")[("voldaan", "ja")])
+    assert cells(df, "procent_kolom")[("voldaan", "ja")] == 0
+
+
+def test_uitslag_after_p_is_geen_and_met_pip_population(x):
+    n = cells(x.kruistabel("doelgroep", "uitslag_lbt", "wi2021_met_pip", "2024-05-01"))
+    assert n[("asiel", "haalbaar")] == 1 and n[("overig", "geen")] == 1 and sum(n.values()) == 2
+
+
+def test_wi2013_cohort_by_examens_and_analfabeet(x):
+    df = x.kruistabel("cohort", "examens_gehaald", "wi2013_opgelegd", dt.date(2024, 5, 1))
+    assert list(dict.fromkeys(df["rij"])) == [str(y) for y in range(2013, 2025)]
+    assert list(dict.fromkeys(df["kolom"])) == [str(k) for k in range(7)]
+    n = cells(df)
+    assert n[("2016", "2")] == 1  # knm twice and luisteren; lezen failed; spreken after P
+    assert n[("2013", "0")] == 0 and sum(n.values()) == 6
+    a = cells(x.kruistabel("doelgroep", "analfabeet", "wi2013_plichtig", P))
+    assert a == {("asiel", "ja"): 1, ("asiel", "nee"): 0, ("asiel", "onbekend"): 1, ("gezin", "ja"): 0,
+                 ("gezin", "nee"): 0, ("gezin", "onbekend"): 2, ("overig", "ja"): 0, ("overig", "nee"): 0,
+                 ("overig", "onbekend"): 0}
+    s = cells(x.kruistabel("status", "doelgroep", "wi2013_opgelegd", P))
+    assert s[("ontheven", "asiel")] == 1 and s[("ingeburgerd", "asiel")] == 1 and s[("plichtig", "gezin")] == 2
+
+
+def test_elip_default_and_given_threshold(x):
+    n = cells(x.kruistabel("cohort", "doelgroep", "elip", P))
+    assert n[("2016", "asiel")] == 1 and sum(n.values()) == 1
+    n = cells(x.kruistabel("cohort", "doelgroep", "elip", P, elip_drempel="9499,99"))
+    assert n[("2017", "asiel")] == 1 and sum(n.values()) == 2
+
+
+def test_kruistabel_before_the_law_started_has_no_cohort_rows(x):
+    df = x.kruistabel("cohort", "doelgroep", "wi2021_plichtig", dt.date(2021, 6, 1))
+    assert df.empty and list(df.columns) == list(K.COLUMNS)
+    assert cells(x.kruistabel("doelgroep", "aanbod", "wi2021_plichtig", dt.date(2021, 6, 1)))[("asiel", "ja")] == 0
+
+
+# ---- tabel ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", C.OUTPUTS)
+def test_tabel_is_tables_compute(x, ext, name):
+    pd.testing.assert_frame_equal(x.tabel(name, "2024-05-01"), tables.compute(name, ext, Parameters(peildatum=P)))
+
+
+def test_tabel_passes_the_run_options(x, ext):
+    opties = dict(vorige_peildatum="2023-10-01", elip_peildata="2022-05-01,2023-07-01", elip_drempel="9499.99")
+    params = parse_parameters("2024-05-01", **opties)
+    for name in ("tabel2", "tabel6"):
+        pd.testing.assert_frame_equal(x.tabel(name, P, **opties), tables.compute(name, ext, params))
+
+
+@pytest.mark.parametrize("name", C.OUTPUTS)
+def test_tabel_with_celbeveiliging_is_what_the_run_writes(ext, name, tmp_path):
+    session = Session(extract=ext, params=Parameters(peildatum=P), out=tmp_path, celbeveiliging=2)
+    pd.testing.assert_frame_equal(Verkenning(ext, celbeveiliging=2).tabel(name, P), session._protected(name))
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+# ---- refusals -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call,message", [
+    (lambda x: x.kruistabel("doelgroep", "cohort", "iedereen", P), "Onbekende populatie 'iedereen'. Kies uit: wi2021"),
+    (lambda x: x.kruistabel("analfabeet", "cohort", "wi2021_plichtig", P),
+     "'analfabeet' bestaat niet voor de Wi2021 .*Mogelijk: doelgroep, cohort, status, uitslag_lbt, leerroute, aanbod"),
+    (lambda x: x.kruistabel("doelgroep", "leerroute", "elip", P),
+     "'leerroute' bestaat niet voor de Wi2013 .*Mogelijk: doelgroep, cohort, status, analfabeet, examens_gehaald"),
+    (lambda x: x.kruistabel("leeftijd", "cohort", "wi2013_opgelegd", P), "'leeftijd' is onbekend"),
+    (lambda x: x.kruistabel("doelgroep", "cohort", "wi2021_plichtig", "1-5-2024"), "geen datum"),
+    (lambda x: x.kruistabel("doelgroep", "cohort", "elip", P, elip_drempel="veel"), "geen bedrag"),
+    (lambda x: x.tabel("tabel9", P), "Onbekende tabel 'tabel9'. Kies uit: kerncijfers_wi2021"),
+    (lambda x: x.tabel("tabel2", P, vorige="2023-05-01"), "Onbekende optie.*vorige_peildatum"),
+    (lambda x: x.tabel("tabel2", P, vorige_peildatum="2024-06-01"), "ligt niet vóór"),
+    (lambda x: x.duur("pip", "elip", P), "alleen in de Wi2021"),
+    (lambda x: x.duur("pip", "wi2021_plichtig", None), "Geef een peildatum op"),
+])
+def test_refusals_name_the_valid_choices(x, call, message):
+    with pytest.raises(UsageError, match=message):
+        call(x)
+
+
+def test_celbeveiliging_must_be_a_whole_number(ext):
+    for bad in (-1, 2.5, "veel"):
+        with pytest.raises(UsageError, match="celbeveiliging"):
+            Verkenning(ext, celbeveiliging=bad)
+
+
+def test_open_extract_refuses_a_missing_folder(tmp_path):
+    with pytest.raises(UsageError, match="bestaat niet"):
+        analysis.open_extract(tmp_path / "nergens")
+
+
+# ---- horizon --------------------------------------------------------------------------------
+
+def test_stand_per_is_the_latest_event_without_meta(x):
+    assert x.stand_per == dt.date(2024, 6, 1)  # Pp's datum_plicht: later than every other date
+
+
+def test_peildatum_after_the_horizon(ext):
+    x = Verkenning(ext)
+    with pytest.warns(UserWarning, match="2024-06-01"):
+        x.kruistabel("doelgroep", "cohort", "wi2021_plichtig", "2024-07-01")
+
+    class Meta:  # an extract whose metadata states stand_per (contract v1.1)
+        synthetisch = True
+        stand_per = "2024-06-15"
+
+    stated = Verkenning(ext)
+    stated.extract = type("E", (), {})()
+    stated.extract.meta = Meta()
+    assert horizon(stated.extract) == dt.date(2024, 6, 15)
+    stated._horizon = horizon(stated.extract)
+    with pytest.raises(UsageError, match="2024-06-15"):
+        stated._peildatum("2024-07-01")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert stated._peildatum("2024-06-15") == dt.date(2024, 6, 15)
+
+
+# ---- open_extract ---------------------------------------------------------------------------
+
+def test_open_extract_writes_only_the_derived_cache(tmp_path, monkeypatch, ext):
+    folder = build().write(tmp_path / "extract")
+    monkeypatch.setenv("ANALYSIS_DERIVED", str(tmp_path / "cache"))
+    before = set((tmp_path / "extract").iterdir())
+    opened = analysis.open_extract(folder, celbeveiliging=0)
+    pd.testing.assert_frame_equal(opened.tabel("tabel3", dt.date(2024, 5, 1)),
+                                  tables.compute("tabel3", ext, Parameters(peildatum=P)))
+    assert set((tmp_path / "extract").iterdir()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "extract"]
+
+
+def test_import_analysis_stays_cheap():
+    import subprocess
+    import sys
+    code = ("import sys, analysis; heavy = [m for m in ('pandas', 'lifelines', 'analysis.explore') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ---- celbeveiliging -------------------------------------------------------------------------
+
+def table(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
+    return pd.DataFrame([(r, k, n, np.nan, np.nan) for (r, k), n in counts.items()], columns=list(K.COLUMNS))
+
+
+def test_kruistabel_secondary_suppression_leaves_nothing_recoverable_from_the_margins():
+    counts = {(r, k): v for r, row in zip("abc", [[2, 50, 60], [40, 30, 70], [80, 0, 100]])
+              for k, v in zip("pqr", row)}
+    t = table(counts)
+    secret = K.secret_cells(t, 3)
+    assert ("cel", "a", "p") in secret  # primary
+    assert ("cel", "c", "q") not in secret  # a zero identifies no one
+    assert len(secret) >= 4  # a lone cell in a row and a column always needs company in both
+    rels = [{**{("cel", r, k): 1 for k in "pqr"}, ("rijtotaal", r, ""): -1} for r in "abc"]
+    rels += [{**{("cel", r, k): 1 for r in "abc"}, ("kolomtotaal", "", k): -1} for k in "pqr"]
+    assert suppression._recoverable(secret, rels) == []
+
+
+def test_kruistabel_protection_empties_counts_and_the_percentages_resting_on_them(x, ext):
+    plain = x.kruistabel("doelgroep", "leerroute", "wi2021_plichtig_geworden", P)
+    df = Verkenning(ext, celbeveiliging=2).kruistabel("doelgroep", "leerroute", "wi2021_plichtig_geworden", P)
+    assert df["aantal"].dtype == float
+    hidden = df["aantal"].isna()
+    assert (hidden[plain["aantal"] == 1]).all()  # every count below 2 (and above 0)
+    assert (plain.loc[hidden, "aantal"] <= 1).all()  # the secondary ones: zeros (every other count is 1)
+    assert hidden[(plain["rij"] == "gezin") & (plain["aantal"] == 0)].any()  # gezin's lone 1 needs company
+    for col, key in (("procent_rij", "rij"), ("procent_kolom", "kolom")):
+        touched = df[key].isin(set(df.loc[hidden, key]))
+        assert df.loc[touched, col].isna().all()
+        pd.testing.assert_series_equal(df.loc[~touched, col], plain.loc[~touched, col])
+
+
+def test_duur_with_celbeveiliging(ext):
+    plain = Verkenning(ext).duur("einde", "wi2013_opgelegd", P)
+    df = Verkenning(ext, celbeveiliging=2).duur("einde", "wi2013_opgelegd", P)
+    assert df["cumulatieve_incidentie"].isna().all()  # one event of each kind
+    assert df["dagen"].tolist() == plain["dagen"].tolist()
+    assert (df["at_risk"] >= 2).all()
+
+
+def test_tabel_gives_the_monitor_outputs_too(x, ext):
+    from analysis import monitor
+    for name in monitor.OUTPUTS:
+        pd.testing.assert_frame_equal(x.tabel(name, P), monitor.compute(name, ext, P))

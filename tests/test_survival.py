@@ -1,0 +1,199 @@
+"""Durations with competing outcomes: published examples, hand-computed answers, every edge.
+
+Published values (data/reference/statistiek_referentiewaarden.csv, families `km` and `aj`):
+the Gehan control group as Stata prints its Kaplan-Meier table, and the competing-risks
+example of Satagopan et al. (2004). The tiny extract below was worked out by hand: ties
+between outcomes on one day, an event on the plicht's first day, a PIP on the day the
+plicht ends, a plicht that starts on P, one after P.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis import survival as S
+from analysis.errors import UsageError
+from builders import Extract
+
+P = dt.date(2024, 5, 1)
+Z = 1.959963984540054  # the 97.5% normal quantile
+
+REF = pd.read_csv(paths.project_root() / "data" / "reference" / "statistiek_referentiewaarden.csv",
+                  dtype=str, keep_default_na=False)
+
+
+def refs(familie):
+    part = REF[REF["familie"] == familie]
+    assert len(part) and (part["bron"].str.len() > 2).all()
+    return json.loads(part["invoer"].iloc[0]), {r.grootheid: (float(r.waarde), float(r.tolerantie))
+                                                 for r in part.itertuples()}
+
+
+def step(df, uitkomst, day):
+    part = df[(df["uitkomst"] == uitkomst) & (df["dagen"] <= day)]
+    return float(part["cumulatieve_incidentie"].iloc[-1]) if len(part) else 0.0
+
+
+# ---- published examples ------------------------------------------------------------------
+
+def test_kaplan_meier_against_the_gehan_control_group_as_stata_prints_it():
+    (times, events), ref = refs("km")
+    df = S.curves(np.array(times), np.array(events), ("terugval",))
+    for t in (1, 2):
+        row = df[df["dagen"] == t].iloc[0]
+        value, tol = ref[f"S_{t}"]
+        assert 1 - row["cumulatieve_incidentie"] == pytest.approx(value, abs=tol)
+        lo, tol = ref[f"S_laag_{t}"]
+        hi, _ = ref[f"S_hoog_{t}"]
+        assert 1 - row["ci_hoog"] == pytest.approx(lo, abs=tol)  # 1 - S: the bounds swap
+        assert 1 - row["ci_laag"] == pytest.approx(hi, abs=tol)
+
+
+def test_aalen_johansen_variance_with_one_cause_is_greenwoods():
+    """With a single cause lifelines' CIF variance must reduce to Greenwood's: the standard
+    errors Stata prints for the Gehan control group."""
+    (times, events), ref = refs("km")
+    fit = S._exact_aalen_johansen()().fit(np.array(times, float) + 1, np.array(events), event_of_interest=1)
+    se = np.sqrt(fit.variance_)
+    for t in (1, 2):
+        value, tol = ref[f"se_{t}"]
+        assert se.loc[t + 1] == pytest.approx(value, abs=tol)
+
+
+def test_aalen_johansen_against_satagopan_2004():
+    triples, ref = refs("aj")
+    days = np.concatenate([[d] * n for d, _, n in triples])
+    code = np.concatenate([[c] * n for _, c, n in triples])
+    df = S.curves(days, code, ("borstkanker", "andere"))
+    for key, (value, tol) in ref.items():
+        kind, t = key.split("_")
+        t = int(t)
+        if kind == "S":
+            got = 100 * (1 - step(df, "borstkanker", t) - step(df, "andere", t))
+        else:
+            got = 100 * step(df, "borstkanker", t)
+        assert got == pytest.approx(value, abs=tol), key
+
+
+# ---- the estimator on hand-computed input --------------------------------------------------
+
+def test_ties_between_outcomes_are_exact_and_deterministic():
+    """Day 0: 8 at risk, one of each outcome; day 1: 6, one a; day 2: 5, one of each; day 3
+    censored; day 5: 2 at risk, both a. F_a = 1/8, 1/8 + (6/8)(1/6), + (5/8)(1/5), + (3/8)(2/2)."""
+    days = np.array([0, 0, 1, 2, 2, 3, 5, 5])
+    code = np.array([1, 2, 1, 1, 2, 0, 1, 1])
+    df = S.curves(days, code, ("a", "b"))
+    a = df[df["uitkomst"] == "a"]
+    assert a["dagen"].tolist() == [0, 1, 2, 5]
+    assert a["cumulatieve_incidentie"].tolist() == pytest.approx([1 / 8, 2 / 8, 3 / 8, 6 / 8], abs=1e-15)
+    assert a["at_risk"].tolist() == [8, 6, 5, 2]
+    b = df[df["uitkomst"] == "b"]
+    assert b["cumulatieve_incidentie"].tolist() == pytest.approx([1 / 8, 2 / 8], abs=1e-15)
+    pd.testing.assert_frame_equal(df, S.curves(days, code, ("a", "b")))  # no random jitter
+
+
+def test_no_outcome_gives_the_empty_frame_with_the_columns():
+    df = S.curves(np.array([3, 4]), np.array([0, 0]), ("a", "b"))
+    assert df.empty and list(df.columns) == list(S.COLUMNS[1:])
+
+
+# ---- duur on a tiny extract ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ext(tmp_path_factory):
+    x = Extract()
+    x.wi2021(persoon_id="p1", doelgroep="asiel", datum_plicht="2024-01-01", datum_pip="2024-01-01",
+             leerroute="b1")  # PIP on day 0
+    x.wi2021(persoon_id="p2", doelgroep="asiel", datum_plicht="2024-01-01", datum_pip="2024-01-11",
+             leerroute="z")  # day 10
+    x.wi2021(persoon_id="p3", doelgroep="asiel", datum_plicht="2024-01-01", datum_einde="2024-01-11",
+             reden_einde="ontheven")  # day 10, the competing outcome, tied with p2
+    x.wi2021(persoon_id="p4", doelgroep="gezin", datum_plicht="2024-01-01", datum_pip="2024-01-21",
+             leerroute="b1", datum_einde="2024-01-21", reden_einde="voldaan")  # PIP on the day it ends
+    x.wi2021(persoon_id="p5", doelgroep="gezin", datum_plicht="2024-04-01")  # censored at day 30
+    x.wi2021(persoon_id="p6", doelgroep="overig", datum_plicht="2024-01-01", datum_pip="2024-06-01",
+             leerroute="b1")  # PIP after P: censored at day 121
+    x.wi2021(persoon_id="p7", doelgroep="overig", datum_plicht="2024-05-01")  # starts on P: day 0, censored
+    x.wi2021(persoon_id="p8", doelgroep="asiel", datum_plicht="2024-05-02")  # after P: not counted
+    x.wi2013(persoon_id="q1", datum_plicht="2016-01-01", datum_einde="2016-01-01", reden_einde="vervallen")
+    x.wi2013(persoon_id="q2", datum_plicht="2016-01-01", datum_einde="2016-06-01", reden_einde="ingeburgerd")
+    x.wi2013(persoon_id="q3", datum_plicht="2016-03-01")
+    return x.load(tmp_path_factory.mktemp("duur"))
+
+
+def test_duur_pip_by_hand(ext):
+    """n = 7 on day 0 (p1 ... p7), one PIP; day 10: 5 at risk, one PIP and one end without;
+    day 20: 3 at risk, one PIP. F_pip = 1/7, 11/35, 17/35; F_einde_zonder_pip(10) = 6/35."""
+    df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P)
+    assert list(df.columns) == list(S.COLUMNS) and (df["groep"] == "").all()
+    pip = df[df["uitkomst"] == "pip"]
+    assert pip["dagen"].tolist() == [0, 10, 20] and pip["at_risk"].tolist() == [7, 5, 3]
+    assert pip["cumulatieve_incidentie"].tolist() == pytest.approx([1 / 7, 11 / 35, 17 / 35], abs=1e-15)
+    ez = df[df["uitkomst"] == "einde_zonder_pip"]
+    assert ez["dagen"].tolist() == [10] and ez["cumulatieve_incidentie"].iloc[0] == pytest.approx(6 / 35)
+    assert list(dict.fromkeys(df["uitkomst"])) == ["pip", "einde_zonder_pip"]
+    assert (df["ci_laag"] <= df["cumulatieve_incidentie"]).all()
+    assert (df["cumulatieve_incidentie"] <= df["ci_hoog"]).all()
+
+
+def test_duur_by_group_aalen_johansen_and_kaplan_meier_intervals_by_hand(ext):
+    df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep")
+    assert list(dict.fromkeys(df["groep"])) == ["asiel", "gezin"]  # overig: no outcome by P, no rows
+    asiel = df[df["groep"] == "asiel"]
+    first = asiel.iloc[0]  # day 0: 3 at risk, one PIP; Var F = S(0-)^2 d (n - d) / n^3 = 2/27
+    f, se = 1 / 3, math.sqrt(2 / 27)
+    assert first["cumulatieve_incidentie"] == pytest.approx(f, abs=1e-15)
+    assert first["ci_laag"] == pytest.approx(f ** math.exp(-Z * se / (f * math.log(f))), abs=1e-12)
+    assert first["ci_hoog"] == pytest.approx(f ** math.exp(Z * se / (f * math.log(f))), abs=1e-12)
+    assert asiel[asiel["uitkomst"] == "pip"]["cumulatieve_incidentie"].tolist() == pytest.approx([1 / 3, 2 / 3])
+    gezin = df[df["groep"] == "gezin"].iloc[0]  # one way out: Kaplan-Meier, S = 1/2 with n = 2
+    assert (gezin["uitkomst"], gezin["dagen"], gezin["at_risk"]) == ("pip", 20, 2)
+    s, g = 0.5, math.sqrt(1 / 2) / abs(math.log(0.5))  # Greenwood on the log(-log S) scale
+    assert gezin["ci_laag"] == pytest.approx(1 - s ** math.exp(-Z * g), abs=1e-12)
+    assert gezin["ci_hoog"] == pytest.approx(1 - s ** math.exp(Z * g), abs=1e-12)
+
+
+def test_duur_einde_wi2013_day_zero_counts(ext):
+    """q1 ends on its first day (vervallen, day 0): it counts from day 0 on."""
+    df = S.duur(ext, "einde", "wi2013_opgelegd", P)
+    assert list(dict.fromkeys(df["uitkomst"])) == ["ingeburgerd", "vervallen"]  # contract order
+    v = df[df["uitkomst"] == "vervallen"].iloc[0]
+    assert (v["dagen"], v["at_risk"], v["cumulatieve_incidentie"]) == (0, 3, pytest.approx(1 / 3))
+    i = df[df["uitkomst"] == "ingeburgerd"].iloc[0]
+    assert (i["dagen"], i["at_risk"]) == (152, 2) and i["cumulatieve_incidentie"] == pytest.approx(1 / 3)
+
+
+def test_duur_empty_population_and_population_still_plichtig(ext):
+    assert S.duur(ext, "pip", "wi2021_plichtig_geworden", dt.date(2023, 1, 1)).columns.tolist() == list(S.COLUMNS)
+    assert S.duur(ext, "pip", "wi2021_plichtig_geworden", dt.date(2023, 1, 1)).empty
+    # still plichtig at P: no one has ended, so 'einde' has no rows
+    assert S.duur(ext, "einde", "wi2021_plichtig", P).empty
+
+
+def test_duur_refusals(ext):
+    with pytest.raises(UsageError, match="Onbekende gebeurtenis 'start'.*pip, einde"):
+        S.duur(ext, "start", "wi2021_plichtig", P)
+    with pytest.raises(UsageError, match="alleen in de Wi2021.*wi2021_plichtig_geworden"):
+        S.duur(ext, "pip", "wi2013_opgelegd", P)
+    with pytest.raises(UsageError, match="Onbekende populatie 'iedereen'.*elip"):
+        S.duur(ext, "einde", "iedereen", P)
+    with pytest.raises(UsageError, match="'analfabeet' bestaat niet voor de Wi2021.*doelgroep, cohort"):
+        S.duur(ext, "pip", "wi2021_plichtig", P, groep="analfabeet")
+
+
+def test_protect_rows_resting_on_few_persons(ext):
+    df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P)
+    events = S.events_so_far(ext, df, "pip", "wi2021_plichtig_geworden", P, None)
+    assert events.tolist() == [1, 2, 3, 1]  # pip on days 0, 10, 20; einde_zonder_pip on day 10
+    out = S.protect(df, 3, events)
+    shown = out[out["cumulatieve_incidentie"].notna()]
+    assert shown[["uitkomst", "dagen"]].values.tolist() == [["pip", 20]]
+    assert out["at_risk"].tolist() == [7, 5, 3, 5]  # none below 3
+    out5 = S.protect(df, 5, events)
+    assert out5["cumulatieve_incidentie"].isna().all() and math.isnan(out5["at_risk"].iloc[2])
