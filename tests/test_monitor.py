@@ -9,7 +9,8 @@ import pytest
 
 from analysis import contract as C
 from analysis import monitor as M
-from analysis import tables
+from analysis import registry, tables
+from analysis.params import Parameters
 from builders import Extract
 
 P = dt.date(2024, 5, 1)
@@ -58,9 +59,9 @@ def test_tijdreeks_months_and_values(ext):
     for month in ("2023-01-01", "2023-09-01", "2024-05-01"):
         d = dt.date.fromisoformat(month)
         got = k21[k21["peildatum"] == month].reset_index(drop=True)
-        pd.testing.assert_frame_equal(got, tables.kerncijfers_wi2021(ext.wi2021, d))
+        pd.testing.assert_frame_equal(got, registry.compute("kerncijfers_wi2021", ext, Parameters(peildatum=d)))
         got = k13[k13["peildatum"] == month].reset_index(drop=True)
-        pd.testing.assert_frame_equal(got, tables.kerncijfers_wi2013(ext.wi2013, d))
+        pd.testing.assert_frame_equal(got, registry.compute("kerncijfers_wi2013", ext, Parameters(peildatum=d)))
 
 
 def test_month_starts():

@@ -1,7 +1,7 @@
 """The Python interface for exploration (contract section 6): `analysis.open_extract(...)`.
 
 An analyst opens an extract once and asks for tables, cross-tables and durations at any
-peildatum, with the definitions the run uses: `tabel` goes through `tables.compute` and
+peildatum, with the definitions the run uses: `tabel` goes through the table registry and
 `suppression` exactly as a run's notebooks do, `kruistabel` and `duur` through
 `populations`. Nothing is written except the derived cache (`derived.derive`), so an
 exploration leaves no report folder behind.
@@ -18,39 +18,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import contract as C
-from . import derived, monitor, suppression, tables
+from . import derived, horizon, monitor, registry, suppression
 from . import kruistabel as K
 from . import survival as S
 from .errors import UsageError
 from .model import Extract
-from .params import parse_date, parse_parameters
+from .params import Parameters, parse_date, parse_parameters
 
 TABEL_OPTIES = ("vorige_peildatum", "elip_peildata", "elip_drempel")
-
-
-def latest_event_date(extract: Extract) -> dt.date | None:
-    """The latest date of any event in the extract (its horizon when it states no stand_per)."""
-    found = []
-    for name, cols in (("wi2021", ("datum_plicht", "datum_einde", "datum_lbt", "datum_pip", "datum_aanbod")),
-                       ("wi2013", ("datum_plicht", "datum_einde")), ("leningen", ("datum",)),
-                       ("examens", ("datum",))):
-        df = getattr(extract, name)
-        for c in cols:
-            m = df[c].max()
-            if pd.notna(m):
-                found.append(m.date())
-    return max(found) if found else None
-
-
-def horizon(extract: Extract) -> dt.date | None:
-    """The extract's horizon: `meta.horizon` where the extract's metadata carries it, else
-    `meta.stand_per`, else the latest event date (contract section 1)."""
-    meta = extract.meta
-    value = getattr(meta, "horizon", None) or getattr(meta, "stand_per", None)
-    if value is not None:
-        return parse_date(value, "stand_per")
-    return latest_event_date(extract)
 
 
 def _celbeveiliging(value) -> int:
@@ -74,25 +49,19 @@ class Verkenning:
     def __init__(self, extract: Extract, celbeveiliging: int = 0):
         self.extract = extract
         self.celbeveiliging = _celbeveiliging(celbeveiliging)
-        self._horizon = horizon(extract)
+        self._horizon = horizon.of(extract)
 
     @property
     def stand_per(self) -> dt.date | None:
         """The horizon (contract section 1): stand_per where stated, else the latest event date."""
-        return self._horizon
+        return self._horizon.date
 
     def _peildatum(self, value: str | dt.date, what: str = "peildatum") -> dt.date:
         if value is None:
             raise UsageError(f"Geef een {what} op (JJJJ-MM-DD of datetime.date).")
         p = parse_date(value, what)
-        h = self._horizon
-        if h is not None and p > h:
-            if getattr(self.extract.meta, "stand_per", None) is not None:
-                raise UsageError(f"{what} {p} ligt na de stand van het extract ({h}); gebeurtenissen "
-                                 "daarna ontbreken, dus de cijfers zouden te laag zijn.")
-            warnings.warn(f"{what} {p} ligt na de laatste gebeurtenis in het extract ({h}); het extract "
-                          "vermeldt geen stand_per, dus later geregistreerde gebeurtenissen kunnen ontbreken.",
-                          stacklevel=3)
+        horizon.check(self.extract, Parameters(peildatum=p, vorige_peildatum=p, elip_peildata=()),
+                      warn=lambda text: warnings.warn(text, stacklevel=3))
         return p
 
     def tabel(self, naam: str, peildatum: str | dt.date, **opties) -> pd.DataFrame:
@@ -101,8 +70,8 @@ class Verkenning:
         onbekend = sorted(set(opties) - set(TABEL_OPTIES))
         if onbekend:
             raise UsageError(f"Onbekende optie(s) {', '.join(onbekend)}. Mogelijk: {', '.join(TABEL_OPTIES)}.")
-        if naam not in C.OUTPUTS and naam not in monitor.OUTPUTS:
-            raise UsageError(f"Onbekende tabel '{naam}'. Kies uit: {', '.join(C.OUTPUTS + monitor.OUTPUTS)}.")
+        if naam not in registry.OUTPUTS and naam not in monitor.OUTPUTS:
+            raise UsageError(f"Onbekende tabel '{naam}'. Kies uit: {', '.join(registry.OUTPUTS + monitor.OUTPUTS)}.")
         p = self._peildatum(peildatum)
         params = parse_parameters(p, opties.get("vorige_peildatum"), opties.get("elip_peildata"),
                                   opties.get("elip_drempel"))
@@ -110,9 +79,9 @@ class Verkenning:
             self._peildatum(d, "datum")
         if naam in monitor.OUTPUTS:
             return monitor.compute(naam, self.extract, p, self.celbeveiliging)
-        df = tables.compute(naam, self.extract, params)
+        df = registry.compute(naam, self.extract, params)
         if self.celbeveiliging:
-            reasons = suppression.pattern(tables.compute_all(self.extract, params), self.celbeveiliging)
+            reasons = suppression.pattern(registry.compute_all(self.extract, params), self.celbeveiliging)
             df = suppression.apply(df, reasons)
         return df
 
@@ -158,4 +127,4 @@ def open_extract(path: str | Path | None = None, celbeveiliging: int = 0) -> Ver
     return Verkenning(derived.load(derived.derive(source)), n)
 
 
-__all__ = ["Verkenning", "open_extract", "horizon", "latest_event_date"]
+__all__ = ["Verkenning", "open_extract"]

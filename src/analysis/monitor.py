@@ -1,7 +1,7 @@
 """The monitor outputs of contract section 7, in the long format of section 3.
 
 * `tijdreeks_kerncijfers`: the key figures of both laws on the first day of every month,
-  computed by the same functions as the tables (tables.kerncijfers_wi2021/_wi2013), so a
+  computed through the table registry, as the tables are, so a
   month's figures equal a run at that date. Each law's series starts at the first month
   in which one of its plichten started (a Wi2021 series from 2013 would be zeros only).
 * `cohort_uitkomst_wi2013`: per cohort, the cumulative incidence of each way the Wi2013
@@ -30,10 +30,11 @@ import pandas as pd
 
 from . import contract as C
 from . import populations as POP
-from . import suppression
+from . import registry, suppression
 from . import survival as S
 from . import tables as T
 from .model import Extract
+from .params import Parameters
 
 TIJDREEKS = "tijdreeks_kerncijfers"
 COHORT_UITKOMST = "cohort_uitkomst_wi2013"
@@ -67,13 +68,12 @@ def _first_plicht(df: pd.DataFrame, p: dt.date) -> dt.date | None:
 
 def tijdreeks_kerncijfers(extract: Extract, p: dt.date, celbeveiliging: int = 0) -> pd.DataFrame:
     parts = []
-    for law, fn, df in ((POP.WI2021, T.kerncijfers_wi2021, extract.wi2021),
-                        (POP.WI2013, T.kerncijfers_wi2013, extract.wi2013)):
+    for name, df in (("kerncijfers_wi2021", extract.wi2021), ("kerncijfers_wi2013", extract.wi2013)):
         first = _first_plicht(df, p)
         if first is None:
             continue
         for d in month_starts(first, p):
-            parts.append(fn(df, d))
+            parts.append(registry.compute(name, extract, Parameters(peildatum=d)))
     if not parts:
         return _empty()
     out = pd.concat(parts, ignore_index=True)
