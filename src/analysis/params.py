@@ -50,12 +50,22 @@ class Parameters:
 
 
 def parse_date(text: str | dt.date, what: str) -> dt.date:
+    """A date of the laws' era: from the start of the Wi2013 (nothing to count before it;
+    year 1 would even break 'a year earlier') up to the contract's last valid date."""
     if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise UsageError(f"{what} '{text}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2024-05-01.") from None
+        d = text
+    else:
+        try:
+            d = dt.date.fromisoformat(str(text).strip())
+        except ValueError:
+            raise UsageError(f"{what} '{text}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld "
+                             "2024-05-01.") from None
+    from .validation import MAX_DATE  # the last date an extract may hold
+    if not C.WI2013_START <= d <= MAX_DATE:
+        raise UsageError(f"{what} {d.isoformat()} valt buiten de periode die de suite kan tellen: "
+                         f"van de start van de Wi2013 ({C.WI2013_START.isoformat()}) tot en met "
+                         f"{MAX_DATE.isoformat()}. Controleer de datum.")
+    return d
 
 
 def parse_parameters(peildatum: str | dt.date | None = None, vorige_peildatum: str | dt.date | None = None,
@@ -82,7 +92,10 @@ def parse_parameters(peildatum: str | dt.date | None = None, vorige_peildatum: s
             euro = float(str(elip_drempel).replace(",", "."))
         except ValueError:
             raise UsageError(f"--elip-drempel '{elip_drempel}' is geen bedrag in euro's.") from None
-        if not euro > 0:
-            raise UsageError("--elip-drempel moet groter dan 0 zijn.")
+        # not `euro <= 0`: NaN compares false with everything and must be refused too
+        if not 0 < euro <= C.ELIP_DREMPEL_MAX_EURO:
+            raise UsageError(f"--elip-drempel '{elip_drempel}' kan niet: de drempel is een bedrag in "
+                             f"euro's groter dan 0 en ten hoogste {C.ELIP_DREMPEL_MAX_EURO:_} "
+                             f"(standaard {C.DEFAULT_ELIP_DREMPEL_EURO}).".replace("_", "."))
         cents = int(round(euro * 100))
     return Parameters(peildatum=p, vorige_peildatum=q, elip_peildata=elip, elip_drempel_cent=cents)
