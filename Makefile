@@ -30,16 +30,18 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -n auto -m "not slow"
 
-## make lab: JupyterLab on notebooks/ with this project's kernel
+## make lab: JupyterLab on notebooks/ with this project's kernel, registered under the name
+## the notebooks' metadata ask for (kernelspec "python3"), pointing at this .venv's Python
 lab: setup
-	$(PY) -m ipykernel install --sys-prefix --name analysis --display-name "Python (analysis)"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (analysis)"
 	$(VENV)/bin/jupyter lab notebooks/
 
 ## make bench: speed and memory figures (national size and ten times national size)
 bench: setup
 	$(PY) -m analysis.bench
 
-## make synth: (re)generate the shipped synthetic extract in data/raw/synthetisch
+## make synth: make the shipped synthetic extract in data/raw/synthetisch if it is absent
+## (an existing folder is checked against data/raw/synthetisch.sha256, never replaced)
 synth: setup
 	$(PY) -m analysis synth
 

@@ -84,3 +84,18 @@ def valid_extract(directory: Path) -> Path:
     x.examen(b1, "2017-02-01", "knm")
     x.examen(b1, "2017-03-01", "lezen", "gezakt")
     return x.write(directory)
+
+
+def earlier_output(folder: Path, note: str = "vorig rapport") -> Path:
+    """A folder shaped like an earlier output of the suite (what a run may replace): the
+    herkomst.json with this suite's maker field, index.html and tables/."""
+    import json
+
+    from analysis import __version__, provenance
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / provenance.HERKOMST).write_text(json.dumps(
+        {provenance.MAKER_FIELD: f"{provenance.MAKER} {__version__}", "vorige": "run"}))
+    (folder / "index.html").write_text(note)
+    (folder / "tables").mkdir(exist_ok=True)
+    (folder / "tables" / "tabel1.csv").write_text("oud\n")
+    return folder

@@ -19,12 +19,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import claims, cli, contract as C, outputs, paths, registry, tables, verification
+from analysis import claims, cli, contract as C, outputs, paths, plan, provenance, registry, tables, verification
 from analysis.errors import NotebookError
 from analysis.params import Parameters
-from analysis import plan
 from analysis.runner import RunConfig, run
-from builders import Extract
+from builders import Extract, earlier_output
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 ID = re.compile(rb"W(?:21|13)-\d{7}")
@@ -39,6 +38,7 @@ def test_run_writes_everything_the_contract_and_the_report_promise(full_run):
     for f in ("index.html", "tabellen.xlsx", "verificatie.csv", "claims.csv", "statistiek.csv", "herkomst.json",
               "run.log", "parameters.json"):
         assert (full_run / f).is_file(), f
+    assert provenance.is_earlier_output(full_run)  # a later run into it may replace it
     for name in plan.targets():
         nb = nbformat.read(full_run / "notebooks" / name, as_version=4)
         assert nb.metadata["papermill"]["parameters"]["peildatum"] == "2024-05-01"
@@ -153,16 +153,15 @@ def test_a_failing_notebook_names_notebook_cell_and_error_and_leaves_out_untouch
     nb = nbformat.read(broken, as_version=4)
     nb.cells[3].source = "if tabel == 'tabel2':\n    raise RuntimeError('kapot met opzet')"
     nbformat.write(nb, broken)
-    out = tmp_path / "uit"
-    out.mkdir()
-    (out / "herkomst.json").write_text("{}")
+    out = earlier_output(tmp_path / "uit")
+    before = sorted((p.relative_to(out), p.read_bytes() if p.is_file() else b"") for p in out.rglob("*"))
     with pytest.raises(NotebookError) as info:
         run(RunConfig(extract=extract, out=out, params=Parameters(), notebooks_dir=nb_dir,
                       derived_root=tmp_path / "d", log=lambda *_: None))
     msg = info.value.user_message()
     assert "03_tabel2_pip.ipynb" in msg and "cel" in msg and "RuntimeError: kapot met opzet" in msg
-    assert [p.name for p in out.iterdir()] == ["herkomst.json"]
-    assert not list(tmp_path.glob(".uit.bouw-*"))
+    assert sorted((p.relative_to(out), p.read_bytes() if p.is_file() else b"") for p in out.rglob("*")) == before
+    assert not list(tmp_path.glob(".uit.*"))  # no build folder, no lock left behind
 
 
 def test_celbeveiliging_in_every_output(tmp_path, capsys):

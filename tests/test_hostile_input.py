@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis import cli
-from builders import Extract, valid_extract
+from builders import Extract, earlier_output, valid_extract
 
 W21, W13, LEN, EX = "wi2021_personen.csv", "wi2013_personen.csv", "wi2013_leningen.csv", "wi2013_examens.csv"
 
@@ -254,11 +254,7 @@ VARIANTS = [
 
 @pytest.fixture
 def existing_out(tmp_path) -> Path:
-    out = tmp_path / "uit"
-    out.mkdir()
-    (out / "herkomst.json").write_text('{"vorige": "run"}')
-    (out / "index.html").write_text("vorig rapport")
-    return out
+    return earlier_output(tmp_path / "uit")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -6,13 +6,16 @@ traceback (set ANALYSIS_DEBUG=1 to see one for an unexpected internal error).
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import AnalysisError
+from .errors import AnalysisError, Interrupted, UsageError
 from .params import Parameters
 
 EXIT_INTERNAL = 70
@@ -40,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--spreadsheet-nl", action="store_true",
                      help="CSV zoals een Nederlandse spreadsheet die opslaat (puntkomma, decimale "
                           "komma, DD-MM-JJJJ, BOM) bewust accepteren")
-    run.add_argument("--jobs", type=int, default=0, help="notebooks tegelijk (standaard: aantal cores plus een)")
+    run.add_argument("--jobs", default=None, metavar="N",
+                     help="notebooks tegelijk, 1 tot en met 64 (standaard: aantal cores plus een)")
     run.add_argument("--derived", type=Path, help="map voor afgeleide gegevens (standaard data/derived)")
     run.add_argument("--marge", help="gelijkwaardigheidsmarge van de samenstellingstoets, als fractie "
                                       f"(standaard {Parameters.marge})")
@@ -60,15 +64,26 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _whole(text: str, option: str, what: str) -> int:
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise UsageError(f"{option} '{text}' is geen geheel getal; geef {what}.") from None
+
+
 def _run(args) -> int:
     from .params import parse_parameters
-    from .runner import RunConfig, run, summary_line
+    from .runner import RunConfig, check_jobs, run, summary_line
 
+    jobs = 0
+    if args.jobs is not None:
+        jobs = _whole(args.jobs, "--jobs", "een aantal notebooks tegelijk, bijvoorbeeld 2")
+        check_jobs(jobs, zero_is_default=False)
     params = parse_parameters(args.peildatum, args.vorige_peildatum, args.elip_peildata, args.elip_drempel,
                               celbeveiliging=args.celbeveiliging, marge=args.marge, seed=args.seed)
     out = args.out or paths.reports_dir() / params.peildatum.isoformat()
     cfg = RunConfig(extract=args.extract, out=out, params=params, spreadsheet_nl=args.spreadsheet_nl,
-                    jobs=args.jobs, derived_root=args.derived)
+                    jobs=jobs, derived_root=args.derived)
     result = run(cfg)
     print(summary_line(result))
     from .verification import letter_cases
@@ -81,12 +96,19 @@ def _run(args) -> int:
 def _synth(args) -> int:
     import time
 
-    from .synth.generate import generate, manifest
-    out = args.out or paths.default_extract()
+    from .synth.generate import ensure_default, generate, manifest
     t0 = time.perf_counter()
-    generate(out, seed=args.seed, geplant_verschil=args.geplant_verschil,
-             fmt="parquet" if args.parquet else "csv")
-    print(f"Synthetisch extract geschreven naar {out} ({time.perf_counter() - t0:.1f} s).")
+    if args.out is None:
+        if args.seed is not None or args.geplant_verschil is not None or args.parquet:
+            raise UsageError(f"{paths.default_extract()} is gereserveerd voor het meegeleverde "
+                             "synthetische extract (de standaardinstellingen, zie het manifest "
+                             "data/raw/synthetisch.sha256). Geef met --out een nieuwe map op voor "
+                             "een extract met andere instellingen.")
+        out = ensure_default(log=print)
+    else:
+        out = generate(args.out, seed=args.seed, geplant_verschil=args.geplant_verschil,
+                       fmt="parquet" if args.parquet else "csv")
+    print(f"Synthetisch extract in {out} ({time.perf_counter() - t0:.1f} s).")
     print(manifest(out), end="")
     return 0
 
@@ -102,16 +124,24 @@ def _validate(args) -> int:
     return 0
 
 
+def _terminate(signum, frame):
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # SIGTERM (a scheduler stopping the job) cleans up like Ctrl-C; only the main thread of
+    # the main interpreter can install handlers, which is where a command line runs.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         return {"run": _run, "synth": _synth, "validate": _validate}[args.command](args)
     except AnalysisError as exc:
         print(exc.user_message(), file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("Afgebroken; er is niets half geschreven.", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", signal.SIGINT)
     except Exception as exc:  # an internal error: still one paragraph, no traceback
         if os.environ.get("ANALYSIS_DEBUG"):
             traceback.print_exc()
@@ -119,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
               "Start opnieuw met ANALYSIS_DEBUG=1 om de technische details te zien en meld het "
               "probleem.", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ DEFAULT_ELIP_PEILDATA = (
     dt.date(2024, 4, 1),
 )
 DEFAULT_ELIP_DREMPEL_EURO = 9500
+# Not the contract's but the suite's bound (docs/keuzes.md): ten times the Wi2013's maximum
+# loan of 10.000 euro; a threshold above it is a typing error, not a policy question.
+ELIP_DREMPEL_MAX_EURO = 100_000
 
 DOELGROEPEN = ("asiel", "gezin", "overig")
 REDEN_EINDE_WI2021 = ("voldaan", "ontheven", "vrijgesteld", "vervallen")

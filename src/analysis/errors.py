@@ -126,3 +126,11 @@ class NotebookError(AnalysisError):
     """A notebook of the suite failed; names the notebook, the cell and the error."""
 
     exit_code = 3
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: what is being built is removed, `--out` stays as it was."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

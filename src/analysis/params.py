@@ -76,12 +76,22 @@ class Parameters:
 
 
 def parse_date(text: str | dt.date, what: str) -> dt.date:
+    """A date of the laws' era: from the start of the Wi2013 (nothing to count before it;
+    year 1 would even break 'a year earlier') up to the contract's last valid date."""
     if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise UsageError(f"{what} '{text}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2024-05-01.") from None
+        d = text
+    else:
+        try:
+            d = dt.date.fromisoformat(str(text).strip())
+        except ValueError:
+            raise UsageError(f"{what} '{text}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld "
+                             "2024-05-01.") from None
+    from .validation import MAX_DATE  # the last date an extract may hold
+    if not C.WI2013_START <= d <= MAX_DATE:
+        raise UsageError(f"{what} {d.isoformat()} valt buiten de periode die de suite kan tellen: "
+                         f"van de start van de Wi2013 ({C.WI2013_START.isoformat()}) tot en met "
+                         f"{MAX_DATE.isoformat()}. Controleer de datum.")
+    return d
 
 
 def parse_parameters(peildatum: str | dt.date | None = None, vorige_peildatum: str | dt.date | None = None,
@@ -111,22 +121,30 @@ def parse_parameters(peildatum: str | dt.date | None = None, vorige_peildatum: s
             euro = float(str(elip_drempel).replace(",", "."))
         except ValueError:
             raise UsageError(f"--elip-drempel '{elip_drempel}' is geen bedrag in euro's.") from None
-        if not euro > 0:
-            raise UsageError("--elip-drempel moet groter dan 0 zijn.")
+        # not `euro <= 0`: NaN compares false with everything and must be refused too
+        if not 0 < euro <= C.ELIP_DREMPEL_MAX_EURO:
+            raise UsageError(f"--elip-drempel '{elip_drempel}' kan niet: de drempel is een bedrag in "
+                             f"euro's groter dan 0 en ten hoogste {C.ELIP_DREMPEL_MAX_EURO:_} "
+                             f"(standaard {C.DEFAULT_ELIP_DREMPEL_EURO}).".replace("_", "."))
         cents = int(round(euro * 100))
     n = _integer(celbeveiliging, "--celbeveiliging", Parameters.celbeveiliging)
     if n < 0:
-        raise UsageError("--celbeveiliging moet 0 of groter zijn.")
+        raise UsageError(f"--celbeveiliging {n} kan niet: geef 0 (geen afscherming) of een positief aantal; "
+                         "aantallen onder dat getal (en boven 0) worden afgeschermd.")
     m = Parameters.marge
     if marge is not None and str(marge).strip() != "":
         try:
             m = float(str(marge).replace(",", "."))
         except ValueError:
-            raise UsageError(f"--marge '{marge}' is geen getal.") from None
+            m = float("nan")
     if not 0 < m < 1:
-        raise UsageError("--marge is een fractie tussen 0 en 1, bijvoorbeeld 0.05 voor 5 procentpunt.")
+        raise UsageError(f"--marge '{marge}' kan niet: de marge is een fractie tussen 0 en 1, "
+                         "bijvoorbeeld 0.05 voor 5 procentpunt.")
+    sd = _integer(seed, "--seed", Parameters.seed)
+    if sd < 0:
+        raise UsageError(f"--seed {sd} kan niet: een seed is een geheel getal van 0 of groter.")
     return Parameters(peildatum=p, vorige_peildatum=q, elip_peildata=elip, elip_drempel_cent=cents,
-                      celbeveiliging=n, marge=m, seed=_integer(seed, "--seed", Parameters.seed))
+                      celbeveiliging=n, marge=m, seed=sd)
 
 
 def _integer(value, what: str, default: int) -> int:

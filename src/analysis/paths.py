@@ -1,23 +1,39 @@
 """Where the project keeps things, so that the CLI, notebooks and tests agree.
 
-The root is the checkout (found from this file in an editable install, or `ANALYSIS_ROOT`),
-so a notebook opened in JupyterLab from `notebooks/` finds the same shipped extract and
-reference data as `make report` run from the top.
+Two kinds of place. What the suite *ships* (the letter's reference figures, the notebooks,
+the manifest of the synthetic extract) has one home in the repository; a checkout (an
+editable install) reads it there, and an installed wheel reads the copy the build put
+into the package (`analysis/_data/`, mirroring the repository's layout; see setup.py).
+What the suite *works in* (data/raw, data/derived, reports) is under the project root:
+the checkout, or `ANALYSIS_ROOT`, or for an installed package the current folder.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
+
+
+def checkout() -> Path | None:
+    """The repository this module runs from, or None when installed from a wheel."""
+    here = Path(__file__).resolve().parents[2]
+    if (here / "pyproject.toml").is_file() and (here / "src" / "analysis").is_dir():
+        return here
+    return None
+
+
+def shipped(relative: str) -> Path:
+    """A file or folder the suite ships, by its path in the repository."""
+    root = checkout()
+    return (root if root is not None else PACKAGE_DATA) / relative
+
 
 def project_root() -> Path:
     env = os.environ.get("ANALYSIS_ROOT")
     if env:
         return Path(env).resolve()
-    here = Path(__file__).resolve().parents[2]
-    if (here / "pyproject.toml").is_file() and (here / "data").is_dir():
-        return here
-    return Path.cwd().resolve()
+    return checkout() or Path.cwd().resolve()
 
 
 def raw_dir() -> Path:
@@ -30,7 +46,7 @@ def default_extract() -> Path:
 
 
 def synthetic_manifest() -> Path:
-    return raw_dir() / "synthetisch.sha256"
+    return shipped("data/raw/synthetisch.sha256")
 
 
 def derived_root() -> Path:
@@ -42,11 +58,11 @@ def reference_dir() -> Path:
     """The letter's figures and claims; ANALYSIS_REFERENCE points elsewhere (tests use it
     to show that a changed figure flows through generator and verification)."""
     env = os.environ.get("ANALYSIS_REFERENCE")
-    return Path(env) if env else project_root() / "data" / "reference"
+    return Path(env) if env else shipped("data/reference")
 
 
 def notebooks_dir() -> Path:
-    return project_root() / "notebooks"
+    return shipped("notebooks")
 
 
 def reports_dir() -> Path:

@@ -18,6 +18,10 @@ from pathlib import Path
 from . import __version__, paths
 
 HERKOMST = "herkomst.json"
+# Written into every herkomst.json: with the layout below, it is how a later run knows that
+# a folder is an earlier output of this suite (and may be replaced), not someone's folder.
+MAKER_FIELD, MAKER = "gemaakt_door", "analysis"
+LAYOUT = (("index.html", "file"), ("tables", "dir"))
 PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "statsmodels", "matplotlib", "papermill",
             "ipykernel", "nbconvert", "openpyxl")
 
@@ -33,7 +37,11 @@ def package_versions() -> dict[str, str]:
 
 
 def git_commit(root: Path | None = None) -> dict[str, object]:
-    root = root or paths.project_root()
+    """The commit of the checkout that runs; an installed package has none (and the
+    current folder may be some other repository, whose commit would be a lie)."""
+    root = root or paths.checkout()
+    if root is None:
+        return {"commit": f"geïnstalleerd pakket {__version__}", "gewijzigd": None}
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
                                 text=True, timeout=10, check=True).stdout.strip()
@@ -58,6 +66,7 @@ def collect(info: dict, cfg, started: dt.datetime, extract_dir: Path) -> dict:
                     "stand_per": h.stand_per.isoformat() if h and h.stand_per else None,
                     "bron": "stand_per" if h and h.stand_per else "laatste gebeurtenis"}
     return {
+        MAKER_FIELD: f"{MAKER} {__version__}",
         "suite": f"analysis {__version__}",
         "code": git_commit(),
         "gestart": started.isoformat(timespec="seconds"),
@@ -85,3 +94,18 @@ def write(out: Path, info: dict, cfg, started: dt.datetime, extract_dir: Path) -
     path = out / HERKOMST
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def is_earlier_output(folder: Path) -> bool:
+    """True for a folder this suite wrote: a herkomst.json that parses and names this suite
+    as its maker, beside the report's layout. Anything else is someone else's folder."""
+    folder = Path(folder)
+    try:
+        data = json.loads((folder / HERKOMST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    maker = data.get(MAKER_FIELD) if isinstance(data, dict) else None
+    if not isinstance(maker, str) or maker.split(" ")[0] != MAKER:
+        return False
+    kinds = {"file": Path.is_file, "dir": Path.is_dir}
+    return all(kinds[kind](folder / name) for name, kind in LAYOUT)

@@ -12,7 +12,8 @@ Order of work:
 5. move the finished folder into place.
 
 Everything is built in a temporary folder beside `--out` and renamed at the end, so a run
-that fails, for whatever reason, leaves `--out` exactly as it was. A failed notebook is
+that fails, for whatever reason, leaves `--out` exactly as it was; outdir.py decides which
+folders a run may replace and keeps two runs from writing into the same one. A failed notebook is
 kept (outside `--out`) for inspection and named in the error with its cell and error.
 """
 from __future__ import annotations
@@ -29,12 +30,11 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import derived, horizon, paths, plan, provenance, registry, suppression
+from . import derived, horizon, outdir, paths, plan, provenance, registry, suppression
 from .errors import NotebookError, UsageError
 from .params import Parameters
 from .session import write_run_parameters
 
-MARKER = provenance.HERKOMST
 
 
 @dataclass
@@ -78,13 +78,18 @@ def default_jobs() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is een bestand; geef een map op.")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise UsageError(f"--out {out} bestaat al en is geen eerdere uitvoer van deze suite "
-                         f"(er staat geen {MARKER} in). Kies een lege of nieuwe map; bestaande "
-                         "bestanden worden niet overschreven.")
+JOBS_MAX = 64  # more kernels than this is a typing error, not a machine
+
+
+def check_jobs(jobs: int, zero_is_default: bool = True) -> int:
+    """0 means the default (not on the command line); otherwise between 1 and JOBS_MAX
+    (0 or less would never start a notebook, and the loop would wait forever)."""
+    if jobs == 0 and zero_is_default:
+        return default_jobs()
+    if not 1 <= jobs <= JOBS_MAX:
+        raise UsageError(f"--jobs {jobs} kan niet: geef een aantal notebooks tegelijk van 1 tot en "
+                         f"met {JOBS_MAX} (standaard: aantal cores plus een, hier {default_jobs()}).")
+    return jobs
 
 
 def _notebook_parameters(cfg: RunConfig, derived_dir: Path, build: Path) -> dict:
@@ -158,7 +163,17 @@ def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progres
 def run(cfg: RunConfig) -> Path:
     """Run the whole suite; returns the output folder. Raises AnalysisError subclasses."""
     out = cfg.out.resolve()
-    _check_out(out)
+    jobs = check_jobs(cfg.jobs)
+    inputs = {"het extract": cfg.extract or paths.default_extract(),
+              "de map met afgeleide gegevens": cfg.derived_root or paths.derived_root()}
+    outdir.check_relations(out, inputs)
+    outdir.check_replaceable(out)
+    with outdir.claimed(out):
+        outdir.check_replaceable(out)  # again, now that no other run can change it
+        return _run_claimed(cfg, out, jobs)
+
+
+def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
     lines: list[str] = []
 
     def log(text: str) -> None:
@@ -188,9 +203,7 @@ def run(cfg: RunConfig) -> Path:
         progress.say(f"waarschuwing: {text}")
     horizon.check(extract, cfg.params, warn=warn)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.bouw-", dir=out.parent))
-    os.chmod(build, 0o755)
+    build = outdir.new_build(out)
     keep_failed = False
     try:
         parameters = _notebook_parameters(cfg, derived_dir, build)
@@ -201,7 +214,6 @@ def run(cfg: RunConfig) -> Path:
             suppression.write_records(reasons, build / "tables")
         _kernel_path()
         nb_dir = cfg.notebooks_dir or paths.notebooks_dir()
-        jobs = cfg.jobs or default_jobs()
         t_nb = time.perf_counter()
         keep_failed = True
         _execute_all(jobs, nb_dir, build, parameters, progress, cfg)
@@ -214,34 +226,18 @@ def run(cfg: RunConfig) -> Path:
         progress.say(f"rapport gemaakt ({cfg.timings['rapport']:.1f} s)")
         provenance.write(build, info, cfg, started, extract_dir)
         (build / "run.log").write_text(_run_log(cfg, lines), encoding="utf-8")
-        _publish(build, out)
-    except BaseException:
-        if keep_failed:
+        outdir.publish(build, out)
+    except BaseException as exc:
+        if keep_failed and not isinstance(exc, KeyboardInterrupt):
             kept = Path(tempfile.gettempdir()) / f"analysis-mislukt-{started:%Y%m%dT%H%M%S}"
             shutil.rmtree(kept, ignore_errors=True)
             shutil.move(str(build), kept)
             cfg.log(f"De uitgevoerde notebooks van deze mislukte run staan in {kept} "
                     f"(niet in {out}).")
-        else:
+        else:  # an interrupted run (Ctrl-C, SIGTERM) leaves nothing behind
             shutil.rmtree(build, ignore_errors=True)
         raise
     return out
-
-
-def _publish(build: Path, out: Path) -> None:
-    """Swap the finished folder in; the old output (if any) is removed only afterwards."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.oud-{os.getpid()}")
-        os.replace(out, old)
-    try:
-        os.replace(build, out)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _run_log(cfg: RunConfig, lines: list[str]) -> str:

@@ -2,9 +2,13 @@
 
 Targets come from the reference data, assumptions from `aannames.toml`; both are recorded
 in extract.json so that anyone can see what the extract was made from. The shipped
-default lives in data/raw/synthetisch (not committed: it is regenerated on first use) and
+default lives in data/raw/synthetisch (not committed: it is generated on first use) and
 its SHA-256 manifest, data/raw/synthetisch.sha256, is committed: a test regenerates the
 extract and compares, byte for byte.
+
+Raw data is never changed once written (docs/keuzes.md): the generator writes a new
+folder, or finds the very same bytes already there, and refuses anything else. It never
+deletes a folder; moving an old one away is the user's decision.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ import pyarrow.compute as pc
 
 from .. import __version__, paths
 from .. import contract as C
+from ..errors import UsageError
 from ..extract_writer import write_extract
 from . import wi2013, wi2021
 from .draw import GeneratorError
@@ -55,7 +60,10 @@ def load_assumptions(path: Path | None = None) -> dict:
 
 def generate(out: str | Path, seed: int | None = None, geplant_verschil: float | None = None,
              reference: Path | None = None, assumptions: dict | None = None, fmt: str = "csv") -> Path:
-    """Write a synthetic extract to `out` (replacing it) and return its path."""
+    """Write a synthetic extract to a new folder `out` and return its path.
+
+    If `out` already holds exactly what this call would write, nothing changes; any other
+    existing, non-empty `out` is refused (UsageError) and left as it was."""
     a = copy.deepcopy(assumptions or load_assumptions())
     if seed is not None:
         a["algemeen"]["seed"] = int(seed)
@@ -86,13 +94,25 @@ def generate(out: str | Path, seed: int | None = None, geplant_verschil: float |
                                   "generator": {"versie": __version__, "seed": seed,
                                                 "geplant_verschil": a["geplant"]["verschil"],
                                                 "geplant_cohorten": a["geplant"]["cohorten"]}})
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
+        try:
+            os.rename(tmp, out)  # fails, without touching it, when `out` holds anything
+            return out
+        except OSError:
+            if not out.is_dir() or _listing(out) != _listing(tmp):
+                raise UsageError(
+                    f"{out} bestaat al en bevat iets anders dan het synthetische extract dat nu "
+                    "gemaakt zou worden. Ruwe gegevens worden nooit overschreven of gewist. Kies "
+                    "een nieuwe map met --out, of verplaats de bestaande map zelf (bijvoorbeeld "
+                    f"naar {out.name}-oud) en start opnieuw.") from None
+            return out  # the same bytes are already there
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+
+
+def _listing(directory: Path) -> tuple:
+    """Every entry with its checksum (folders too: an extra folder is a difference)."""
+    return tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "map")
+                 for p in sorted(Path(directory).iterdir()))
 
 
 def manifest(directory: Path) -> str:
@@ -104,23 +124,40 @@ def manifest(directory: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def default_is_current() -> bool:
-    target, manifest_path = paths.default_extract(), paths.synthetic_manifest()
-    if not target.is_dir():
-        return False
-    if not manifest_path.is_file():
-        return True  # nothing to compare with (a fresh fork): trust what is there
-    return manifest(target) == manifest_path.read_text(encoding="utf-8")
-
-
 def ensure_default(log=print) -> Path:
-    """The shipped synthetic extract, generated on first use (and when it is out of date)."""
-    target = paths.default_extract()
-    if default_is_current():
-        return target
-    log(f"Synthetisch extract wordt gemaakt in {target} (eenmalig, een paar seconden) ...")
-    generate(target)
-    if paths.synthetic_manifest().is_file() and not default_is_current():
-        log("Let op: het gemaakte extract wijkt af van data/raw/synthetisch.sha256 "
-            "(andere referentiecijfers, aannames of pakketversies?).")
+    """The shipped synthetic extract, generated on first use; an existing folder is used
+    only when it matches the committed manifest, and is never regenerated or removed."""
+    target, manifest_path = paths.default_extract(), paths.synthetic_manifest()
+    try:
+        expected = manifest_path.read_text(encoding="utf-8")
+    except OSError:
+        raise UsageError(f"Het manifest van het synthetische extract ({manifest_path}) ontbreekt; "
+                         "zonder manifest kan niet worden gecontroleerd dat het extract klopt. "
+                         "Herstel het bestand uit git, of geef een eigen extract op met --extract.") from None
+    if not target.exists():
+        log(f"Synthetisch extract wordt gemaakt in {target} (eenmalig, een paar seconden) ...")
+        new = target.with_name(f".{target.name}.nieuw-{os.getpid()}")
+        shutil.rmtree(new, ignore_errors=True)  # ours (this process id), left by a killed run
+        try:
+            generate(new)
+            if manifest(new) != expected:
+                raise UsageError(
+                    f"Het zojuist gemaakte synthetische extract wijkt af van {manifest_path} (andere "
+                    "referentiecijfers, aannames of pakketversies?); het is niet in "
+                    f"{target} gezet. Na een bewuste wijziging van de generator: maak het extract "
+                    "met `python -m analysis synth --out <nieuwe map>` en leg het manifest dat die "
+                    "opdracht toont vast in data/raw/synthetisch.sha256.")
+            try:
+                os.rename(new, target)  # another process may have been first: then compare below
+            except OSError:
+                pass
+        finally:
+            shutil.rmtree(new, ignore_errors=True)
+    if not target.is_dir() or manifest(target) != expected:
+        raise UsageError(
+            f"{target} bestaat, maar komt niet overeen met het vastgelegde manifest "
+            f"{manifest_path}. Ruwe gegevens worden nooit overschreven of gewist, dus er is niets "
+            f"veranderd. Is dit een extract van een oudere versie, verplaats de map dan zelf "
+            f"(bijvoorbeeld naar {target.name}-oud); de volgende run maakt een nieuwe. Wilt u een "
+            "eigen extract gebruiken, zet het in een eigen map en geef die op met --extract.")
     return target
