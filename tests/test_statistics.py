@@ -152,7 +152,7 @@ def tost_numeric(x1, n1, x2, n2, margin):
                                            (0, 57, 17, 239, 0.05), (0, 57, 17, 239, -0.05),
                                            (7, 34, 1, 34, 0.1), (0, 16, 15, 72, -0.2),
                                            (40, 40, 3, 50, 0.3), (0, 10, 0, 20, 0.1),
-                                           (560, 2348, 270, 1091, -0.05)])
+                                           (560, 2348, 271, 1091, -0.05)])
 def test_restricted_mle_maximises_the_restricted_likelihood(x1, n1, x2, n2, d):
     p1, p2 = M.restricted_mle(x1, n1, x2, n2, d)
     q1, q2 = restricted_mle_numeric(x1, n1, x2, n2, d)

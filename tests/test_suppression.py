@@ -96,7 +96,7 @@ def test_links_between_tables_are_protected_too():
                                       ("ontheven", "totaal"): 103, ("vrijgesteld", "totaal"): 7,
                                       ("vervallen", "totaal"): 100, ("nog_plichtig", "totaal"): 300})
     cells = {}
-    for y, (v, o, n) in {"2013": (300, 100, 0), "2014": (207, 3, 300)}.items():
+    for y, (v, o, n) in {"2013": (299, 100, 0), "2014": (208, 3, 300)}.items():
         cells.update({(y, "voldaan"): v, (y, "ontheven"): o, (y, "nog_plichtig"): n, (y, "totaal"): v + o + n})
     t5 = long("tabel5", cells)
     reasons = suppression.pattern({"kerncijfers_wi2013": k13, "tabel5": t5}, 5)
