@@ -39,7 +39,7 @@ mutants: setup
 	$(PY) -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
 	  print("mutanten:", s["total"], "gedood:", s["killed"], "overleefd:", s["survived"], \
 	        "zonder test:", s["no_tests"], "time-out:", s["timeout"], \
-	        f"score: {s[\"killed\"] / s[\"total\"]:.1%}")'
+	        "score: %.1f%%" % (100 * s["killed"] / s["total"]))'
 	$(VENV)/bin/mutmut results | grep -v ': killed' || true
 
 ## make lab: JupyterLab on notebooks/ with this project's kernel
