@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 
-.PHONY: setup report test test-fast lab bench synth clean
+.PHONY: setup report test test-fast mutants lab bench synth clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is nodig (gevonden: " + sys.version.split()[0] + "); zet PYTHON=/pad/naar/python3.11")'
@@ -30,6 +30,18 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -n auto -m "not slow"
 
+## make mutants: mutation testing of the tables, rounding, suppression and statistical methods
+## against their fast unit tests (not part of make test; the score is kept in docs/mutatie.md)
+mutants: setup
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2 > mutants.log 2>&1 || (tail -20 mutants.log; exit 1)
+	$(VENV)/bin/mutmut export-cicd-stats > /dev/null
+	$(PY) -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
+	  print("mutanten:", s["total"], "gedood:", s["killed"], "overleefd:", s["survived"], \
+	        "zonder test:", s["no_tests"], "time-out:", s["timeout"], \
+	        "score: %.1f%%" % (100 * s["killed"] / s["total"]))'
+	$(VENV)/bin/mutmut results | grep -v ': killed' || true
+
 ## make lab: JupyterLab on notebooks/ with this project's kernel, registered under the name
 ## the notebooks' metadata ask for (kernelspec "python3"), pointing at this .venv's Python
 lab: setup
@@ -46,4 +58,4 @@ synth: setup
 	$(PY) -m analysis synth
 
 clean:
-	rm -rf reports/[!.]* data/derived/[!R]* .pytest_cache .hypothesis
+	rm -rf reports/[!.]* data/derived/[!R]* .pytest_cache .hypothesis mutants

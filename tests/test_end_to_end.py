@@ -51,9 +51,25 @@ def test_cli_tables_are_the_library_tables(full_run, synthetic):
         assert (full_run / "tables" / f"{name}.csv").read_text() == outputs.to_csv_text(df, C.OUTPUT_COLUMNS)
 
 
-def test_percentages_are_full_precision_and_empty_where_undefined(full_run):
+def test_percentages_are_full_precision_and_empty_where_undefined(full_run, tmp_path):
     text = (full_run / "tables" / "tabel1.csv").read_text()
     assert re.search(r",procent_kolom,86\.6\d{5,}", text)
+    # one person, haalbaar and B1: column z_route and row niet_haalbaar have base 0
+    x = Extract()
+    x.wi2021(datum_plicht="2022-06-01", datum_lbt="2022-07-01", uitslag_lbt="haalbaar",
+             datum_pip="2022-08-01", leerroute="b1")
+    t1 = tables.compute_all(x.load(tmp_path / "een"), Parameters())["tabel1"]
+    path = outputs.write_named(t1, "tabel1", tmp_path / "uit")
+    lines = path.read_text().splitlines()
+    fields = {tuple(line.split(",")[2:5]): line.split(",")[5] for line in lines[1:]}
+    for rij, kolom, eenheid in (("haalbaar", "z_route", "procent_kolom"),
+                                ("niet_haalbaar", "z_route", "procent_kolom"),
+                                ("niet_haalbaar", "b1_onderwijsroute", "procent_rij"),
+                                ("niet_haalbaar", "z_route", "procent_rij")):
+        assert fields[(rij, kolom, eenheid)] == "", (rij, kolom, eenheid)  # 0 of 0: empty, not 0 or nan
+    assert fields[("haalbaar", "b1_onderwijsroute", "procent_kolom")] == "100.0"
+    assert fields[("haalbaar", "z_route", "procent_rij")] == "0.0"
+    assert fields[("haalbaar", "z_route", "aantal")] == "0"
 
 
 def test_verification_zero_deviations_and_the_letters_inconsistency(full_run):

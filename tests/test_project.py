@@ -54,20 +54,34 @@ def test_runner_knows_every_notebook():
     assert on_disk - set(plan.NOT_RUN) == plan.sources()
 
 
+PUBLISHED_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[._]\d{3})+|\d+)(?![\w]|[.,]\d)")
+
+
+def number_literals(line: str) -> list[tuple[str, int]]:
+    """Whole numbers in a line, also written with thousands separators (12.345, 12_345)."""
+    return [(m, int(m.replace(".", "").replace("_", ""))) for m in PUBLISHED_NUMBER.findall(line)]
+
+
+def test_number_literals_sees_every_way_of_writing_a_count():
+    assert [v for _, v in number_literals("x = 12345; y = 12.345 en 12_345, 987")] == [12345] * 3 + [987]
+    assert number_literals("0.0517 3.14 v2 x_1") == []
+
+
 def test_published_figures_appear_only_in_the_reference_data():
-    """No figure of the letter as a literal in code or tests (they are read from data/reference)."""
+    """No count of the letter as a literal in code or tests (they are read from data/reference):
+    not plain, not with a thousands dot or underscore, and not below 1000. Counts below 100 are
+    left out: they cannot be told apart from ordinary constants."""
     figures = reference.load_figures()
-    big = {int(v) for v in figures[figures["eenheid"] == "aantal"]["waarde"] if v >= 1000}
-    pattern = re.compile(r"(?<![\d.])(\d{4,6})(?![\d.])")
+    published = {int(v) for v in figures[figures["eenheid"] == "aantal"]["waarde"] if v >= 100}
     offenders = []
     for folder in ("src", "tests", "notebooks"):
         for path in (ROOT / folder).rglob("*"):
             if path.suffix not in (".py", ".ipynb", ".toml") or not path.is_file():
                 continue
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                for m in pattern.findall(line):
-                    if int(m) in big and not (2013 <= int(m) <= 2030):
-                        offenders.append(f"{path.relative_to(ROOT)}:{n}: {m}")
+                for text, v in number_literals(line):
+                    if v in published and not (2013 <= v <= 2030):
+                        offenders.append(f"{path.relative_to(ROOT)}:{n}: {text}")
     assert offenders == []
 
 

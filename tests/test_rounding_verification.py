@@ -71,11 +71,107 @@ def test_the_rule_reproduces_the_doelgroep_shares_and_the_wi2013_decimals():
     assert largest_remainder(shares, 1) != printed  # so not largest remainder here
 
 
-def test_letter_rounding_groups_by_table():
-    df = pd.DataFrame({"tabel": "tabel5", "peildatum": "2024-05-01", "rij": ["2016"] * 3,
-                       "kolom": ["voldaan", "ontheven", "nog_plichtig"], "eenheid": "procent",
-                       "waarde": [68.779, 28.598, 2.623]})
-    assert letter_rounding(df).tolist() == [69, 28, 3]
+def long_frame(tabel, cells):
+    """A hand-built long-format output: cells = [(rij, kolom, eenheid, waarde), ...]."""
+    return pd.DataFrame([{"tabel": tabel, "peildatum": "2024-05-01", "rij": r, "kolom": k, "eenheid": e,
+                          "waarde": v} for r, k, e, v in cells])
+
+
+def rounded(tabel, cells):
+    df = long_frame(tabel, cells)
+    return dict(zip(zip(df["rij"], df["kolom"], df["eenheid"]), letter_rounding(df).tolist()))
+
+
+# Each group below is built so that three rules give three different answers: the letter's
+# (largest remainder within the group), plain half-up rounding, and largest remainder over
+# a wrong group. Every expected figure is worked out by hand in the comment beside it.
+
+def test_tabel1_column_percentages_add_up_per_column():
+    out = rounded("tabel1", [
+        ("haalbaar", "b1_onderwijsroute", "aantal", 101),
+        ("haalbaar", "b1_onderwijsroute", "procent_kolom", 50.5),
+        ("niet_haalbaar", "b1_onderwijsroute", "procent_kolom", 49.5),
+        ("haalbaar", "z_route", "procent_kolom", 12.5),
+        ("niet_haalbaar", "z_route", "procent_kolom", 87.5)])
+    # b1: floors 50 + 49 = 99, one point to the first of two equal remainders: 51 / 49
+    # (half-up: 51 / 50 = 101); z: floors 12 + 87, one point to the first: 13 / 87 (half-up 88)
+    assert out[("haalbaar", "b1_onderwijsroute", "procent_kolom")] == 51
+    assert out[("niet_haalbaar", "b1_onderwijsroute", "procent_kolom")] == 49
+    assert out[("haalbaar", "z_route", "procent_kolom")] == 13
+    assert out[("niet_haalbaar", "z_route", "procent_kolom")] == 87
+    assert out[("haalbaar", "b1_onderwijsroute", "aantal")] == 101  # counts pass through
+
+
+def test_tabel1_row_percentages_add_up_per_row():
+    out = rounded("tabel1", [
+        ("haalbaar", "b1_onderwijsroute", "procent_rij", 62.5),
+        ("haalbaar", "z_route", "procent_rij", 37.5),
+        ("niet_haalbaar", "b1_onderwijsroute", "procent_rij", 20.5),
+        ("niet_haalbaar", "z_route", "procent_rij", 79.5)])
+    # haalbaar: floors 62 + 37 = 99 -> 63 / 37 (half-up 63 / 38); niet_haalbaar: 21 / 79 (half-up 80).
+    # Grouped by column instead (62,5 + 20,5 = 83): no sum of 100, so half-up: 38 and 80.
+    assert [out[(r, k, "procent_rij")] for r in ("haalbaar", "niet_haalbaar")
+            for k in ("b1_onderwijsroute", "z_route")] == [63, 37, 21, 79]
+
+
+def test_tabel3_percentages_add_up_per_column():
+    cells = []
+    for route, (asiel, gezin, overig, totaal) in {"b1": (33.5, 10.4, 50.0, 40.0),
+                                                   "onderwijs": (33.5, 20.3, 25.0, 30.0),
+                                                   "z": (33.0, 69.3, 25.0, 30.0)}.items():
+        for kolom, v in zip(("asiel", "gezin", "overig", "totaal"), (asiel, gezin, overig, totaal)):
+            cells.append((route, kolom, "procent", v))
+    out = rounded("tabel3", cells)
+    # asiel: floors 33 + 33 + 33 = 99, one point to the first 0,5: 34 / 33 / 33 (half-up 34 / 34 / 33)
+    assert [out[(r, "asiel", "procent")] for r in ("b1", "onderwijs", "z")] == [34, 33, 33]
+    # gezin: floors 10 + 20 + 69 = 99, one point to the largest remainder 0,4: 11 / 20 / 69 (half-up 10)
+    assert [out[(r, "gezin", "procent")] for r in ("b1", "onderwijs", "z")] == [11, 20, 69]
+    assert [out[(r, "overig", "procent")] for r in ("b1", "onderwijs", "z")] == [50, 25, 25]
+
+
+def test_tabel5_percentages_add_up_per_row():
+    out = rounded("tabel5", [
+        ("2016", "voldaan", "procent", 68.779), ("2016", "ontheven", "procent", 28.598),
+        ("2016", "nog_plichtig", "procent", 2.623),
+        ("2017", "voldaan", "procent", 14.44), ("2017", "ontheven", "procent", 0.43),
+        ("2017", "nog_plichtig", "procent", 85.13)])
+    # 2016: floors 68 + 28 + 2 = 98, two points to 0,779 and 0,623: 69 / 28 / 3 (half-up 69 / 29 / 3)
+    # 2017: floors 14 + 0 + 85 = 99, one point to 0,44: 15 / 0 / 85 (half-up 14 / 0 / 85)
+    assert [out[("2016", k, "procent")] for k in ("voldaan", "ontheven", "nog_plichtig")] == [69, 28, 3]
+    assert [out[("2017", k, "procent")] for k in ("voldaan", "ontheven", "nog_plichtig")] == [15, 0, 85]
+
+
+def test_kerncijfers_wi2021_doelgroep_shares_add_up_and_single_shares_round_half_up():
+    out = rounded("kerncijfers_wi2021", [
+        ("nog_plichtig", "totaal", "procent", 2.5),
+        ("nog_plichtig_asiel", "totaal", "procent", 55.46),
+        ("nog_plichtig_gezin", "totaal", "procent", 40.47),
+        ("nog_plichtig_overig", "totaal", "procent", 4.07),
+        ("met_pip", "totaal", "procent", 64.5)])
+    # doelgroepen: floors 55 + 40 + 4 = 99, one point to the largest remainder 0,47: 55 / 41 / 4
+    # (half-up 55 / 40 / 4 = 99); single shares half-up: 2,5 -> 3 and 64,5 -> 65
+    assert [out[(f"nog_plichtig_{g}", "totaal", "procent")] for g in ("asiel", "gezin", "overig")] == [55, 41, 4]
+    assert out[("nog_plichtig", "totaal", "procent")] == 3
+    assert out[("met_pip", "totaal", "procent")] == 65
+
+
+def test_kerncijfers_wi2013_one_decimal_half_up_not_forced_to_100():
+    rows = ("ingeburgerd", "ontheven", "vrijgesteld", "nog_plichtig")
+    out = rounded("kerncijfers_wi2013", [(r, "totaal", "procent", v)
+                                         for r, v in zip(rows, (40.25, 30.35, 9.15, 20.25))])
+    # half-up to one decimal: 40,3 / 30,4 / 9,2 / 20,3 = 100,2; largest remainder would give
+    # 40,3 / 30,4 / 9,1 / 20,2; whole percents would give 40 / 30 / 9 / 20
+    assert [out[(r, "totaal", "procent")] for r in rows] == [40.3, 30.4, 9.2, 20.3]
+
+
+def test_single_shares_of_tabel2_and_tabel4_round_half_up():
+    assert rounded("tabel2", [("met_pip", "2023-05-01", "procent", 42.5)])[
+        ("met_pip", "2023-05-01", "procent")] == 43
+    out = rounded("tabel4", [("met_aanbod", "2024-05-01", "procent", 64.5),
+                             ("met_aanbod", "2023-05-01", "procent", 35.5)])
+    # alone, each rounded half-up: 65 and 36 (together to 100 they would have been 65 / 35)
+    assert out[("met_aanbod", "2024-05-01", "procent")] == 65
+    assert out[("met_aanbod", "2023-05-01", "procent")] == 36
 
 
 # ---- verification on small hand-made cases ---------------------------------------------

@@ -28,7 +28,8 @@ def refs(familie):
 
 
 def test_every_family_has_a_sourced_reference():
-    for fam in ("chi2", "residu", "fisher", "kappa", "mcnemar", "newcombe", "wilson", "trend", "mde", "holm"):
+    for fam in ("chi2", "residu", "fisher", "kappa", "mcnemar", "newcombe", "wilson", "trend", "mde", "holm",
+                "score_mn", "score_mee", "tost"):
         assert refs(fam), fam
     assert (REF["bron"].str.len() > 2).all()
 
@@ -104,8 +105,7 @@ def test_wilson(geval, inp, g, waarde, tol, bron):
 
 
 def test_tost_agrees_with_the_90_percent_interval():
-    """Equivalence at 5% with two one-sided tests <=> the 90% score interval lies inside the margin."""
-    from statsmodels.stats.proportion import confint_proportions_2indep
+    """Equivalence at 5% with two one-sided tests <=> the 90% MN interval lies inside the margin."""
     rng = np.random.default_rng(1)
     compared = 0
     for _ in range(60):
@@ -113,15 +113,177 @@ def test_tost_agrees_with_the_90_percent_interval():
         share = rng.uniform(0.1, 0.6)
         x1, x2 = int(rng.binomial(n1, share)), int(rng.binomial(n2, share + rng.uniform(-0.06, 0.06)))
         p, _, _ = M.tost(x1, n1, x2, n2, 0.05)
-        try:
-            lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="score", alpha=0.10)
-        except ValueError:  # statsmodels' interval solver occasionally fails; not our test
-            continue
+        lo, hi = M.score_interval(x1, n1, x2, n2, alpha=0.10)
         inside = -0.05 < lo and hi < 0.05
         if abs(p - 0.05) > 1e-3:
             assert (p < 0.05) == inside
             compared += 1
     assert compared >= 40
+
+
+
+# ---- the score test: restricted MLE, published intervals, degenerate counts -------------
+
+def restricted_mle_numeric(x1, n1, x2, n2, d):
+    """The restricted MLE by bounded numeric maximisation: no polynomial, no closed form."""
+    from scipy import optimize, special
+    lo, hi = max(0.0, -d), min(1.0, 1.0 - d)
+
+    def nll(p2):
+        p1 = p2 + d
+        return -(special.xlogy(x1, p1) + special.xlogy(n1 - x1, 1 - p1)
+                 + special.xlogy(x2, p2) + special.xlogy(n2 - x2, 1 - p2))
+    res = optimize.minimize_scalar(nll, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+    best = min([res.x, lo, hi], key=nll)
+    return best + d, best
+
+
+def tost_numeric(x1, n1, x2, n2, margin):
+    n = n1 + n2
+    ps = []
+    for d, tail in ((-margin, stats.norm.sf), (margin, stats.norm.cdf)):
+        p1, p2 = restricted_mle_numeric(x1, n1, x2, n2, d)
+        var = (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) * n / (n - 1)
+        ps.append(tail((x1 / n1 - x2 / n2 - d) / math.sqrt(var)))
+    return max(ps)
+
+
+@pytest.mark.parametrize("x1,n1,x2,n2,d", [(7, 300, 14, 300, 0.05), (7, 300, 14, 300, -0.05),
+                                           (0, 57, 17, 239, 0.05), (0, 57, 17, 239, -0.05),
+                                           (7, 34, 1, 34, 0.1), (0, 16, 15, 72, -0.2),
+                                           (40, 40, 3, 50, 0.3), (0, 10, 0, 20, 0.1),
+                                           (560, 2348, 271, 1091, -0.05)])
+def test_restricted_mle_maximises_the_restricted_likelihood(x1, n1, x2, n2, d):
+    p1, p2 = M.restricted_mle(x1, n1, x2, n2, d)
+    q1, q2 = restricted_mle_numeric(x1, n1, x2, n2, d)
+    assert p1 - p2 == pytest.approx(d, abs=1e-12)
+    assert (p1, p2) == pytest.approx((q1, q2), abs=1e-6)
+
+
+def test_the_statsmodels_coefficient_bug_is_not_ours():
+    """statsmodels 0.14.6 (issue 10269) misplaces the decision for 7/300 against 14/300."""
+    from statsmodels.stats.proportion import score_test_proportions_2indep
+    sm = score_test_proportions_2indep(7, 300, 14, 300, value=0.05, compare="diff")
+    ours = M.restricted_mle(7, 300, 14, 300, 0.05)
+    numeric = restricted_mle_numeric(7, 300, 14, 300, 0.05)
+    assert ours == pytest.approx(numeric, abs=1e-6)
+    if abs(sm.prop1_null - numeric[0]) < 1e-6:  # statsmodels was fixed: the workaround can go
+        pytest.fail("statsmodels issue 10269 looks fixed: replace restricted_mle by statsmodels")
+
+
+@pytest.mark.parametrize("geval,inp,g,waarde,tol,bron", refs("score_mn"))
+def test_miettinen_nurminen_interval(geval, inp, g, waarde, tol, bron):
+    lo, hi = M.score_interval(*inp)
+    assert {"ci_laag": lo, "ci_hoog": hi}[g] == pytest.approx(float(waarde), abs=tol)
+
+
+@pytest.mark.parametrize("geval,inp,g,waarde,tol,bron", refs("score_mee"))
+def test_mee_interval(geval, inp, g, waarde, tol, bron):
+    lo, hi = M.score_interval(*inp, correction=False)
+    assert {"ci_laag": lo, "ci_hoog": hi}[g] == pytest.approx(float(waarde), abs=tol)
+
+
+@pytest.mark.parametrize("geval,inp,g,waarde,tol,bron", refs("tost"))
+def test_tost_reference(geval, inp, g, waarde, tol, bron):
+    assert tost_numeric(*inp) == pytest.approx(float(waarde), abs=tol)  # the reference itself
+    assert M.tost(*inp)[0] == pytest.approx(float(waarde), abs=tol)
+
+
+def test_tost_decision_at_the_edge_is_not_equivalent():
+    rows = refs("tost")
+    (_, inp, _, waarde, _, _), = [r for r in rows if r[1][0] == 7]
+    p, p_low, p_upp = M.tost(*inp)
+    assert p > 0.05 and p == max(p_low, p_upp)
+
+
+def test_tost_with_zero_counts_is_defined():
+    for x1, n1, x2, n2 in ((0, 57, 17, 239), (0, 50, 0, 80), (50, 50, 80, 80), (0, 50, 80, 80)):
+        p, lo, hi = M.tost(x1, n1, x2, n2, 0.05)
+        assert 0 <= p <= 1 and not math.isnan(lo) and not math.isnan(hi), (x1, n1, x2, n2)
+    assert M.tost(0, 500, 0, 800, 0.05)[0] < 1e-6  # both zero, large groups: clearly equivalent
+    assert M.tost(0, 50, 80, 80, 0.05)[0] > 0.999  # 0% against 100%: nowhere near equivalent
+
+
+def test_score_statistic_at_the_boundary_of_the_null():
+    assert M.score_statistic(0, 10, 0, 10, 0.0) == 0.0  # observed difference equals the null
+    assert M.score_statistic(10, 10, 0, 10, 0.5) > 0
+    assert math.isnan(M.score_statistic(1, 0, 1, 2, 0.1))
+    assert all(math.isnan(v) for v in M.score_interval(0, 0, 1, 2))
+
+
+# ---- degenerate tables -------------------------------------------------------------------
+
+def haberman_exact(table):
+    """Adjusted residuals in exact rational arithmetic, then one square root."""
+    from fractions import Fraction
+    t = [[Fraction(v) for v in row] for row in table]
+    n = sum(map(sum, t))
+    rows = [sum(r) for r in t]
+    cols = [sum(c) for c in zip(*t)]
+    return [[float((t[i][j] - rows[i] * cols[j] / n)
+                   / Fraction(rows[i] * cols[j] / n * (1 - rows[i] / n) * (1 - cols[j] / n)) ** 0.5)
+             if 0 < rows[i] < n and 0 < cols[j] < n else math.nan
+             for j in range(len(cols))] for i in range(len(rows))]
+
+
+def test_adjusted_residuals_do_not_shift_zero_cells():
+    table = [[0, 12, 7], [9, 4, 5], [3, 6, 10]]
+    assert M.adjusted_residuals(table) == pytest.approx(np.array(haberman_exact(table)), abs=1e-12)
+    from statsmodels.stats.contingency_tables import Table
+    shifted = Table(np.asarray(table, dtype=float)).standardized_resids
+    assert abs(shifted[1, 0] - M.adjusted_residuals(table)[1, 0]) > 0.1  # the shift is what we avoid
+
+
+def test_adjusted_residuals_with_an_empty_or_full_margin_are_undefined():
+    res = M.adjusted_residuals([[4, 0], [6, 0]])  # second column empty: no variance
+    assert np.isnan(res[:, 1]).all()
+    assert np.isnan(M.adjusted_residuals([[3, 5]])).all()  # one row holds everything
+    assert np.isnan(M.adjusted_residuals([[0, 0], [0, 0]])).all()
+
+
+def test_kappa_interval_stays_within_minus_one_and_one():
+    k, se, lo, hi = M.kappa([[0, 3], [4, 0]])  # complete disagreement
+    assert k == pytest.approx(-24 / 25)
+    assert lo == -1.0 and hi <= 1.0 and lo <= k <= hi
+    assert k - 1.96 * se < -1  # unclipped, the interval would leave the scale
+    k, se, lo, hi = M.kappa([[3, 0], [1, 4]])
+    assert k == pytest.approx(0.75) and k + 1.96 * se > 1
+    assert hi == 1.0 and lo == pytest.approx(k - M.Z975 * se)
+
+
+def test_kappa_without_chance_disagreement_is_undefined():
+    assert all(math.isnan(v) for v in M.kappa([[9, 0], [0, 0]]))
+    assert all(math.isnan(v) for v in M.kappa([[0, 0], [0, 0]]))
+
+
+def test_mcnemar_without_discordant_pairs_is_p_one():
+    assert M.mcnemar_test([[5, 0], [0, 3]]) == (0.0, 1.0)
+    stat, p = M.mcnemar_test([[5, 3], [1, 3]])
+    assert stat == pytest.approx(4 / 4) and p == pytest.approx(stats.chi2.sf(1.0, 1))
+
+
+def test_holm_keeps_untestable_hypotheses_in_the_family():
+    # family of three; the second could not be tested: m stays 3
+    out = M.holm([0.01, math.nan, 0.03])
+    assert math.isnan(out[1])
+    assert out[0] == pytest.approx(0.03) and out[2] == pytest.approx(0.06)
+    assert M.holm([0.02, math.nan]) == pytest.approx([0.04, math.nan], nan_ok=True)
+    assert all(math.isnan(v) for v in M.holm([math.nan, math.nan]))
+    assert M.holm([]) == []
+
+
+def test_simulated_power_states_the_size_of_the_test_it_simulates():
+    """At very small shares the chi-square test rejects too often without a difference; the
+    size is reported beside the power, from the same simulation and seed."""
+    power, size = M.simulated_power(57, 239, 0.01, 0.05, 4000, 1)
+    reps = 4000
+    a0 = np.random.Generator(np.random.PCG64(1))
+    a0.binomial(57, 0.06, reps), a0.binomial(239, 0.01, reps)
+    expect = M.rejections_chi2(a0.binomial(57, 0.01, reps), 57, a0.binomial(239, 0.01, reps), 239).mean()
+    assert size == expect
+    lo, hi = stats.binom.ppf([0.0005, 0.9995], reps, 0.05) / reps
+    assert size > hi  # anti-conservative here: the size is not 5%
+    assert all(math.isnan(v) for v in M.simulated_power(0, 10, 0.3, 0.05, 10, 1))
 
 
 def test_empty_groups_give_nan_not_errors():
@@ -154,7 +316,7 @@ def test_power_at_five_points_next_to_the_analytic_mde(record_property):
     simulated power must be 80%."""
     from statsmodels.stats.power import NormalIndPower
     diff, h = M.mde(N1, N2, BASE)
-    power = M.simulated_power(N1, N2, BASE, 0.05, 4000, 20240624)
+    power, size = M.simulated_power(N1, N2, BASE, 0.05, 4000, 20240624)
     h5 = 2 * math.asin(math.sqrt(BASE + 0.05)) - 2 * math.asin(math.sqrt(BASE))
     analytic = NormalIndPower().power(h5, nobs1=N1, alpha=0.05, ratio=N2 / N1)
     record_property("mde_procentpunt", float(round(100 * diff, 2)))
@@ -163,5 +325,6 @@ def test_power_at_five_points_next_to_the_analytic_mde(record_property):
     print(f"MDE {100 * diff:.2f} procentpunt; power bij 5 procentpunt: simulatie {power:.3f}, "
           f"analytisch {analytic:.3f}")
     assert power == pytest.approx(analytic, abs=0.03)
-    at_mde = M.simulated_power(N1, N2, BASE, diff, 4000, 7)
+    assert size == pytest.approx(0.05, abs=0.015)  # at these sizes the test holds its level
+    at_mde, _ = M.simulated_power(N1, N2, BASE, diff, 4000, 7)
     assert at_mde == pytest.approx(0.80, abs=0.03)

@@ -238,7 +238,7 @@ def _number(v: float) -> str:
 
 
 def arithmetic(text: str, ev: Evaluator) -> str:
-    """'100 * (31.495 + 8.116) / (...)': the computation with the values filled in."""
+    """'100 * (a + b) / (...)' with the values of a and b filled in: the computation shown."""
     tree = _Substitute(ev).visit(ast.parse(text, mode="eval"))
     shown = ast.unparse(tree).replace(" == ", " = ").replace(" and ", " en ").replace(" or ", " of ")
     for node in ast.walk(tree):

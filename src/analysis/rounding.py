@@ -5,10 +5,9 @@ Worked out from the letter itself (docs/afronding.md has the arithmetic), not as
 * Shares that together make up a whole (the columns of Tabel 1, the rows of Tabel 5, the
   columns of Tabel 3, the doelgroepen of the Wi2021 kerncijfers) are rounded to whole
   percents with the largest-remainder method, so that they add up to 100. Plain rounding
-  cannot explain the letter: Tabel 5 prints 69/28/3 for cohort 2016 (68,78/28,60/2,62, which
-  rounds half-up to 69/29/3 = 101) and 15/0/85 for 2023 (14,44/0,43/85,13 -> 14/0/85 = 99);
-  the doelgroepen 48.745/21.977/1.509 of 72.231 are printed 68/30/2 although 48.745/72.231
-  is 67,49%. Largest remainder gives every printed figure.
+  cannot explain the letter: for two cohorts of Tabel 5 half-up rounding gives 101 and 99,
+  and for the doelgroepen it gives the wrong asiel share (docs/afronding.md has the figures).
+  Largest remainder gives every printed figure.
 * A single share (with PIP, with aanbod, still plichtig) is rounded half-up to a whole
   percent.
 * The Wi2013 kerncijfers are printed with one decimal, half-up, without forcing a sum of

@@ -4,8 +4,9 @@ elip_samenstelling  the ELIP group at an ELIP peildatum, cohorts 2020-2021 again
                     other cohorts, on analfabetisme (unknown left out, and counted) and on
                     having passed more than three distinct exam parts; per characteristic the
                     2x2 counts, both shares, their difference, chi-square, Fisher, Cramér's V,
-                    Holm over the two characteristics, the minimum detectable difference, a
-                    simulated power at the equivalence margin and TOST; and every cohort
+                    Holm over the two characteristics, the minimum detectable difference, the
+                    simulated power of the chi-square test at the equivalence margin with its
+                    simulated size, and TOST; and every cohort
                     against the others (k x 2, small cohorts pooled until every expected
                     count is at least 5).
 lbt_overeenstemming Tabel 1: observed agreement, Cohen's kappa, McNemar on the discordant cells.
@@ -148,8 +149,8 @@ def elip_composition(rows: Rows, extract: Extract, params: Parameters, opt: Opti
         r.add(a, k, "cramers_v", schatting=M.cramers_v(table))
         diff, h = M.mde(n1, n2, p2)
         r.add(a, k, "mde", schatting=diff, h=h, alpha=0.05, power=0.80)
-        r.add(a, k, "power_simulatie",
-              schatting=M.simulated_power(n1, n2, p2, opt.marge, opt.herhalingen, opt.seed),
+        power, size = M.simulated_power(n1, n2, p2, opt.marge, opt.herhalingen, opt.seed)
+        r.add(a, k, "power_simulatie", schatting=power, omvang=size,
               verschil=opt.marge, herhalingen=opt.herhalingen, seed=opt.seed)
         pt, plo, phi = M.tost(x1, n1, x2, n2, opt.marge)
         r.add(a, k, "tost", p=pt, p_laag=plo, p_hoog=phi, marge=opt.marge)

@@ -59,6 +59,7 @@ def composition(df: pd.DataFrame, marge: float) -> list[str]:
         p_tost = _v(df, a, k, "tost", "p")
         mde = _v(df, a, k, "mde", "schatting")
         power = _v(df, a, k, "power_simulatie", "schatting")
+        size = _v(df, a, k, "power_simulatie", "omvang")
         n1, n2 = _v(df, a, k, "aantallen", "n_2020_2021"), _v(df, a, k, "aantallen", "n_overig")
         lo1, hi1 = _v(df, a, k, "aandeel_2020_2021", "ci_laag"), _v(df, a, k, "aandeel_2020_2021", "ci_hoog")
         lo2, hi2 = _v(df, a, k, "aandeel_overig", "ci_laag"), _v(df, a, k, "aandeel_overig", "ci_hoog")
@@ -81,7 +82,8 @@ def composition(df: pd.DataFrame, marge: float) -> list[str]:
             text += (f"Gelijkwaardigheid binnen ±{m} procentpunt is **niet aangetoond** (TOST "
                      f"{p_is(p_tost)}): een verschil tot {pp(bound)} procentpunt past nog bij de gegevens. ")
         text += (f"Met deze groepsgroottes wordt een verschil vanaf {pp(mde)} procentpunt met 80% kans "
-                 f"gevonden (gesimuleerd onderscheidingsvermogen bij {m} procentpunt: {pct(power, 0)}).")
+                 f"gevonden (gesimuleerd onderscheidingsvermogen van de chi-kwadraattoets bij {m} procentpunt: "
+                 f"{pct(power, 0)}; zonder verschil verwerpt dezelfde toets in {pct(size, 1)} van de simulaties).")
         if k == "analfabeet":
             u1 = _v(df, a, k, "aantallen", "onbekend_2020_2021")
             u2 = _v(df, a, k, "aantallen", "onbekend_overig")

@@ -4,14 +4,17 @@
   (method 10, Newcombe 1998) for a difference of two independent shares.
 * 2 x 2 and r x c tables: Pearson's chi-square without continuity correction (the
   correction is conservative and unnecessary at these sizes), Fisher's exact test (two
-  sided, scipy), Cramér's V, adjusted standardized residuals (Agresti 2007, §2.4.5).
+  sided, scipy), Cramér's V, Haberman's adjusted residuals (Agresti 2007, §2.4.5), on the
+  counts as they are (no shift of zero cells).
 * Several characteristics at once: Holm's step-down adjustment.
-* Equivalence: two one-sided score tests (Miettinen-Nurminen/Farrington-Manning, via
-  statsmodels), margin as a parameter.
+* Equivalence: two one-sided Miettinen-Nurminen score tests with our own restricted MLE
+  (statsmodels 0.14.6 has a wrong coefficient there, issue 10269), margin as a parameter.
 * Power: minimum detectable difference for two independent shares at power 1 - beta and
-  two-sided alpha, on Cohen's arcsine scale h (Cohen 1988, ch. 6).
+  two-sided alpha, on Cohen's arcsine scale h (Cohen 1988, ch. 6); simulated power of the
+  reported chi-square test, with its simulated size.
 * Agreement: Cohen's kappa with the large-sample standard error of Fleiss, Cohen &
-  Everitt (1969); McNemar's test without continuity correction (Agresti 2007, §8.1).
+  Everitt (1969), interval within [-1, 1]; McNemar's test without continuity correction
+  (Agresti 2007, §8.1), p = 1 without discordant pairs.
 * Trend over ordered groups: the Cochran-Armitage test (as R's prop.trend.test).
 """
 from __future__ import annotations
@@ -19,12 +22,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
-from statsmodels.stats.contingency_tables import Table, mcnemar
-from statsmodels.stats.inter_rater import cohens_kappa
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
-                                          tost_proportions_2indep)
+from scipy import optimize, special, stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 Z975 = stats.norm.ppf(0.975)
 
@@ -69,28 +68,131 @@ def cramers_v(table) -> float:
 
 
 def adjusted_residuals(table) -> np.ndarray:
-    """(observed - expected) / its standard error under independence."""
-    return np.asarray(Table(np.asarray(table, dtype=float)).standardized_resids)
+    """Haberman's adjusted residuals, (O - E) / sqrt(E (1 - r/N) (1 - c/N)), on the counts as
+    they are: statsmodels' `Table` first adds 0.5 to every zero cell (`shift_zeros=True`),
+    which changes every residual of a table with a zero. A cell in a row or column that holds
+    everything or nothing has no variance under independence: NaN (undefined, on purpose)."""
+    t = np.asarray(table, dtype=float)
+    n = t.sum()
+    out = np.full(t.shape, np.nan)
+    if n == 0:
+        return out
+    r = t.sum(axis=1, keepdims=True)
+    c = t.sum(axis=0, keepdims=True)
+    e = r * c / n
+    var = e * (1 - r / n) * (1 - c / n)
+    ok = var > 0
+    out[ok] = ((t - e)[ok]) / np.sqrt(var[ok])
+    return out
 
 
 def holm(pvalues: list[float]) -> list[float]:
+    """Holm's step-down adjustment over the whole planned family.
+
+    A hypothesis that could not be tested (NaN) stays in the family, ranked last: dropping it
+    would shrink m and make the others look stronger than the plan allows. Its own adjusted
+    value stays NaN.
+    """
     p = np.asarray(pvalues, dtype=float)
-    out = np.full(len(p), np.nan)
-    ok = ~np.isnan(p)
-    if ok.any():
-        out[ok] = multipletests(p[ok], method="holm")[1]
+    m = len(p)
+    out = np.full(m, np.nan)
+    if m == 0:
+        return []
+    filled = np.where(np.isnan(p), 1.0, p)
+    order = np.argsort(filled, kind="stable")
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * filled[i]))
+        out[i] = running
+    out[np.isnan(p)] = np.nan
     return out.tolist()
 
 
+def restricted_mle(count1: int, nobs1: int, count2: int, nobs2: int, diff: float) -> tuple[float, float]:
+    """(p1, p2) maximising the binomial likelihood under p1 - p2 = diff.
+
+    statsmodels 0.14.6 `score_test_proportions_2indep` solves this with a cubic whose linear
+    coefficient has `count0` where `nobs0` belongs (statsmodels issue 10269, fix proposed in
+    PR 10270): its null proportions do not maximise the likelihood, so every score p-value and
+    TOST decision for diff != 0 is off, and a zero count gives NaN. Until a fixed statsmodels
+    is pinned, this builds the score equation's polynomial by exact polynomial products (no
+    hand-expanded coefficients), takes its real roots inside the feasible range and the range
+    ends, and keeps the candidate with the largest likelihood (0 log 0 = 0, so zero counts and
+    boundary maxima are covered).
+    """
+    x1, n1, x2, n2 = float(count1), float(nobs1), float(count2), float(nobs2)
+    lo, hi = max(0.0, -diff), min(1.0, 1.0 - diff)  # feasible p2
+
+    def loglik(p2):
+        p1 = p2 + diff
+        return (special.xlogy(x1, p1) + special.xlog1py(n1 - x1, -p1)
+                + special.xlogy(x2, p2) + special.xlog1py(n2 - x2, -p2))
+
+    P = np.polynomial.Polynomial
+    p2 = P([0.0, 1.0])
+    p1 = p2 + diff
+    q1, q2 = 1 - p1, 1 - p2
+    # score: x1/p1 - (n1-x1)/q1 + x2/p2 - (n2-x2)/q2 = 0, times p1 q1 p2 q2
+    poly = (x1 * q1 * p2 * q2 - (n1 - x1) * p1 * p2 * q2
+            + x2 * p1 * q1 * q2 - (n2 - x2) * p1 * q1 * p2)
+    candidates = [lo, hi]
+    if poly.degree() > 0 or poly.coef.any():
+        for root in poly.roots():
+            if abs(root.imag) < 1e-9 and lo <= root.real <= hi:
+                candidates.append(float(root.real))
+    best = max(candidates, key=loglik)
+    return best + diff, best
+
+
+def score_statistic(count1: int, nobs1: int, count2: int, nobs2: int, diff: float,
+                    correction: bool = True) -> float:
+    """z for H0: p1 - p2 = diff, variance at the restricted MLE (Miettinen & Nurminen 1985;
+    without `correction`, the factor N / (N - 1), Farrington & Manning 1990 / Mee 1984).
+
+    Where the variance is zero the data sit exactly on the boundary of the null: z = 0 when
+    the observed difference equals diff, otherwise +-inf.
+    """
+    if min(nobs1, nobs2) == 0:
+        return math.nan
+    p1t, p2t = restricted_mle(count1, nobs1, count2, nobs2, diff)
+    var = p1t * (1 - p1t) / nobs1 + p2t * (1 - p2t) / nobs2
+    n = nobs1 + nobs2
+    if correction:
+        var *= n / (n - 1)
+    num = count1 / nobs1 - count2 / nobs2 - diff
+    if abs(num) < 1e-15:
+        return 0.0
+    if var <= 0:
+        return math.copysign(math.inf, num)
+    return num / math.sqrt(var)
+
+
+def score_interval(count1: int, nobs1: int, count2: int, nobs2: int, alpha: float = 0.05,
+                   correction: bool = True) -> tuple[float, float]:
+    """Score interval for p1 - p2 by inverting the score test (with `correction`:
+    Miettinen-Nurminen; without: Mee)."""
+    if min(nobs1, nobs2) == 0:
+        return math.nan, math.nan
+    z = stats.norm.ppf(1 - alpha / 2)
+    d = count1 / nobs1 - count2 / nobs2
+
+    def f(delta, target):
+        return score_statistic(count1, nobs1, count2, nobs2, delta, correction) - target
+    eps = 1e-12
+    lo = -1.0 if f(-1 + eps, z) <= 0 else optimize.brentq(f, -1 + eps, d, args=(z,), xtol=1e-12)
+    hi = 1.0 if f(1 - eps, -z) >= 0 else optimize.brentq(f, d, 1 - eps, args=(-z,), xtol=1e-12)
+    return float(lo), float(hi)
+
+
 def tost(count1: int, nobs1: int, count2: int, nobs2: int, margin: float) -> tuple[float, float, float]:
-    """Equivalence of two shares within +/- margin: (p, p lower test, p upper test)."""
+    """Equivalence of two shares within +/- margin by two one-sided Miettinen-Nurminen score
+    tests: (p, p of H0 p1 - p2 <= -margin, p of H0 p1 - p2 >= margin). Defined at zero counts."""
     if min(nobs1, nobs2) == 0:
         return math.nan, math.nan, math.nan
-    try:
-        res = tost_proportions_2indep(count1, nobs1, count2, nobs2, -margin, margin, method="score")
-    except (ValueError, ZeroDivisionError, FloatingPointError):
-        return math.nan, math.nan, math.nan
-    return float(res.pvalue), float(res.results_larger.pvalue), float(res.results_smaller.pvalue)
+    z_low = score_statistic(count1, nobs1, count2, nobs2, -margin)
+    z_upp = score_statistic(count1, nobs1, count2, nobs2, margin)
+    p_low, p_upp = float(stats.norm.sf(z_low)), float(stats.norm.cdf(z_upp))
+    return max(p_low, p_upp), p_low, p_upp
 
 
 def mde(nobs1: int, nobs2: int, p2: float, alpha: float = 0.05, power: float = 0.80) -> tuple[float, float]:
@@ -104,15 +206,42 @@ def mde(nobs1: int, nobs2: int, p2: float, alpha: float = 0.05, power: float = 0
 
 
 def kappa(table) -> tuple[float, float, float, float]:
-    """Cohen's kappa: (kappa, standard error, lower, upper) for a 95% interval."""
-    res = cohens_kappa(np.asarray(table, dtype=float))
-    return float(res.kappa), float(res.std_kappa), float(res.kappa_low), float(res.kappa_upp)
+    """Cohen's kappa: (kappa, standard error, lower, upper) for a 95% interval.
+
+    Standard error: the large-sample variance of Fleiss, Cohen & Everitt (1969). Where one
+    rater uses a single category that variance is exactly zero, but computed as a tiny
+    negative number; it is clipped at zero instead of giving NaN. The interval is kept within
+    [-1, 1]. With no chance disagreement possible (expected agreement 1) kappa is 0/0: NaN.
+    """
+    t = np.asarray(table, dtype=float)
+    n = t.sum()
+    if n == 0:
+        return math.nan, math.nan, math.nan, math.nan
+    p = t / n
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    po, pe = np.trace(p), float(rows @ cols)
+    if pe >= 1 - 1e-15:
+        return math.nan, math.nan, math.nan, math.nan
+    k = (po - pe) / (1 - pe)
+    k_ = len(p)
+    diag = sum(p[i, i] * (1 - (rows[i] + cols[i]) * (1 - k)) ** 2 for i in range(k_))
+    off = (1 - k) ** 2 * sum(p[i, j] * (cols[i] + rows[j]) ** 2
+                             for i in range(k_) for j in range(k_) if i != j)
+    var = (diag + off - (k - pe * (1 - k)) ** 2) / (n * (1 - pe) ** 2)
+    se = math.sqrt(max(var, 0.0))
+    return float(k), se, float(max(-1.0, k - Z975 * se)), float(min(1.0, k + Z975 * se))
 
 
 def mcnemar_test(table) -> tuple[float, float]:
-    """McNemar's chi-square on the discordant cells, without correction: (statistic, p)."""
-    res = mcnemar(np.asarray(table, dtype=float), exact=False, correction=False)
-    return float(res.statistic), float(res.pvalue)
+    """McNemar's chi-square on the discordant cells, without correction: (statistic, p).
+    No discordant pairs: nothing speaks against symmetry, statistic 0 and p 1 (as the exact
+    conditional test gives)."""
+    t = np.asarray(table, dtype=float)
+    b, c = t[0, 1], t[1, 0]
+    if b + c == 0:
+        return 0.0, 1.0
+    stat = (b - c) ** 2 / (b + c)
+    return float(stat), float(stats.chi2.sf(stat, 1))
 
 
 def cochran_armitage(events, totals, scores=None) -> tuple[float, float, float]:
@@ -155,11 +284,20 @@ def rejections_chi2(a: np.ndarray, n1: int, b: np.ndarray, n2: int, alpha: float
 
 
 def simulated_power(n1: int, n2: int, p2: float, diff: float, reps: int, seed: int,
-                    alpha: float = 0.05) -> float:
-    """Share of `reps` simulated ELIP groups in which the chi-square test rejects."""
+                    alpha: float = 0.05) -> tuple[float, float]:
+    """(power, size) of the reported chi-square test over `reps` simulated ELIP groups.
+
+    Power: the share of groups with shares p2 + diff and p2 in which the test rejects. Size:
+    the same with no difference (both p2, an independent stream from the same seed). At very
+    small shares the chi-square test rejects more often than alpha under no difference, so a
+    power figure means little without its size next to it.
+    """
     if min(n1, n2) == 0 or math.isnan(p2):
-        return math.nan
+        return math.nan, math.nan
     rng = np.random.Generator(np.random.PCG64(seed))
     a = rng.binomial(n1, min(1.0, max(0.0, p2 + diff)), size=reps)
     b = rng.binomial(n2, p2, size=reps)
-    return float(rejections_chi2(a, n1, b, n2, alpha).mean())
+    a0 = rng.binomial(n1, p2, size=reps)
+    b0 = rng.binomial(n2, p2, size=reps)
+    return (float(rejections_chi2(a, n1, b, n2, alpha).mean()),
+            float(rejections_chi2(a0, n1, b0, n2, alpha).mean()))
