@@ -58,7 +58,8 @@ class Session:
             return Markdown("> **Synthetische gegevens.** Dit extract is gemaakt door de "
                             "generator van deze suite; de aantallen volgen de uitvoeringsbrief, "
                             "maar zeggen niets over echte personen.")
-        return Markdown(f"> Extract: {self.extract.meta.bron}")
+        from .presentation.safe_text import for_markdown  # extract text is data, not markup
+        return Markdown(f"> Extract: {for_markdown(self.extract.meta.bron)}")
 
     def table(self, name: str) -> pd.DataFrame:
         """Compute one output at the session's peildatum, protect small cells, write its CSV."""
