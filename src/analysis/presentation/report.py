@@ -140,7 +140,7 @@ def build(out: Path, prov: dict) -> None:
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
              f"<title>Inburgering: tabellen uitvoeringsbrief, peildatum {_e(dutch.datum(peildatum))}</title>"
              f"<style>{CSS}</style></head><body>"]
-    parts.append(f"<h1>Tabellen van de uitvoeringsbrief inburgering, opnieuw berekend</h1>"
+    parts.append(f"<header><h1>Tabellen van de uitvoeringsbrief inburgering, opnieuw berekend</h1>"
                  f"<p>Peildatum {_e(dutch.datum(peildatum))} · vergelijkingspeildatum "
                  f"{_e(dutch.datum(params['vorige_peildatum']))} · brief van 24 juni 2024</p>")
     if synthetic:
@@ -156,7 +156,7 @@ def build(out: Path, prov: dict) -> None:
     nav += [f"<a href='#{n}'>{_e(dutch.label(n))}</a>" for n in SECTIONS]
     nav += ["<a href='#statistiek'>Statistiek</a>", "<a href='#begrippen'>Begrippen</a>",
             "<a href='#herkomst'>Herkomst</a>"]
-    parts.append("<nav aria-label='Inhoud'>" + " ".join(nav) + "</nav>")
+    parts.append("</header><nav aria-label='Inhoud'>" + " ".join(nav) + "</nav><main>")
     parts.append(limitations(synthetic, int(params.get("celbeveiliging", 0))))
 
     # verification
@@ -226,7 +226,7 @@ def build(out: Path, prov: dict) -> None:
 
     parts.append(glossary.section())
     parts.append(_provenance(prov, params))
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
     excel.write_workbook(out / "tabellen.xlsx", tables, secret, ver, cl, st, prov, params)
 

@@ -15,7 +15,7 @@ ELLIPSIS = "…"
 # A spreadsheet reads a cell starting with one of these as a formula (or, for + - @, as
 # the start of one when the file is re-saved or pasted as CSV).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
