@@ -61,14 +61,14 @@ class Session:
         the extract's horizon when the run's dates go past it."""
         from IPython.display import Markdown
 
-        from .text import markdown_text
+        from .presentation.safe_text import for_markdown  # extract text is data, not markup
         lines = []
         if self.synthetic:
             lines.append("> **Synthetische gegevens.** Dit extract is gemaakt door de generator van deze "
                          "suite; de aantallen volgen de uitvoeringsbrief, maar zeggen niets over echte "
                          "personen.")
         else:
-            lines.append(f"> Extract: {markdown_text(self.extract.meta.bron)}")
+            lines.append(f"> Extract: {for_markdown(self.extract.meta.bron)}")
         warning = horizon.warning(self.extract, self.params)
         if warning:
             lines.append(f"> **Let op:** {warning}")

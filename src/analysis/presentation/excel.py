@@ -8,8 +8,6 @@ file's timestamps are fixed, so the same run writes the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 import re
 import zipfile
 from pathlib import Path
@@ -22,89 +20,181 @@ from openpyxl.utils import get_column_letter
 from .. import contract as C
 from ..rounding import decimals_for, with_letter_rounding
 from .. import dutch
-from . import letter_tables
+from . import letter_tables, safe_text, summaries
 
-SHEETS = {"kerncijfers_wi2021": "Kerncijfers Wi2021", "tabel1": "Tabel 1", "tabel2": "Tabel 2",
-          "tabel3": "Tabel 3", "tabel4": "Tabel 4", "kerncijfers_wi2013": "Kerncijfers Wi2013",
-          "tabel5": "Tabel 5", "tabel6": "Tabel 6"}
+SHEETS = {name: dutch.LABELS[name] for name in ("kerncijfers_wi2021", "tabel1", "tabel2", "tabel3", "tabel4",
+                                                 "kerncijfers_wi2013", "tabel5", "tabel6")}
 BOLD = Font(bold=True)
 HEADER = PatternFill("solid", fgColor="F0F4F8")
 WARN = PatternFill("solid", fgColor="FFF3CD")
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ROW = 3  # title, empty row, header
 FIXED_TIME = dt.datetime(2024, 6, 24)
+COUNT_FORMAT = "#,##0"
+_DUTCH_NUMBER = re.compile(r"^(-?\d{1,3}(?:\.\d{3})*(?:,\d+)?)(%?)$")
 
 
-def _label(name: str, key: str) -> str:
-    """A column key as a reader knows it: Dutch labels, dates as '1 mei 2024'."""
-    return letter_tables.kolom_label(name, key)
+def _label(key: str) -> str:
+    """A row or column key as a reader knows it: Dutch labels, dates as '1 mei 2024'."""
+    try:
+        return dutch.datum(dt.date.fromisoformat(key))
+    except ValueError:
+        return dutch.label(key)
+
+
+def _append(ws, values: list) -> None:
+    """One row; a text a spreadsheet could read as a formula stays text (as if typed with a
+    leading apostrophe), whatever its origin."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if safe_text.is_formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def _header(ws, values: list) -> None:
+    _append(ws, values)
+    for cell in ws[ws.max_row]:
+        cell.font, cell.fill = BOLD, HEADER
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+
+
+def _title(ws, title: str) -> None:
+    _append(ws, [title])
+    ws["A1"].font = Font(bold=True, size=12)
+    _append(ws, [])
+
+
+def _print_setup(ws, last_row: int, filtered: bool = True) -> None:
+    """Frozen header row, a filter on it, and pages that print landscape on A4, one page
+    wide, with the header on every page."""
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2 if ws.title in SHEETS.values() else 1)
+    if filtered and last_row > HEADER_ROW:
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ws.max_column)}{last_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
 def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) -> None:
-    ws.append([letter_tables.title(name, peildatum)])
-    ws["A1"].font = Font(bold=True, size=12)
-    ws.append([])
+    _title(ws, letter_tables.title(name, peildatum))
     d = with_letter_rounding(df)
     rows = list(dict.fromkeys(d["rij"]))
-    cols = list(dict.fromkeys(d["kolom"]))
-    units = list(dict.fromkeys(d["eenheid"]))
-    header = ["", *[_label(name, c) + ("" if u == C.EENHEID_AANTAL else f" ({u.replace('_', ' ')})")
-                    for u in units for c in cols]]
-    ws.append(header)
-    for cell in ws[ws.max_row]:
-        cell.font, cell.fill = BOLD, HEADER
-    pct_format = "0.0%" if decimals_for(name) == 1 else "0%"
     lookup = {(r.rij, r.kolom, r.eenheid): r.afgerond for r in d.itertuples()}
+    # only the (unit, column) pairs the output has: no empty columns
+    columns = [(u, c) for u in dict.fromkeys(d["eenheid"]) for c in dict.fromkeys(d["kolom"])
+               if any((r, c, u) in lookup for r in rows)]
+    _header(ws, ["", *[letter_tables.kolom_label(name, c) + ("" if u == C.EENHEID_AANTAL else f" ({dutch.label(u)})") for u, c in columns]])
+    pct_format = "0.0%" if decimals_for(name) == 1 else "0%"
     for rij in rows:
         label = letter_tables.rij_label(name, rij).strip()
         values = [label]
         formats = [None]
-        for u in units:
-            for c in cols:
-                key = (rij, c, u)
-                if key not in lookup:
-                    values.append(None)
-                    formats.append(None)
-                    continue
-                hidden = (name, rij, c, u) in secret
-                v = lookup[key]
-                if hidden:
-                    values.append("x")
-                    formats.append(None)
-                elif v is None or (isinstance(v, float) and math.isnan(v)):
-                    values.append("-" if u != C.EENHEID_AANTAL else None)
-                    formats.append(None)
-                elif u == C.EENHEID_AANTAL:
-                    values.append(int(v))
-                    formats.append("#,##0")
-                else:
-                    values.append(float(v) / 100)
-                    formats.append(pct_format)
-        ws.append(values)
+        for u, c in columns:
+            key = (rij, c, u)
+            if key not in lookup:
+                values.append(None)
+                formats.append(None)
+                continue
+            v = lookup[key]
+            if (name, rij, c, u) in secret:
+                values.append(letter_tables.SECRET)
+                formats.append(None)
+            elif dutch.is_missing(v):
+                values.append(letter_tables.MISSING_PCT if u != C.EENHEID_AANTAL else None)
+                formats.append(None)
+            elif u == C.EENHEID_AANTAL:
+                values.append(int(v))
+                formats.append(COUNT_FORMAT)
+            else:
+                values.append(float(v) / 100)
+                formats.append(pct_format)
+        _append(ws, values)
         for cell, fmt in zip(ws[ws.max_row], formats):
             if fmt:
                 cell.number_format = fmt
             elif cell.column > 1:
                 cell.alignment = Alignment(horizontal="right")
-    ws.append([])
-    ws.append(["Percentages afgerond zoals de brief: verdelingen met de grootste-restmethode, losse "
-               "aandelen half naar boven. 'x' = afgeschermd (celbeveiliging), '-' = niet te berekenen."])
+    last = ws.max_row
+    _append(ws, [])
+    _append(ws, ["Percentages afgerond zoals de brief: verdelingen met de grootste-restmethode, losse "
+                 "aandelen half naar boven. 'x' = afgeschermd (celbeveiliging), '-' = niet te berekenen."])
     ws.column_dimensions["A"].width = 36
-    for i in range(2, len(header) + 1):
-        ws.column_dimensions[get_column_letter(i)].width = 18
-    ws.freeze_panes = "B4"
+    for i in range(2, len(columns) + 2):
+        ws.column_dimensions[get_column_letter(i)].width = 16
+    _print_setup(ws, last)
 
 
-def _frame_sheet(ws, title: str, df: pd.DataFrame) -> None:
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=12)
-    ws.append([])
-    ws.append(list(df.columns))
-    for cell in ws[ws.max_row]:
-        cell.font, cell.fill = BOLD, HEADER
-    for rec in df.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and math.isnan(v)) else v for v in rec])
+def _number(text):
+    """'12,34%' -> (0.1234, '0.00%'), '12.345' -> (12345, '#,##0'); other text as it is."""
+    m = _DUTCH_NUMBER.match(text) if isinstance(text, str) else None
+    if not m:
+        return text, None
+    digits = m.group(1).replace(".", "").replace(",", ".")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    value = float(digits)
+    if m.group(2):
+        return value / 100, "0" + ("." + "0" * decimals if decimals else "") + "%"
+    if decimals:
+        return value, "0." + "0" * decimals
+    return int(value), COUNT_FORMAT
+
+
+def _frame_sheet(ws, title: str, df: pd.DataFrame, widths: dict[str, int], formats: dict | None = None) -> None:
+    """A list as a sheet: Dutch header, long text wrapped in wide columns, numbers as numbers
+    (`formats` gives a column's number format, or a list with one per row)."""
+    _title(ws, title)
+    _header(ws, list(df.columns))
+    formats = formats or {}
+    for i, rec in enumerate(df.itertuples(index=False)):
+        _append(ws, [None if dutch.is_missing(v) else v for v in rec])
+        for cell, col in zip(ws[ws.max_row], df.columns):
+            fmt = formats.get(col)
+            fmt = fmt[i] if isinstance(fmt, list) else fmt
+            if fmt and isinstance(cell.value, (int, float)):
+                cell.number_format = fmt
+            if widths.get(col, 14) >= 40:
+                cell.alignment = WRAP
+    last = ws.max_row
     for i, c in enumerate(df.columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = 60 if c in ("toelichting", "citaat") else 18
-    ws.freeze_panes = "A4"
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(c, 14)
+    _print_setup(ws, last)
+
+
+def _verification_frame(ver: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    table = summaries.verification_table(ver)
+    if ver.empty:
+        return table, {}
+    order = ver.assign(_s=ver["status"].map(summaries.SEVERITY)).sort_values("_s", kind="stable")
+    units = list(order["eenheid"])
+    scale = [1 if u == C.EENHEID_AANTAL else 100 for u in units]
+    table["Brief"] = [None if dutch.is_missing(v) else v / f for v, f in zip(order["gepubliceerd"], scale)]
+    table["Deze run"] = [None if dutch.is_missing(v) else v / f for v, f in zip(order["gereproduceerd"], scale)]
+    counts = [u == C.EENHEID_AANTAL for u in units]
+    return table, {"Brief": [COUNT_FORMAT if c else "0.0%" for c in counts],
+                   "Deze run": [COUNT_FORMAT if c else "0.00%" for c in counts]}
+
+
+def _claims_frame(claims: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    table = summaries.claims_table(claims, full=True).rename(columns={"§": "Paragraaf"})
+    fmts = {}
+    for col in ("Brief", "Deze run"):
+        parsed = [_number(v) for v in table[col]]
+        table[col] = [v for v, _f in parsed]
+        fmts[col] = [f for _v, f in parsed]
+    return table, fmts
+
+
+def _statistics_frame(st: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"Analyse": st["analyse"].map(dutch.label),
+                        "Kenmerk": ["" if dutch.is_missing(k) or k == "" else dutch.label(k) for k in st["kenmerk"]],
+                        "Toets of maat": st["toets"].map(dutch.label),
+                        "Grootheid": st["grootheid"].map(dutch.label),
+                        "Waarde": st["waarde"]})
+    return out
 
 
 def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, verification: pd.DataFrame,
@@ -112,30 +202,48 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, ver
     wb = Workbook()
     ws = wb.active
     ws.title = "Toelichting"
-    ws.append(["Tabellen van de uitvoeringsbrief inburgering (24 juni 2024), opnieuw berekend"])
+    _append(ws, ["Tabellen van de uitvoeringsbrief inburgering (24 juni 2024), opnieuw berekend"])
     ws["A1"].font = Font(bold=True, size=13)
     if prov["extract"]["synthetisch"]:
-        ws.append(["SYNTHETISCHE GEGEVENS: gemaakt door de generator van de suite; zegt niets over echte personen."])
+        _append(ws, ["SYNTHETISCHE GEGEVENS: gemaakt door de generator van de suite; zegt niets over echte personen."])
         ws["A2"].font, ws["A2"].fill = BOLD, WARN
     else:
-        ws.append([f"Extract: {prov['extract']['bron']}"])
-    ws.append([])
-    for k, v in (("Peildatum", params["peildatum"]), ("Vergelijkingspeildatum", params["vorige_peildatum"]),
-                 ("ELIP-peildata", params["elip_peildata"]), ("ELIP-drempel (euro)", params["elip_drempel"]),
-                 ("Celbeveiliging", params.get("celbeveiliging", 0)),
-                 ("Checksum extract (SHA-256)", prov["extract"]["checksum_sha256"]),
-                 ("Code", f"{prov['suite']}, commit {prov['code']['commit']}"),
-                 ("Pakketten", json.dumps(prov["pakketten"], ensure_ascii=False))):
-        ws.append([k, str(v)])
+        _append(ws, [f"Extract: {safe_text.shorten(prov['extract']['bron'])}"])
+    _append(ws, [])
+    elip = params["elip_peildata"]
+    elip = elip.split(",") if isinstance(elip, str) else list(elip)
+    for k, v, fmt in (("Peildatum", dutch.datum(params["peildatum"]), None),
+                      ("Vergelijkingspeildatum", dutch.datum(params["vorige_peildatum"]), None),
+                      ("ELIP-peildata", ", ".join(dutch.datum(x.strip()) for x in elip if x.strip()), None),
+                      ("ELIP-drempel (euro)", float(params["elip_drempel"]), "#,##0.00"),
+                      ("Celbeveiliging (kleinste getoonde aantal)", int(params.get("celbeveiliging", 0) or 0), "0"),
+                      ("Checksum extract (SHA-256)", prov["extract"]["checksum_sha256"], None),
+                      ("Code", f"{prov['suite']}, commit {prov['code']['commit']}", None),
+                      ("Pakketten", ", ".join(f"{p} {v}" for p, v in prov["pakketten"].items()), None)):
+        _append(ws, [k, v])
         ws.cell(ws.max_row, 1).font = BOLD
-    ws.column_dimensions["A"].width = 30
+        ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        if fmt:
+            ws.cell(ws.max_row, 2).number_format = fmt
+    ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 90
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
     for name, title in SHEETS.items():
         if name in tables:
             _long_sheet(wb.create_sheet(title), name, tables[name], secret, params["peildatum"])
-    _frame_sheet(wb.create_sheet("Verificatie"), "Verificatie tegen de brief", verification)
-    _frame_sheet(wb.create_sheet("Claims"), "Uitspraken in de tekst (claims)", claims)
-    _frame_sheet(wb.create_sheet("Statistiek"), "Statistiek (volledige precisie)", statistics)
+    text = {"Toelichting": 70, "Lezing en berekening": 80, "Uitspraak": 50, "Kolom": 24, "Rij": 30, "Status": 22,
+            "Tabel": 18, "Peildatum": 16}
+    table, fmts = _verification_frame(verification)
+    _frame_sheet(wb.create_sheet("Verificatie"), "Verificatie tegen de brief", table, text, fmts)
+    table, fmts = _claims_frame(claims)
+    _frame_sheet(wb.create_sheet("Claims"), "Uitspraken in de tekst (claims)", table,
+                 {"Id": 6, "Paragraaf": 10, **text}, fmts)
+    _frame_sheet(wb.create_sheet("Statistiek"), "Statistiek (volledige precisie)", _statistics_frame(statistics),
+                 {"Analyse": 44, "Kenmerk": 30, "Toets of maat": 32, "Grootheid": 32, "Waarde": 16},
+                 {"Waarde": "0.000###"})
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "analysis"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -16,12 +17,11 @@ import pandas as pd
 
 from .. import claims as claims_mod
 from .. import outputs, plan, registry, suppression
-from ..text import shorten
 from .. import verification as verification_mod
 from ..statistics import analyses as stats_mod
 from ..statistics import interpretation
 from .. import dutch
-from . import excel, letter_tables, summaries, texts
+from . import excel, glossary, letter_tables, safe_text, summaries, texts
 
 CSS = """
 body{font-family:"Segoe UI",Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:0 auto;padding:1.5rem;color:#1a1a1a;line-height:1.45}
@@ -37,7 +37,28 @@ figcaption{font-size:.85rem;color:#555}
 .status-AFWIJKING,.status-AFWIJKEND{color:#b00020;font-weight:700}.status-inconsistent{color:#a05a00;font-weight:700}
 nav a{margin-right:.8rem}code{font-size:.85rem}details{margin:.5rem 0}
 .klein{font-size:.85rem;color:#444}
-.definitie{border-left:4px solid #0072B2;background:#f7fafc;padding:.3rem .8rem;margin:.6rem 0}
+td.tekst,th{overflow-wrap:break-word}code{overflow-wrap:anywhere}
+a.begrip{color:inherit;text-decoration:underline dotted}
+dl.begrippen dt{font-weight:700;margin-top:.6rem}dl.begrippen dd{margin-left:1.2rem}
+.beperkingen li{margin:.35rem 0}
+.definitie{border:1px solid #0072B2;border-left:6px solid #0072B2;background:#f7fbfe;padding:.5rem .8rem;margin:.6rem 0;font-size:.9rem}
+.definitie h3{margin:.1rem 0 .4rem}.definitie dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0}
+.definitie dt{font-weight:600}.definitie dd{margin:0}
+.alleen-print{display:none}
+@page{size:A4;margin:14mm 12mm 16mm 12mm}
+@media print{
+body{max-width:none;margin:0;padding:0;font-size:9.5pt;line-height:1.3}
+nav,details,.geen-print{display:none}
+.alleen-print{display:block}
+h2{margin-top:1.2rem;break-after:avoid}h3{break-after:avoid}
+table{width:100%;font-size:7.5pt;table-layout:auto}
+thead{display:table-header-group}tr,figure,.definitie{break-inside:avoid}
+th,td{padding:.1rem .25rem;overflow-wrap:break-word;hyphens:auto}td:not(.tekst){white-space:nowrap}
+figure img{max-width:100%;max-height:120mm;border:none}
+code{white-space:pre-wrap;font-size:7.5pt}
+a{color:inherit;text-decoration:none}
+.synthetisch,.echt,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
 """
 
 
@@ -46,16 +67,20 @@ def _e(x) -> str:
 
 
 def _table_html(df: pd.DataFrame, text_cols: tuple[str, ...] = (), index: bool = True) -> str:
-    """A frame as an HTML table (MultiIndex headers as two rows)."""
+    """A frame as an HTML table (MultiIndex headers as two rows); every header cell says
+    whether it heads a column, a group of columns or a row, for a screen reader."""
     cols = df.columns
-    corner = f"<th>{_e(df.index.name or '')}</th>" if index else ""
+    corner = (f"<th scope='col'>{_e(df.index.name)}</th>" if df.index.name else "<td></td>") if index else ""
     head = []
     if isinstance(cols, pd.MultiIndex):
-        top = "".join(f"<th colspan='{len(list(g))}'>{_e(k)}</th>" for k, g in _groups(cols.get_level_values(0)))
+        top = "".join(f"<th scope='colgroup' colspan='{len(list(g))}'>{_e(k)}</th>"
+                      for k, g in _groups(cols.get_level_values(0)))
         head.append(f"<tr>{corner}{top}</tr>")
-        head.append(("<tr><th></th>" if index else "<tr>") + "".join(f"<th>{_e(c)}</th>" for c in cols.get_level_values(1)) + "</tr>")
+        head.append(("<tr><td></td>" if index else "<tr>")
+                    + "".join(f"<th scope='col'>{_e(c)}</th>" if c else "<td></td>" for c in cols.get_level_values(1))
+                    + "</tr>")
     else:
-        head.append(f"<tr>{corner}" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>")
+        head.append(f"<tr>{corner}" + "".join(f"<th scope='col'>{_e(c)}</th>" for c in cols) + "</tr>")
     body = []
     for idx, row in df.iterrows():
         cells = []
@@ -66,9 +91,9 @@ def _table_html(df: pd.DataFrame, text_cols: tuple[str, ...] = (), index: bool =
             if name == "Status":
                 cls = f" class='tekst status-{_e(str(v).split()[0])}'"
             cells.append(f"<td{cls}>{text}</td>")
-        lead = f"<th>{_e(idx)}</th>" if index else ""
+        lead = f"<th scope='row'>{_e(idx)}</th>" if index else ""
         body.append(f"<tr>{lead}{''.join(cells)}</tr>")
-    return f"<table>{''.join(head)}{''.join(body)}</table>"
+    return f"<table><thead>{''.join(head)}</thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _groups(values):
@@ -94,6 +119,9 @@ def _plain_table(df: pd.DataFrame, text_cols=()) -> str:
     return _table_html(df, text_cols, index=False)
 
 
+VERIFICATION_TEXT = ("Tabel", "Rij", "Kolom", "Peildatum", "Status", "Toelichting")
+
+
 def build(out: Path, prov: dict) -> None:
     """Write index.html, tabellen.xlsx and notebooks/*.html into the run folder `out`."""
     params = json.loads((out / "parameters.json").read_text(encoding="utf-8"))
@@ -112,22 +140,26 @@ def build(out: Path, prov: dict) -> None:
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
              f"<title>Inburgering: tabellen uitvoeringsbrief, peildatum {_e(dutch.datum(peildatum))}</title>"
              f"<style>{CSS}</style></head><body>"]
-    parts.append(f"<h1>Tabellen van de uitvoeringsbrief inburgering, opnieuw berekend</h1>"
+    parts.append(f"<header><h1>Tabellen van de uitvoeringsbrief inburgering, opnieuw berekend</h1>"
                  f"<p>Peildatum {_e(dutch.datum(peildatum))} · vergelijkingspeildatum "
                  f"{_e(dutch.datum(params['vorige_peildatum']))} · brief van 24 juni 2024</p>")
     if synthetic:
         parts.append("<p class='synthetisch' id='synthetisch'>SYNTHETISCHE GEGEVENS. Dit rapport is "
                      "gemaakt op een extract dat de suite zelf genereert. De aantallen zijn zo gekozen dat "
                      "ze de cijfers van de brief nabootsen; alles daarbuiten (data, examens, leningen, "
-                     "analfabetisme) komt uit aannames. Niets in dit rapport zegt iets over echte personen.</p>")
+                     "analfabetisme) komt uit aannames. Niets in dit rapport zegt iets over echte personen. "
+                     "<a href='#beperkingen'>Wat dit rapport wel en niet laat zien</a>.</p>")
     else:
-        parts.append(f"<p class='echt'>Extract: {_e(shorten(prov['extract']['bron']))}</p>")
+        parts.append(f"<p class='echt'>Extract: {safe_text.for_html(prov['extract']['bron'])}</p>")
     for w in prov.get("waarschuwingen", []):
-        parts.append(f"<p class='synthetisch' role='alert'>Let op: {_e(w)}</p>")
-    nav = ["<a href='#verificatie'>Verificatie</a>", "<a href='#claims'>Claims</a>"]
+        parts.append(f"<p class='synthetisch' role='alert'>Let op: {safe_text.for_html(w, 400)}</p>")
+    nav = ["<a href='#beperkingen'>Beperkingen</a>", "<a href='#verificatie'>Verificatie</a>",
+           "<a href='#claims'>Claims</a>"]
     nav += [f"<a href='#{n}'>{_e(letter_tables.short_title(n))}</a>" for n in registry.OUTPUTS]
-    nav += ["<a href='#statistiek'>Statistiek</a>", "<a href='#herkomst'>Herkomst</a>"]
-    parts.append("<nav>" + " ".join(nav) + "</nav>")
+    nav += ["<a href='#statistiek'>Statistiek</a>", "<a href='#begrippen'>Begrippen</a>",
+            "<a href='#herkomst'>Herkomst</a>"]
+    parts.append("</header><nav aria-label='Inhoud'>" + " ".join(nav) + "</nav><main>")
+    parts.append(limitations(synthetic, int(params.get("celbeveiliging", 0))))
 
     # verification
     parts.append("<h2 id='verificatie'>Verificatie tegen de brief</h2>")
@@ -141,12 +173,12 @@ def build(out: Path, prov: dict) -> None:
     problems = summaries.verification_table(ver, only_problems=True)
     if len(problems):
         parts.append("<p>Afwijkingen en plaatsen waar de brief zichzelf tegenspreekt:</p>")
-        parts.append(_plain_table(problems, ("Tabel", "Rij", "Kolom", "Peildatum", "Status", "Toelichting")))
+        parts.append(_plain_table(problems, VERIFICATION_TEXT))
     if len(ver):
-        parts.append("<details><summary>Alle gecontroleerde cijfers</summary>"
-                     + _plain_table(summaries.verification_table(ver),
-                                    ("Tabel", "Rij", "Kolom", "Peildatum", "Status", "Toelichting"))
-                     + "</details>")
+        # A closed <details> does not print: on paper the full list is printed instead.
+        full = _plain_table(summaries.verification_table(ver), VERIFICATION_TEXT)
+        parts.append(f"<details><summary>Alle gecontroleerde cijfers ({len(ver)})</summary>{full}</details>")
+        parts.append(f"<div class='alleen-print'><h3>Alle gecontroleerde cijfers ({len(ver)})</h3>{full}</div>")
 
     # claims
     parts.append("<h2 id='claims'>Uitspraken in de tekst (claims)</h2>")
@@ -154,14 +186,18 @@ def build(out: Path, prov: dict) -> None:
                  "lezer haar leest (welke basis, procent of procentpunt, wat 'bijna' toelaat) en opnieuw "
                  "berekend uit het extract van deze run, op de data waarover de brief spreekt; afwijkende uitspraken staan bovenaan, met de "
                  "rekensom.</p>")
-    parts.append(_plain_table(summaries.claims_table(cl, full=True),
-                              ("Id", "§", "Uitspraak", "Brief", "Deze run", "Status", "Lezing en berekening")))
+    parts.append(glossary.link(_plain_table(summaries.claims_table(cl, full=True),
+                                            ("Id", "§", "Uitspraak", "Brief", "Deze run", "Status",
+                                             "Lezing en berekening"))))
 
     # tables
     for name in registry.OUTPUTS:
         df = tables.get(name)
         parts.append(f"<h2 id='{name}'>{_e(letter_tables.title(name, peildatum))}</h2>")
-        parts.append(_definition_box(name))
+        d = letter_tables.definition(name)
+        parts.append(definition_box(f"Definitie ({d['brief']})", d["populatie"], d["cellen"], d["contract"],
+                                    d["code"], d["notebook"]))
+        parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='tables/{name}.csv'>CSV-bestand</a>.</p>")
         if df is None:
             parts.append("<p>Niet berekend.</p>")
             continue
@@ -169,21 +205,23 @@ def build(out: Path, prov: dict) -> None:
         parts.append(_letter_notes(ver, name))
         png = out / "figures" / f"{name}.png"
         if png.is_file():
-            parts.append(f"<figure>{_img(png, registry.spec(name).titel)}<figcaption>"
-                         f"{_e(registry.spec(name).titel)}. SVG: <a href='figures/{name}.svg'>figures/{name}.svg"
-                         "</a></figcaption></figure>")
+            parts.append(f"<figure>{_img(png, _alt(name, peildatum))}<figcaption>"
+                         f"{_e(registry.spec(name).titel)}. Ook als <a href='figures/{name}.svg'>SVG-bestand</a>."
+                         "</figcaption></figure>")
         parts.append(f"<p>{_e(texts.sentences(name, df, peildatum))}</p>")
 
     # statistics
     parts.append("<h2 id='statistiek'>Statistiek</h2>")
-    parts.append("<p class='klein'>Volledige tellingen, geen steekproef: intervallen en p-waarden gaan over "
-                 "het proces achter de aantallen. Bij zulke aantallen is vrijwel elk verschil significant; "
-                 "let op de grootte. Methoden en referentiewaarden: docs/statistiek.md.</p>")
+    parts.append(glossary.link(
+        "<p class='klein'>Volledige tellingen, geen steekproef: betrouwbaarheidsintervallen en p-waarden gaan "
+        "over het proces achter de aantallen. Bij zulke aantallen is vrijwel elk verschil significant; "
+        "let op de grootte. Methoden en referentiewaarden: docs/statistiek.md. Wat de woorden betekenen: "
+        "<a href='#begrippen'>Begrippen</a>.</p>"))
     for s in interpretation.sentences(st, p_obj, p_obj.marge):
-        parts.append("<p>" + _md_bold(s) + "</p>")
+        parts.append(glossary.link("<p>" + _md_bold(s) + "</p>"))
     comp = interpretation.composition_table(st)
     if len(comp):
-        parts.append(_table_html(comp))
+        parts.append(glossary.link(_table_html(comp)))
 
     # suppression
     if p_obj.celbeveiliging:
@@ -196,10 +234,59 @@ def build(out: Path, prov: dict) -> None:
                      "afgedekt: hoe nauw een afgeschermde waarde met niet-negativiteit te begrenzen is, en "
                      "koppelingen met elders gepubliceerde tabellen.</p>")
 
+    parts.append(glossary.section())
     parts.append(_provenance(prov, params))
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
     excel.write_workbook(out / "tabellen.xlsx", tables, secret, ver, cl, st, prov, params)
+
+
+def _alt(name: str, peildatum: str) -> str:
+    """What the figure shows, for a reader who cannot see it."""
+    return f"Grafiek bij {letter_tables.title(name, peildatum)}; de cijfers staan in de tabel erboven."
+
+
+def limitations(synthetic: bool, celbeveiliging: int) -> str:
+    """What this report shows and what it cannot show, in the words of a reader."""
+    items = []
+    if synthetic:
+        items.append("<li><strong>Synthetische gegevens.</strong> Het extract is door de suite zelf gemaakt. "
+                     "De aantallen volgen de gedrukte cijfers van de brief; alles wat de brief niet noemt "
+                     "(data, examens, leningen, analfabetisme) komt uit aannames. De uitkomsten zeggen niets "
+                     "over echte personen, ook de statistiek niet.</li>")
+        items.append("<li><strong>Wat de vergelijking met de brief bewijst.</strong> De generator rekent terug "
+                     "vanuit de gedrukte cijfers. Dat deze run die cijfers terugvindt, laat dus zien dat de "
+                     "generator en de tabellen met elkaar kloppen, niet dat de tabellen goed berekend zijn. "
+                     "Dat de tabellen goed zijn, volgt uit de tests met kleine, met de hand opgebouwde "
+                     "extracten waarvan de uitkomst met de hand is uitgerekend, en uit de controle van de "
+                     "statistiek tegen gepubliceerde referentiewaarden.</li>")
+    else:
+        items.append("<li><strong>Wat de vergelijking met de brief laat zien.</strong> Een afwijking kan liggen "
+                     "aan het extract (een andere datum van aanlevering), aan de definitie (zie het contract) "
+                     "of aan de brief zelf.</li>")
+    items.append("<li><strong>Uitspraken uit de brief.</strong> Elke uitspraak is op één manier gelezen; de "
+                 "lezing staat erbij. Een andere lezing kan tot een ander oordeel leiden.</li>")
+    items.append("<li><strong>Celbeveiliging.</strong> "
+                 + (f"Aantallen onder {celbeveiliging} zijn afgeschermd, met zoveel extra cellen dat ze niet "
+                    "uit de totalen van deze tabellen terug te rekenen zijn. " if celbeveiliging else
+                    "In deze run staat celbeveiliging uit: kleine aantallen zijn zichtbaar. ")
+                 + "Niet afgedekt: hoe nauw een afgeschermd aantal toch te begrenzen is, en koppelingen met "
+                 "tabellen die elders zijn gepubliceerd.</li>")
+    items.append("<li><strong>Nog niet uitgewerkt.</strong> Doorlooptijden (hoe lang het duurt tot iemand is "
+                 "ingeburgerd, met een overlevingsanalyse) staan nog niet in dit rapport; de tabellen tellen "
+                 "standen op peildata.</li>")
+    return ("<h2 id='beperkingen'>Beperkingen: wat dit rapport wel en niet laat zien</h2>"
+            f"<ul class='beperkingen'>{''.join(items)}</ul>")
+
+
+def definition_box(title: str, population: str, cells: str, contract_section: str, code_ref: str,
+                   notebook: str) -> str:
+    """A table's definition in words (who is counted, what a cell holds, where it is defined
+    and computed); all arguments are plain text and escaped here."""
+    rows = (("Populatie", population), ("Cellen", cells), ("Contract", contract_section),
+            ("Code", code_ref), ("Notebook", notebook))
+    body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows if v)
+    return f"<aside class='definitie'><h3>{_e(title)}</h3><dl>{body}</dl></aside>"
 
 
 def _letter_notes(ver: pd.DataFrame, name: str) -> str:
@@ -209,8 +296,9 @@ def _letter_notes(ver: pd.DataFrame, name: str) -> str:
     rows = ver[(ver["tabel"] == name) & ver["status"].isin(["afwijking", "inconsistent_in_brief"])]
     if rows.empty:
         return ""
-    items = "".join(f"<li><strong>{_e(summaries.STATUS_LABEL[r.status])}</strong> ({_e(r.rij)}, {_e(r.kolom)}): "
-                    f"{_e(r.toelichting.split(';')[0])}</li>" for r in rows.itertuples())
+    items = "".join(f"<li><strong>{_e(summaries.STATUS_LABEL[r.status])}</strong> "
+                    f"({_e(dutch.label(r.rij))}, {_e(dutch.label(r.kolom))}): "
+                    f"{_e(dutch.leesbaar(r.toelichting.split(';')[0]))}</li>" for r in rows.itertuples())
     return f"<ul class='klein'>{items}</ul>"
 
 
@@ -220,46 +308,83 @@ def _md_bold(text: str) -> str:
     return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(pieces))
 
 
+def _value_text(v) -> str:
+    """A parameter value in words: dates in Dutch, lists joined, yes/no."""
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_value_text(x) for x in v)
+    if isinstance(v, float) and v.is_integer():
+        return dutch.getal(v)
+    if isinstance(v, float):
+        return dutch.getal(v, 2)
+    return dutch.label(v) if isinstance(v, str) else str(v)
+
+
+def _mapping_text(d: dict) -> str:
+    return "; ".join(f"{dutch.label(k)}: {_value_text(v)}" for k, v in d.items())
+
+
+def _moment(iso: str) -> str:
+    """'2024-06-24T09:07:15+00:00' -> '24 juni 2024, 09:07 (UTC)'."""
+    import datetime as dt
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = " (UTC)" if t.utcoffset() == dt.timedelta(0) else ""
+    return f"{dutch.datum(t.date())}, {t:%H:%M}{zone}"
+
+
+def _notebook_label(filename: str) -> str:
+    """'02_tabel1_leerbaarheidstoets.ipynb' -> 'Notebook 02: Tabel 1 leerbaarheidstoets'."""
+    stem = filename.removesuffix(".ipynb")
+    number, _, rest = stem.partition("_")
+    first, _, tail = rest.partition("_")
+    if rest in registry.SPECS:
+        words = dutch.LABELS[rest]
+    elif first in registry.SPECS:
+        words = f"{dutch.LABELS[first]}, {tail.replace('_', ' ')}"
+    else:
+        words = rest.replace("_", " ")
+    words = re.sub(r"\b(pip|elip)\b", lambda m: m.group(0).upper(), words)
+    return f"Notebook {number}: {words[:1].upper()}{words[1:]}"
+
+
 def _provenance(prov: dict, params: dict) -> str:
     ex = prov["extract"]
     code = prov["code"]
+    generator = ex.get("generator")
     rows = [
         ("Gegevens", "SYNTHETISCH (door de suite gegenereerd)" if ex["synthetisch"] else "echt extract"),
-        ("Bron", ex["bron"]),
+        ("Bron", safe_text.shorten(ex["bron"])),
         ("Extract", ex["map"]),
         ("Checksum extract (SHA-256)", ex["checksum_sha256"]),
-        ("Generator", json.dumps(ex.get("generator"), ensure_ascii=False) if ex.get("generator") else "-"),
-        ("Parameters", json.dumps(prov["parameters"], ensure_ascii=False)),
+        ("Generator", safe_text.shorten(_mapping_text(generator) if isinstance(generator, dict) else generator)
+         if generator else "-"),
+        ("Parameters", _mapping_text(prov["parameters"])),
         ("Code", f"{prov['suite']}, commit {code['commit']}" + (" (met niet-vastgelegde wijzigingen)" if code.get("gewijzigd") else "")),
         ("Pakketten", ", ".join(f"{k} {v}" for k, v in prov["pakketten"].items())),
         ("Python", prov["python"]),
-        ("Gemaakt op", prov["gestart"]),
+        ("Gemaakt op", _moment(prov["gestart"])),
     ]
-    body = "".join(f"<tr><th>{_e(k)}</th><td class='tekst'><code>{_e(v)}</code></td></tr>" for k, v in rows)
+    body = "".join(f"<tr><th scope='row'>{_e(k)}</th><td class='tekst'><code>{_e(v)}</code></td></tr>" for k, v in rows)
     files = sorted(ex["bestanden"].items())
-    body += "".join(f"<tr><th>{_e(name)}</th><td class='tekst'><code>{_e(h)}</code></td></tr>" for name, h in files)
-    nb = "".join(f"<li><a href='notebooks/{n}.html'>{_e(n)}</a> (<a href='notebooks/{n}'>ipynb</a>)</li>"
-                 for n in sorted(x for x in _notebook_names()))
-    return (f"<h2 id='herkomst'>Herkomst</h2><table>{body}</table>"
+    body += "".join(f"<tr><th scope='row'>{_e(name)}</th><td class='tekst'><code>{_e(h)}</code></td></tr>"
+                    for name, h in files)
+    nb = "".join(f"<li><a href='notebooks/{n}.html'>{_e(_notebook_label(n))}</a> "
+                 f"(<a href='notebooks/{n}'>als notebook</a>)</li>" for n in sorted(_notebook_names()))
+    return (f"<h2 id='herkomst'>Herkomst</h2><table><caption class='klein'>Extract, parameters en code van "
+            f"deze run; onderaan de SHA-256 van elk bestand van het extract</caption><tbody>{body}</tbody></table>"
             f"<p>Uitgevoerde notebooks:</p><ul>{nb}</ul>"
-            f"<p>Tabellen voor beleidsgebruik: <a href='tabellen.xlsx'>tabellen.xlsx</a>. Machineleesbaar: "
-            f"<a href='tables/'>tables/</a>, <a href='verificatie.csv'>verificatie.csv</a>, "
-            f"<a href='claims.csv'>claims.csv</a>, <a href='statistiek.csv'>statistiek.csv</a>, "
-            f"<a href='herkomst.json'>herkomst.json</a>.</p>")
+            f"<p>Tabellen voor beleidsgebruik: <a href='tabellen.xlsx'>Excel-werkmap</a>. Machineleesbaar: "
+            f"<a href='tables/'>map met tabellen (CSV)</a>, <a href='verificatie.csv'>verificatie (CSV)</a>, "
+            f"<a href='claims.csv'>claims (CSV)</a>, <a href='statistiek.csv'>statistiek (CSV)</a>, "
+            f"<a href='herkomst.json'>herkomst (JSON)</a>.</p>")
 
 
 def _notebook_names() -> list[str]:
     return plan.targets()
-
-
-def _definition_box(name: str) -> str:
-    """Who is counted, what the cells are, and where the definition lives (the registry)."""
-    d = letter_tables.definition(name)
-    csv = f"tables/{name}.csv"
-    return (f"<div class='definitie'><p><strong>Definitie</strong> ({_e(d['brief'])}). "
-            f"<em>Populatie:</em> {_e(d['populatie'])} <em>Cellen:</em> {_e(d['cellen'])}</p>"
-            f"<p class='klein'>Vastgelegd in {_e(d['contract'])}; code: {_e(d['code'])}; notebook: "
-            f"{_e(d['notebook'])}; cijfers: <a href='{csv}'>{csv}</a>.</p></div>")
 
 
 _EXPORT_LOCK = threading.Lock()

@@ -9,7 +9,7 @@ import pandas as pd
 from .. import claims as claims_mod
 from .. import verification as verification_mod
 from .. import dutch
-from ..text import markdown_text
+from . import safe_text
 
 STATUS_LABEL = {
     "gelijk": "gelijk",
@@ -41,10 +41,13 @@ def verification_table(df: pd.DataFrame, only_problems: bool = False) -> pd.Data
     if only_problems:
         d = d[d["status"].isin(["afwijking", "inconsistent_in_brief"])]
     out = pd.DataFrame({
-        "Tabel": d["tabel"], "Rij": d["rij"], "Kolom": d["kolom"], "Peildatum": d["peildatum"],
+        "Tabel": d["tabel"].map(dutch.label), "Rij": d["rij"].map(dutch.label),
+        "Kolom": [dutch.label(k) + ("" if e == "aantal" else f" ({dutch.label(e)})")
+                  for k, e in zip(d["kolom"], d["eenheid"])],
+        "Peildatum": d["peildatum"].map(dutch.label),
         "Brief": [_num(v, e, 1) for v, e in zip(d["gepubliceerd"], d["eenheid"])],
         "Deze run": [_num(v, e, 2) for v, e in zip(d["gereproduceerd"], d["eenheid"])],
-        "Status": d["status"].map(STATUS_LABEL), "Toelichting": d["toelichting"]})
+        "Status": d["status"].map(STATUS_LABEL), "Toelichting": d["toelichting"].map(dutch.leesbaar)})
     return out.reset_index(drop=True)
 
 
@@ -56,6 +59,8 @@ def claims_table(df: pd.DataFrame, full: bool = False) -> pd.DataFrame:
         cols["toelichting"] = "Lezing en berekening"
     out = d[list(cols)].rename(columns=cols)
     out["Status"] = out["Status"].map(STATUS_LABEL)
+    if full:
+        out["Lezing en berekening"] = out["Lezing en berekening"].map(dutch.leesbaar)
     return out.reset_index(drop=True)
 
 
@@ -69,7 +74,7 @@ def overview(session):
     if meta.synthetisch:
         lines.append("> **Synthetische gegevens.** Alle aantallen in deze run komen uit een door de "
                      "suite gemaakt extract; ze zeggen niets over echte personen.")
-    lines.append(f"- Extract: {markdown_text(meta.bron)}")
+    lines.append(f"- Extract: {safe_text.for_markdown(meta.bron)}")
     lines.append(f"- Checksum (SHA-256): `{meta.checksum}`")
     lines.append(f"- Peildatum {dutch.datum(session.params.peildatum)}, vergelijkingspeildatum "
                  f"{dutch.datum(session.params.q)}, ELIP-peildata "

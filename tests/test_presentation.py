@@ -1,0 +1,300 @@
+"""What a person reads: extract text kept as data, Dutch words instead of keys and ISO dates,
+the glossary and its links, the limitations, and a workbook made for policy users.
+
+The unit tests build their inputs by hand; the tests marked slow inspect the national run
+(conftest.full_run).
+"""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from analysis import dutch
+from analysis.presentation import excel, glossary, report, safe_text
+
+ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+CODE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9+]+)+\b")
+FILE_NAME = re.compile(r"\b[\w.-]+\.(?:csv|parquet|json|ipynb|html|xlsx|svg|png)\b")
+
+
+# --- extract text is data ---------------------------------------------------------------------
+
+def test_shorten_cuts_long_text_with_an_ellipsis_and_flattens_lines():
+    assert safe_text.shorten("a" * 500) == "a" * 199 + "…"
+    assert len(safe_text.shorten("a" * 201)) == 200
+    assert safe_text.shorten("a" * 200) == "a" * 200
+    assert safe_text.shorten("regel 1\nregel 2\r\n# kop") == "regel 1 regel 2 # kop"
+
+
+def test_html_escape_leaves_no_markup():
+    out = safe_text.for_html("<script>alert(1)</script><img src=x onerror='y'>")
+    assert "<" not in out and ">" not in out and "'" not in out
+    assert out.startswith("&lt;script&gt;")
+
+
+def test_markdown_escape_survives_the_notebook_renderer():
+    """nbconvert's own Markdown renderer (the one that writes the notebooks' HTML) makes no
+    element of the text: no script, image, link or heading."""
+    from nbconvert.filters.markdown import markdown2html
+    hostile = ("<script>document.title='x'</script><img src=x onerror=y> [klik](javascript:alert(1)) "
+               "![p](x.png) *schuin* `code` \n# kop")
+    rendered = markdown2html("> Extract: " + safe_text.for_markdown(hostile))
+    for tag in ("<script", "<img", "<a ", "<em", "<code", "<h1"):
+        assert tag not in rendered, tag
+    assert "&lt;script&gt;" in rendered and "[klik](javascript:alert(1))" in rendered
+
+
+@pytest.mark.parametrize("text,formula", [("=1+1", True), ("+31 6", True), ("-2+3", True), ("@SUM(A1)", True),
+                                          ("\t=x", True), ("-", False), ("x", False), ("tekst = 1", False),
+                                          (5, False)])
+def test_formula_like(text, formula):
+    assert safe_text.is_formula_like(text) is formula
+
+
+def test_workbook_keeps_a_formula_like_text_as_text(tmp_path):
+    wb = Workbook()
+    excel._append(wb.active, ["=HYPERLINK(\"x\")", "-1+2", "@A1", "gewoon", "-"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        assert b"<f>" not in z.read("xl/worksheets/sheet1.xml")
+    row = next(load_workbook(path).active.iter_rows())
+    assert [c.value for c in row] == ["=HYPERLINK(\"x\")", "-1+2", "@A1", "gewoon", "-"]
+    assert [c.data_type for c in row] == ["s"] * 5
+    assert [bool(c.quotePrefix) for c in row] == [True, True, True, False, False]
+
+
+def test_definition_box_escapes_and_names_every_part():
+    box = report.definition_box("Tabel <1>", "Personen met <b>plicht</b>", "aantal & procent",
+                                "§3.2", "analysis.tables:tabel1", "02_tabel1.ipynb")
+    assert box.startswith("<aside class='definitie'>")
+    assert "<b>" not in box and "&lt;b&gt;plicht&lt;/b&gt;" in box and "Tabel &lt;1&gt;" in box
+    for label in ("Populatie", "Cellen", "Contract", "Code", "Notebook"):
+        assert f"<dt>{label}</dt>" in box
+    assert ".definitie{" in report.CSS
+
+
+# --- Dutch words ------------------------------------------------------------------------------
+
+def test_labels_are_dutch_words():
+    assert dutch.label("2024-05-01") == "1 mei 2024"
+    assert dutch.label("afgerond_gelijk") == "afgerond gelijk"
+    assert dutch.label("kerncijfers_wi2021") == "Kerncijfers Wi2021"
+    assert dutch.label("onbekende_sleutel") == "onbekende sleutel"
+    for key, word in dutch.LABELS.items():
+        assert not CODE.search(word) and not ISO.search(word), key
+
+
+def test_free_text_gets_dutch_dates_and_words():
+    assert dutch.leesbaar("datum_plicht op of voor 2024-05-01; grootste_rest") == \
+        "datum inburgeringsplicht op of voor 1 mei 2024; grootste rest"
+
+
+def test_verification_table_shows_no_keys():
+    from analysis.presentation import summaries
+    ver = pd.DataFrame({"tabel": ["tabel6"], "rij": ["2023-07-01"], "kolom": ["nog_plichtig"],
+                        "peildatum": ["2023-07-01"], "gepubliceerd": [5.0], "gereproduceerd": [5.2],
+                        "status": ["afgerond_gelijk"], "toelichting": ["brief, peildatum 2023-07-01"],
+                        "eenheid": ["procent_kolom"], "precisie": ["afgerond"]})
+    row = summaries.verification_table(ver).iloc[0].to_dict()
+    assert row == {"Tabel": "Tabel 6", "Rij": "1 juli 2023", "Kolom": "nog inburgeringsplichtig (% van kolom)",
+                   "Peildatum": "1 juli 2023", "Brief": "5,0%", "Deze run": "5,20%", "Status": "afgerond gelijk",
+                   "Toelichting": "brief, peildatum 1 juli 2023"}
+
+
+# --- glossary ---------------------------------------------------------------------------------
+
+def test_glossary_links_the_first_use_outside_links_and_headings():
+    text = ("<h3>TOST</h3><p>Niet <strong>significant</strong> (TOST p = 0,08; TOST nogmaals); "
+            "<a href='#x'>kappa</a> en Cramér&#x27;s V.</p>")
+    out = glossary.link(text)
+    assert out.count("href='#begrip-tost'") == 1
+    assert "<h3>TOST</h3>" in out
+    assert "<strong><a class='begrip' href='#begrip-significant'>significant</a></strong>" in out
+    assert "href='#begrip-kappa'" not in out  # already inside a link
+    assert "<a class='begrip' href='#begrip-cramer'>Cramér&#x27;s V</a>" in out
+
+
+def test_glossary_has_one_anchor_per_term():
+    anchors = [a for a, *_ in glossary.TERMS]
+    assert len(anchors) == len(set(anchors))
+    section = glossary.section()
+    for a in anchors:
+        assert f"id='{a}'" in section
+    for word in ("Holm", "TOST", "equivalentie", "McNemar", "Cochran-Armitage", "gecorrigeerd residu", "kappa",
+                 "Cramér's V", "betrouwbaarheidsinterval", "p-waarde", "onderscheidend vermogen", "MDE"):
+        assert any(word.lower() in term.lower() for _a, term, _t, _w in glossary.TERMS), word
+
+
+# --- the national run's page ------------------------------------------------------------------
+
+class _Text(HTMLParser):
+    """The text a reader sees (no style, no script), per section id."""
+
+    def __init__(self):
+        super().__init__()
+        self.skip = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    p = _Text()
+    p.feed(page)
+    return " ".join(p.parts)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+def test_page_shows_no_keys_and_no_iso_dates(full_run):
+    text = FILE_NAME.sub(" ", visible_text((full_run / "index.html").read_text(encoding="utf-8")))
+    assert ISO.findall(text) == []
+    assert CODE.findall(text) == []
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+def test_page_explains_terms_and_limits(full_run):
+    page = (full_run / "index.html").read_text(encoding="utf-8")
+    stats = visible_text(page[page.index("id='statistiek'"):page.index("id='begrippen'")])
+    used = [a for a, _t, _x, words in glossary.TERMS if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", stats)
+                                                            for w in words)]
+    assert len(used) >= 10
+    for anchor in used:
+        assert f"id='{anchor}'" in page and f"href='#{anchor}'" in page, anchor
+    limits = visible_text(page[page.index("id='beperkingen'"):page.index("id='verificatie'")])
+    for phrase in ("Synthetische gegevens", "niet dat de tabellen goed berekend zijn", "met de hand",
+                   "Celbeveiliging", "Doorlooptijden"):
+        assert phrase in limits, phrase
+    assert "<nav" in page and "@media print{" in page and "nav,details" in page
+
+
+# --- the national run's workbook --------------------------------------------------------------
+
+LONG = ("Kerncijfers Wi2021", "Tabel 1", "Tabel 2", "Tabel 3", "Tabel 4", "Kerncijfers Wi2013", "Tabel 5",
+        "Tabel 6", "Verificatie", "Claims", "Statistiek")
+
+
+@pytest.fixture(scope="module")
+def workbook(full_run):
+    return load_workbook(full_run / "tabellen.xlsx")
+
+
+def _header(ws):
+    return [c.value for c in ws[excel.HEADER_ROW]]
+
+
+def _data(ws):
+    last = ws.auto_filter.ref.split(":")[1]
+    return list(ws.iter_rows(min_row=excel.HEADER_ROW + 1, max_row=int(re.sub(r"\D", "", last))))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+@pytest.mark.parametrize("sheet", LONG)
+def test_sheet_filters_freezes_and_prints_landscape_on_one_page_width(workbook, sheet):
+    ws = workbook[sheet]
+    assert ws.auto_filter.ref.startswith(f"A{excel.HEADER_ROW}:")
+    assert ws.freeze_panes in (f"A{excel.HEADER_ROW + 1}", f"B{excel.HEADER_ROW + 1}")
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows == f"${excel.HEADER_ROW}:${excel.HEADER_ROW}"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+@pytest.mark.parametrize("sheet", LONG)
+def test_sheet_has_dutch_headers_and_no_empty_column(workbook, sheet):
+    ws = workbook[sheet]
+    header = _header(ws)
+    rows = _data(ws)
+    for i, title in enumerate(header):
+        if i or sheet in ("Verificatie", "Claims", "Statistiek"):
+            assert isinstance(title, str) and title and not CODE.search(title) and not ISO.search(title), title
+        assert any(r[i].value not in (None, "") for r in rows), (sheet, title)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+def test_workbook_text_has_no_keys_or_iso_dates(workbook):
+    for ws in workbook:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.coordinate != "B11":  # B11: package names
+                    assert not ISO.search(c.value) and not CODE.search(c.value), (ws.title, c.coordinate, c.value)
+    assert workbook["Toelichting"]["A11"].value == "Pakketten"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+def test_workbook_numbers_are_numbers(workbook, full_run):
+    params = json.loads((full_run / "parameters.json").read_text())
+    values = {r[0].value: r[1] for r in workbook["Toelichting"].iter_rows(min_row=4) if r[0].value}
+    drempel = values["ELIP-drempel (euro)"]
+    assert isinstance(drempel.value, (int, float)) and drempel.value == params["elip_drempel"]
+    assert isinstance(values["Celbeveiliging (kleinste getoonde aantal)"].value, int)
+    number = re.compile(r"^-?[\d.,]+%?$")
+    for sheet in LONG[:8]:
+        for row in _data(workbook[sheet]):
+            for c in row[1:]:
+                assert not (isinstance(c.value, str) and number.match(c.value)), (sheet, c.coordinate, c.value)
+    for sheet, columns in (("Verificatie", ("Brief", "Deze run")), ("Claims", ("Brief", "Deze run")),
+                           ("Statistiek", ("Waarde",))):
+        ws = workbook[sheet]
+        for col in columns:
+            i = _header(ws).index(col)
+            cells = [r[i] for r in _data(ws)]
+            assert not any(isinstance(c.value, str) and number.match(c.value) for c in cells), (sheet, col)
+            assert any(isinstance(c.value, (int, float)) for c in cells), (sheet, col)
+    ver = workbook["Verificatie"]
+    brief = _header(ver).index("Brief")
+    pct = [r[brief] for r in _data(ver) if isinstance(r[brief].value, float) and r[brief].value < 1]
+    assert pct and all(c.number_format.endswith("%") for c in pct)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+def test_workbook_wraps_long_text_in_wide_columns(workbook):
+    for sheet, col in (("Verificatie", "Toelichting"), ("Claims", "Uitspraak"), ("Claims", "Lezing en berekening")):
+        ws = workbook[sheet]
+        i = _header(ws).index(col)
+        letter = ws.cell(excel.HEADER_ROW, i + 1).column_letter
+        assert ws.column_dimensions[letter].width >= 40
+        assert all(r[i].alignment.wrap_text for r in _data(ws)), (sheet, col)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("e2e")
+def test_workbook_of_a_hostile_extract(full_run, tmp_path):
+    """A `bron` that starts like a formula and runs on: shortened, stored as text, no formula
+    anywhere in the file."""
+    from analysis import claims, outputs, suppression, verification
+    from analysis.statistics import analyses
+    prov = json.loads((full_run / "herkomst.json").read_text())
+    prov["extract"]["synthetisch"] = False
+    prov["extract"]["bron"] = "=HYPERLINK(\"http://x\",\"klik\")" + " lang" * 200
+    params = json.loads((full_run / "parameters.json").read_text())
+    path = tmp_path / "t.xlsx"
+    excel.write_workbook(path, outputs.read_tables(full_run / "tables"), suppression.read_records(full_run / "tables"),
+                         verification.read(full_run / "verificatie.csv"), claims.read(full_run / "claims.csv"),
+                         analyses.read(full_run / "statistiek.csv"), prov, params)
+    with zipfile.ZipFile(path) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    cell = load_workbook(path)["Toelichting"]["A2"].value
+    assert cell.startswith("Extract: =HYPERLINK") and cell.endswith("…") and len(cell) == len("Extract: ") + 200
