@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from analysis import reference, verification
 from analysis.params import Parameters
 from analysis.dutch import getal
-from analysis.rounding import half_up, largest_remainder, letter_rounding
+from analysis.rounding import half_up, largest_remainder, letter_rounding, with_letter_rounding
 
 FIG = reference.load_figures()
 
@@ -24,6 +24,28 @@ def test_largest_remainder_examples():
     assert largest_remainder([68.779, 28.598, 2.623]) == [69, 28, 3]  # plain rounding: 101
     assert largest_remainder([14.44, 0.431, 85.129]) == [15, 0, 85]  # plain rounding: 99
     assert largest_remainder([50.0, 50.0]) == [50, 50]
+
+
+def test_largest_remainder_at_one_decimal_and_its_fallbacks():
+    # floors 33,3 + 33,3 + 33,3 = 99,9: one tenth to the largest remainder (0,04)
+    assert largest_remainder([33.33, 33.33, 33.34], 1) == [33.3, 33.3, 33.4]
+    # shares that do not make up 100: each rounded half-up, at the asked precision
+    assert largest_remainder([50.5, 50.0]) == [51, 50]
+    assert largest_remainder([50.55, 50.0], 1) == [50.6, 50.0]
+    # an undefined share: the others half-up, the undefined one stays undefined
+    out = largest_remainder([None, 40.5, 59.5])
+    assert math.isnan(out[0]) and out[1:] == [41, 60]
+    out = largest_remainder([40.55, float("nan"), 59.45], 1)
+    assert out[0] == 40.6 and math.isnan(out[1]) and out[2] == 59.5
+
+
+def test_with_letter_rounding_adds_a_column_and_leaves_the_values():
+    df = pd.DataFrame({"tabel": "tabel5", "peildatum": "2024-05-01", "rij": ["2016"] * 3,
+                       "kolom": ["voldaan", "ontheven", "nog_plichtig"], "eenheid": "procent",
+                       "waarde": [68.779, 28.598, 2.623]})
+    out = with_letter_rounding(df)
+    assert out["afgerond"].tolist() == [69, 28, 3]
+    assert out["waarde"].tolist() == [68.779, 28.598, 2.623] and "afgerond" not in df
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=2, max_size=6))

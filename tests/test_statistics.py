@@ -47,9 +47,20 @@ def test_adjusted_residuals(geval, inp, g, waarde, tol, bron):
 
 
 def test_cramers_v_follows_from_the_reference_chi2():
-    (geval, inp, _, waarde, _, _), *_ = refs("chi2")
-    n = np.sum(inp)
-    assert M.cramers_v(inp) == pytest.approx(math.sqrt(float(waarde) / (n * (min(np.shape(inp)) - 1))), abs=1e-4)
+    for geval, inp, g, waarde, _, _ in refs("chi2"):
+        if g == "statistiek":  # the 2 x 2 case shows that no Yates correction creeps in
+            n = np.sum(inp)
+            assert M.cramers_v(inp) == pytest.approx(math.sqrt(float(waarde) / (n * (min(np.shape(inp)) - 1))),
+                                                     abs=1e-4), geval
+
+
+def test_empty_margins_give_nan_with_the_right_df():
+    for table, df in (([[1, 0, 3], [2, 0, 4]], 2), ([[0, 0, 0, 0], [1, 2, 3, 4], [5, 6, 7, 8]], 6)):
+        stat, got_df, p = M.chi2(table)
+        assert math.isnan(stat) and math.isnan(p) and got_df == df
+        assert math.isnan(M.cramers_v(table))
+        assert math.isnan(M.cramers_v(np.transpose(table)))
+    assert M.cramers_v([[1, 2], [2, 1]]) == pytest.approx(1 / 3)  # sqrt(X2 / N) = sqrt((2/3) / 6)
 
 
 @pytest.mark.parametrize("geval,inp,g,waarde,tol,bron", refs("fisher"))
@@ -152,7 +163,9 @@ def tost_numeric(x1, n1, x2, n2, margin):
                                            (0, 57, 17, 239, 0.05), (0, 57, 17, 239, -0.05),
                                            (7, 34, 1, 34, 0.1), (0, 16, 15, 72, -0.2),
                                            (40, 40, 3, 50, 0.3), (0, 10, 0, 20, 0.1),
-                                           (560, 2348, 271, 1091, -0.05)])
+                                           (560, 2348, 271, 1091, -0.05),
+                                           (10, 10, 10, 10, 0.05), (10, 10, 10, 10, -0.05),
+                                           (10, 10, 0, 20, 0.3), (0, 10, 0, 10, -0.05)])
 def test_restricted_mle_maximises_the_restricted_likelihood(x1, n1, x2, n2, d):
     p1, p2 = M.restricted_mle(x1, n1, x2, n2, d)
     q1, q2 = restricted_mle_numeric(x1, n1, x2, n2, d)
@@ -208,6 +221,9 @@ def test_score_statistic_at_the_boundary_of_the_null():
     assert M.score_statistic(0, 10, 0, 10, 0.0) == 0.0  # observed difference equals the null
     assert M.score_statistic(10, 10, 0, 10, 0.5) > 0
     assert math.isnan(M.score_statistic(1, 0, 1, 2, 0.1))
+    assert M.score_statistic(5, 10, 5, 10, 1.0) == -math.inf  # only p1 = 1, p2 = 0 fits the null
+    assert M.score_statistic(5, 10, 5, 10, -1.0) == math.inf
+    assert not any(math.isnan(v) for v in M.tost(1, 1, 5, 10, 0.05))  # a group of one is a group
     assert all(math.isnan(v) for v in M.score_interval(0, 0, 1, 2))
 
 
@@ -232,6 +248,11 @@ def test_adjusted_residuals_do_not_shift_zero_cells():
     from statsmodels.stats.contingency_tables import Table
     shifted = Table(np.asarray(table, dtype=float)).standardized_resids
     assert abs(shifted[1, 0] - M.adjusted_residuals(table)[1, 0]) > 0.1  # the shift is what we avoid
+
+
+def test_adjusted_residuals_with_small_variances():
+    table = [[1, 2], [3, 4]]  # every cell variance below 1
+    assert M.adjusted_residuals(table) == pytest.approx(np.array(haberman_exact(table)), abs=1e-12)
 
 
 def test_adjusted_residuals_with_an_empty_or_full_margin_are_undefined():
@@ -270,6 +291,8 @@ def test_holm_keeps_untestable_hypotheses_in_the_family():
     assert M.holm([0.02, math.nan]) == pytest.approx([0.04, math.nan], nan_ok=True)
     assert all(math.isnan(v) for v in M.holm([math.nan, math.nan]))
     assert M.holm([]) == []
+    assert M.holm([0.2]) == [0.2]
+    assert M.holm([0.6, 0.7]) == [1.0, 1.0]  # 2 x 0,6 is capped at 1
 
 
 def test_simulated_power_states_the_size_of_the_test_it_simulates():
@@ -284,6 +307,56 @@ def test_simulated_power_states_the_size_of_the_test_it_simulates():
     lo, hi = stats.binom.ppf([0.0005, 0.9995], reps, 0.05) / reps
     assert size > hi  # anti-conservative here: the size is not 5%
     assert all(math.isnan(v) for v in M.simulated_power(0, 10, 0.3, 0.05, 10, 1))
+    assert M.simulated_power(10, 10, 0.98, 0.05, 10, 1)[0] >= 0  # a share above 1 is capped at 1
+    strict, _ = M.simulated_power(N1, N2, BASE, 0.03, 2000, 5, alpha=0.01)
+    loose, _ = M.simulated_power(N1, N2, BASE, 0.03, 2000, 5)
+    assert strict < loose
+
+
+def test_intervals_for_one_person_and_their_level():
+    lo, hi = M.wilson(1, 1)
+    assert 0 < lo < 1 and hi == pytest.approx(1.0)
+    assert not any(math.isnan(v) for v in M.newcombe(1, 2, 1, 1) + M.newcombe(1, 1, 1, 2))
+    w95, w90 = M.wilson(81, 263), M.wilson(81, 263, alpha=0.10)
+    assert w95[0] < w90[0] < w90[1] < w95[1]
+    n95, n90 = M.newcombe(56, 70, 48, 80), M.newcombe(56, 70, 48, 80, alpha=0.10)
+    assert n95[0] < n90[0] < n90[1] < n95[1]
+
+
+def test_score_interval_reaches_the_ends_of_the_scale():
+    lo, hi = M.score_interval(0, 10, 10, 10)  # 0% against 100%: the difference -1 is not excluded
+    assert lo == -1.0 and -1 < hi < 0
+    lo, hi = M.score_interval(10, 10, 0, 10)
+    assert 0 < lo < 1 and hi == 1.0
+
+
+def test_cochran_armitage_by_hand():
+    # x = 0, 1, 1 of 1, 1, 1 at scores 1, 2, 3: p = 2/3, sbar = 2, T = 1,
+    # var = p (1 - p) * 2 = 4/9, statistic 9/4, slope 1/2
+    stat, p, slope = M.cochran_armitage([0, 1, 1], [1, 1, 1])
+    assert stat == pytest.approx(9 / 4) and p == pytest.approx(stats.chi2.sf(9 / 4, 1))
+    assert slope == pytest.approx(0.5)
+    # two groups: the trend test is the 2 x 2 chi-square (here 2), slope 1/2 per score unit
+    stat, p, slope = M.cochran_armitage([1, 3], [4, 4])
+    assert stat == pytest.approx(M.chi2([[1, 3], [3, 1]])[0]) == pytest.approx(2.0)
+    assert slope == pytest.approx(0.5)
+    # scores: a shift changes nothing, a stretch only the slope, uneven spacing the statistic
+    ev, tot = [83, 90, 129, 70], [86, 93, 136, 82]
+    base = M.cochran_armitage(ev, tot)
+    shifted = M.cochran_armitage(ev, tot, [2013, 2014, 2015, 2016])
+    stretched = M.cochran_armitage(ev, tot, [2, 4, 6, 8])
+    assert shifted == pytest.approx(base)
+    assert stretched[:2] == pytest.approx(base[:2]) and stretched[2] == pytest.approx(base[2] / 2)
+    assert M.cochran_armitage(ev, tot, [1, 2, 4, 8])[0] != pytest.approx(base[0])
+    # no events or only events: nothing varies, everything undefined
+    assert all(math.isnan(v) for v in M.cochran_armitage([0, 0, 0], [5, 5, 5]))
+    assert all(math.isnan(v) for v in M.cochran_armitage([5, 5, 5], [5, 5, 5]))
+    assert all(math.isnan(v) for v in M.cochran_armitage([2, 0], [5, 0]))  # one group with persons
+
+
+def test_simulated_tables_with_an_empty_column_are_not_rejections():
+    assert not M.rejections_chi2(np.array([0, 10]), 10, np.array([0, 20]), 20).any()  # a column empty
+    assert M.rejections_chi2(np.array([10]), 10, np.array([0]), 20).all()
 
 
 def test_empty_groups_give_nan_not_errors():

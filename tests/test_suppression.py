@@ -5,6 +5,7 @@ import math
 
 import pandas as pd
 
+from analysis import contract as C
 from analysis import suppression
 from analysis.suppression import PRIMAIR, SECUNDAIR
 
@@ -120,3 +121,87 @@ def test_apply_empties_values_and_records_round_trip(tmp_path):
 def test_nothing_below_the_threshold_nothing_suppressed():
     t = tabel3({"b1": (100, 50, 30), "onderwijs": (20, 10, 0), "z": (40, 30, 8)})
     assert suppression.pattern({"tabel3": t}, 5) == {}
+
+
+def linked_outputs():
+    """Hand-built outputs with one small count in every kind of published sum."""
+    k21 = {("plichtig_geworden", "totaal"): 400, ("nog_plichtig", "totaal"): 300,
+           ("nog_plichtig_asiel", "totaal"): 200, ("nog_plichtig_gezin", "totaal"): 97,
+           ("nog_plichtig_overig", "totaal"): 3, ("met_pip", "totaal"): 150}
+    k21_pct = {(r, "totaal", "procent"): 50.0 for r in ("nog_plichtig", "nog_plichtig_asiel", "nog_plichtig_gezin",
+                                                           "nog_plichtig_overig", "met_pip")}
+    k13 = {("totaal", "totaal"): 1011, ("ingeburgerd", "totaal"): 500, ("ontheven", "totaal"): 103,
+           ("vrijgesteld", "totaal"): 2, ("vervallen", "totaal"): 1, ("nog_plichtig", "totaal"): 405}
+    k13_pct = {(r, "totaal", "procent"): 10.0 for r in ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen",
+                                                           "nog_plichtig")}
+    t5, t5_pct = {}, {}
+    for y, (v, o, n) in {"2013": (300, 100, 4), "2014": (202, 3, 401)}.items():
+        t5.update({(y, "voldaan"): v, (y, "ontheven"): o, (y, "nog_plichtig"): n, (y, "totaal"): v + o + n})
+        t5_pct.update({(y, k, "procent"): 30.0 for k in ("voldaan", "ontheven", "nog_plichtig")})
+    cohorts = list(C.TABEL6_KOLOMMEN[:-1])
+    t6 = {("2024-04-01", k): 50 for k in cohorts}
+    t6[("2024-04-01", cohorts[1])] = 2
+    t6[("2024-04-01", "totaal")] = sum(t6.values())
+    t3 = {(r, g): 40 for r in ("b1", "onderwijs", "z") for g in ("asiel", "gezin", "overig")}
+    t3[("z", "gezin")] = 1
+    t3.update({(r, "totaal"): sum(t3[(r, g)] for g in ("asiel", "gezin", "overig")) for r in ("b1", "onderwijs", "z")})
+    t2 = {("inburgeringsplichtig", "2024-05-01"): 300, ("met_pip", "2024-05-01"): 150}
+    return {"kerncijfers_wi2021": long("kerncijfers_wi2021", k21, k21_pct),
+            "kerncijfers_wi2013": long("kerncijfers_wi2013", k13, k13_pct),
+            "tabel5": long("tabel5", t5, t5_pct), "tabel6": long("tabel6", t6), "tabel3": long("tabel3", t3),
+            "tabel2": long("tabel2", t2, {("met_pip", "2024-05-01", "procent"): 50.0})}
+
+
+def published_sums(tables):
+    """Every sum a reader can form from the outputs, written out here by hand (not taken from
+    the module): (cells that add up, cells they add up to)."""
+    k21, k13 = "kerncijfers_wi2021", "kerncijfers_wi2013"
+    years = ["2013", "2014"]
+    cohorts = list(C.TABEL6_KOLOMMEN[:-1])
+    sums = [([(k21, f"nog_plichtig_{g}", "totaal") for g in ("asiel", "gezin", "overig")], [(k21, "nog_plichtig", "totaal")]),
+            ([(k13, s, "totaal") for s in ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen", "nog_plichtig")],
+             [(k13, "totaal", "totaal")]),
+            ([("tabel5", y, "voldaan") for y in years], [(k13, "ingeburgerd", "totaal"), (k13, "vrijgesteld", "totaal")]),
+            ([("tabel5", y, "ontheven") for y in years], [(k13, "ontheven", "totaal")]),
+            ([("tabel5", y, "nog_plichtig") for y in years], [(k13, "nog_plichtig", "totaal")]),
+            ([("tabel5", y, "totaal") for y in years] + [(k13, "vervallen", "totaal")], [(k13, "totaal", "totaal")]),
+            ([("tabel6", "2024-04-01", k) for k in cohorts], [("tabel6", "2024-04-01", "totaal")]),
+            ([("tabel2", "inburgeringsplichtig", "2024-05-01")], [(k21, "nog_plichtig", "totaal")]),
+            ([("tabel2", "met_pip", "2024-05-01")], [(k21, "met_pip", "totaal")])]
+    sums += [([("tabel5", y, k) for k in ("voldaan", "ontheven", "nog_plichtig")], [("tabel5", y, "totaal")]) for y in years]
+    sums += [([("tabel3", r, g) for g in ("asiel", "gezin", "overig")], [("tabel3", r, "totaal")])
+             for r in ("b1", "onderwijs", "z")]
+    return sums
+
+
+def test_no_published_sum_has_exactly_one_hidden_cell():
+    tables = linked_outputs()
+    reasons = suppression.pattern(tables, 5)
+    hidden = {k for k in reasons if len(k) == 3}
+    assert {("kerncijfers_wi2021", "nog_plichtig_overig", "totaal"), ("kerncijfers_wi2013", "vrijgesteld", "totaal"),
+            ("tabel5", "2014", "ontheven"), ("tabel6", "2024-04-01", C.TABEL6_KOLOMMEN[1]), ("tabel3", "z", "gezin")} <= hidden
+    for parts, whole in published_sums(tables):
+        n_hidden = sum(c in hidden for c in parts + whole)
+        assert n_hidden != 1, (parts, whole)  # one hidden cell in a sum is the sum minus the rest
+
+
+def test_a_percentage_is_shown_only_when_its_count_and_base_are():
+    tables = linked_outputs()
+    reasons = suppression.pattern(tables, 5)
+    hidden = {k for k in reasons if len(k) == 3}
+    k21, k13 = "kerncijfers_wi2021", "kerncijfers_wi2013"
+    base = {k21: {"nog_plichtig": "plichtig_geworden", "met_pip": "nog_plichtig"}}
+    for name, df in tables.items():
+        for r in df[df["eenheid"] == "procent"].itertuples():
+            if name == "tabel5":
+                needs = [(name, r.rij, r.kolom), (name, r.rij, "totaal")]
+            elif name == k13:
+                needs = [(name, r.rij, r.kolom), (name, "totaal", "totaal")]
+            elif name == k21:
+                needs = [(name, r.rij, r.kolom), (name, base[k21].get(r.rij, "nog_plichtig"), "totaal")]
+            elif name == "tabel2":
+                needs = [(name, r.rij, r.kolom), (name, "inburgeringsplichtig", r.kolom)]
+            else:
+                continue
+            shown = (name, r.rij, r.kolom, r.eenheid) not in reasons
+            assert shown == (not any(n in hidden for n in needs)), (name, r.rij, r.kolom)

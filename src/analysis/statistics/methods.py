@@ -135,11 +135,8 @@ def restricted_mle(count1: int, nobs1: int, count2: int, nobs2: int, diff: float
     # score: x1/p1 - (n1-x1)/q1 + x2/p2 - (n2-x2)/q2 = 0, times p1 q1 p2 q2
     poly = (x1 * q1 * p2 * q2 - (n1 - x1) * p1 * p2 * q2
             + x2 * p1 * q1 * q2 - (n2 - x2) * p1 * q1 * p2)
-    candidates = [lo, hi]
-    if poly.degree() > 0 or poly.coef.any():
-        for root in poly.roots():
-            if abs(root.imag) < 1e-9 and lo <= root.real <= hi:
-                candidates.append(float(root.real))
+    # every feasible stationary point and both ends; a non-root among them cannot beat the maximum
+    candidates = [lo, hi] + [float(r.real) for r in poly.roots() if abs(r.imag) < 1e-9 and lo <= r.real <= hi]
     best = max(candidates, key=loglik)
     return best + diff, best
 
@@ -255,9 +252,9 @@ def cochran_armitage(events, totals, scores=None) -> tuple[float, float, float]:
     s = np.arange(1, len(x) + 1, dtype=float) if scores is None else np.asarray(scores, dtype=float)
     keep = n > 0
     x, n, s = x[keep], n[keep], s[keep]
-    big_n = n.sum()
-    if big_n == 0 or len(x) < 2:
+    if len(x) < 2:  # fewer than two groups with persons: no trend to test
         return math.nan, math.nan, math.nan
+    big_n = n.sum()
     p = x.sum() / big_n
     if p in (0.0, 1.0):
         return math.nan, math.nan, math.nan
