@@ -58,7 +58,7 @@ def test_percentages_are_full_precision_and_empty_where_undefined(full_run, tmp_
     x = Extract()
     x.wi2021(datum_plicht="2022-06-01", datum_lbt="2022-07-01", uitslag_lbt="haalbaar",
              datum_pip="2022-08-01", leerroute="b1")
-    t1 = tables.compute_all(x.load(tmp_path / "een"), Parameters())["tabel1"]
+    t1 = registry.compute_all(x.load(tmp_path / "een"), Parameters())["tabel1"]
     path = outputs.write_named(t1, "tabel1", tmp_path / "uit")
     lines = path.read_text().splitlines()
     fields = {tuple(line.split(",")[2:5]): line.split(",")[5] for line in lines[1:]}
