@@ -114,8 +114,15 @@ def test_apply_empties_values_and_records_round_trip(tmp_path):
     out = suppression.apply(t, reasons)
     hidden = out[out["waarde"].isna() & (out["eenheid"] == "aantal")]
     assert set(zip(hidden["rij"], hidden["kolom"])) == {("b1", "overig"), ("b1", "gezin")}
-    suppression.write_records(reasons, tmp_path)
-    assert len(suppression.read_records(tmp_path)) == len(reasons)
+    path = suppression.write_records(reasons, tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "tabel,rij,kolom,eenheid,reden"
+    assert "tabel3,b1,overig,aantal,primair" in lines and "tabel3,b1,gezin,aantal,secundair" in lines
+    assert "tabel3,b1,overig,procent,percentage_van_beveiligde_cel" in lines
+    assert lines[1:] == sorted(lines[1:]) and len(lines) == len(reasons) + 1
+    assert suppression.read_records(tmp_path) == {(k[0], k[1], k[2], k[3] if len(k) > 3 else "aantal")
+                                                  for k in reasons}
+    assert suppression.read_records(tmp_path / "leeg") == set()
 
 
 def test_nothing_below_the_threshold_nothing_suppressed():
