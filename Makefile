@@ -31,7 +31,7 @@ test-fast: setup
 	$(PY) -m pytest -n auto -m "not slow"
 
 ## make mutants: mutation testing of the tables, rounding, suppression and statistical methods
-## against their fast unit tests (not part of make test; it prints the score)
+## against their fast unit tests (not part of make test; the score is kept in docs/mutatie.md)
 mutants: setup
 	rm -rf mutants
 	$(VENV)/bin/mutmut run --max-children 2 > mutants.log 2>&1 || (tail -20 mutants.log; exit 1)

@@ -165,7 +165,7 @@ def tost_numeric(x1, n1, x2, n2, margin):
                                            (40, 40, 3, 50, 0.3), (0, 10, 0, 20, 0.1),
                                            (560, 2348, 271, 1091, -0.05),
                                            (10, 10, 10, 10, 0.05), (10, 10, 10, 10, -0.05),
-                                           (10, 10, 0, 20, 0.3), (0, 10, 0, 10, -0.05)])
+                                           (10, 10, 0, 20, 0.3), (0, 10, 0, 10, -0.05), (0, 5, 2, 5, 0.3)])
 def test_restricted_mle_maximises_the_restricted_likelihood(x1, n1, x2, n2, d):
     p1, p2 = M.restricted_mle(x1, n1, x2, n2, d)
     q1, q2 = restricted_mle_numeric(x1, n1, x2, n2, d)
@@ -308,9 +308,9 @@ def test_simulated_power_states_the_size_of_the_test_it_simulates():
     assert size > hi  # anti-conservative here: the size is not 5%
     assert all(math.isnan(v) for v in M.simulated_power(0, 10, 0.3, 0.05, 10, 1))
     assert M.simulated_power(10, 10, 0.98, 0.05, 10, 1)[0] >= 0  # a share above 1 is capped at 1
-    strict, _ = M.simulated_power(N1, N2, BASE, 0.03, 2000, 5, alpha=0.01)
-    loose, _ = M.simulated_power(N1, N2, BASE, 0.03, 2000, 5)
-    assert strict < loose
+    strict, strict_size = M.simulated_power(N1, N2, BASE, 0.03, 2000, 5, alpha=0.01)
+    loose, loose_size = M.simulated_power(N1, N2, BASE, 0.03, 2000, 5)
+    assert strict < loose and strict_size < loose_size
 
 
 def test_intervals_for_one_person_and_their_level():

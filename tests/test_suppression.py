@@ -114,8 +114,15 @@ def test_apply_empties_values_and_records_round_trip(tmp_path):
     out = suppression.apply(t, reasons)
     hidden = out[out["waarde"].isna() & (out["eenheid"] == "aantal")]
     assert set(zip(hidden["rij"], hidden["kolom"])) == {("b1", "overig"), ("b1", "gezin")}
-    suppression.write_records(reasons, tmp_path)
-    assert len(suppression.read_records(tmp_path)) == len(reasons)
+    path = suppression.write_records(reasons, tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "tabel,rij,kolom,eenheid,reden"
+    assert "tabel3,b1,overig,aantal,primair" in lines and "tabel3,b1,gezin,aantal,secundair" in lines
+    assert "tabel3,b1,overig,procent,percentage_van_beveiligde_cel" in lines
+    assert lines[1:] == sorted(lines[1:]) and len(lines) == len(reasons) + 1
+    assert suppression.read_records(tmp_path) == {(k[0], k[1], k[2], k[3] if len(k) > 3 else "aantal")
+                                                  for k in reasons}
+    assert suppression.read_records(tmp_path / "leeg") == set()
 
 
 def test_nothing_below_the_threshold_nothing_suppressed():
@@ -130,12 +137,13 @@ def linked_outputs():
            ("nog_plichtig_overig", "totaal"): 3, ("met_pip", "totaal"): 150}
     k21_pct = {(r, "totaal", "procent"): 50.0 for r in ("nog_plichtig", "nog_plichtig_asiel", "nog_plichtig_gezin",
                                                            "nog_plichtig_overig", "met_pip")}
-    k13 = {("totaal", "totaal"): 1011, ("ingeburgerd", "totaal"): 500, ("ontheven", "totaal"): 103,
-           ("vrijgesteld", "totaal"): 2, ("vervallen", "totaal"): 1, ("nog_plichtig", "totaal"): 405}
+    k13 = {("totaal", "totaal"): 1123, ("ingeburgerd", "totaal"): 484, ("ontheven", "totaal"): 153,
+           ("vrijgesteld", "totaal"): 20, ("vervallen", "totaal"): 1, ("nog_plichtig", "totaal"): 465}
     k13_pct = {(r, "totaal", "procent"): 10.0 for r in ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen",
                                                            "nog_plichtig")}
     t5, t5_pct = {}, {}
-    for y, (v, o, n) in {"2013": (300, 100, 4), "2014": (202, 3, 401)}.items():
+    # one small count per row and per column of Tabel 5, and vervallen small in the kerncijfers
+    for y, (v, o, n) in {"2013": (300, 100, 4), "2014": (202, 3, 401), "2015": (2, 50, 60)}.items():
         t5.update({(y, "voldaan"): v, (y, "ontheven"): o, (y, "nog_plichtig"): n, (y, "totaal"): v + o + n})
         t5_pct.update({(y, k, "procent"): 30.0 for k in ("voldaan", "ontheven", "nog_plichtig")})
     cohorts = list(C.TABEL6_KOLOMMEN[:-1])
@@ -156,7 +164,7 @@ def published_sums(tables):
     """Every sum a reader can form from the outputs, written out here by hand (not taken from
     the module): (cells that add up, cells they add up to)."""
     k21, k13 = "kerncijfers_wi2021", "kerncijfers_wi2013"
-    years = ["2013", "2014"]
+    years = ["2013", "2014", "2015"]
     cohorts = list(C.TABEL6_KOLOMMEN[:-1])
     sums = [([(k21, f"nog_plichtig_{g}", "totaal") for g in ("asiel", "gezin", "overig")], [(k21, "nog_plichtig", "totaal")]),
             ([(k13, s, "totaal") for s in ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen", "nog_plichtig")],
@@ -178,8 +186,8 @@ def test_no_published_sum_has_exactly_one_hidden_cell():
     tables = linked_outputs()
     reasons = suppression.pattern(tables, 5)
     hidden = {k for k in reasons if len(k) == 3}
-    assert {("kerncijfers_wi2021", "nog_plichtig_overig", "totaal"), ("kerncijfers_wi2013", "vrijgesteld", "totaal"),
-            ("tabel5", "2014", "ontheven"), ("tabel6", "2024-04-01", C.TABEL6_KOLOMMEN[1]), ("tabel3", "z", "gezin")} <= hidden
+    assert {("kerncijfers_wi2021", "nog_plichtig_overig", "totaal"), ("kerncijfers_wi2013", "vervallen", "totaal"),
+            ("tabel5", "2013", "nog_plichtig"), ("tabel5", "2014", "ontheven"), ("tabel5", "2015", "voldaan"), ("tabel6", "2024-04-01", C.TABEL6_KOLOMMEN[1]), ("tabel3", "z", "gezin")} <= hidden
     for parts, whole in published_sums(tables):
         n_hidden = sum(c in hidden for c in parts + whole)
         assert n_hidden != 1, (parts, whole)  # one hidden cell in a sum is the sum minus the rest

@@ -183,3 +183,40 @@ def test_parameters():
     with pytest.raises(UsageError, match="geen datum"):
         parse_parameters("1-5-2024")
     assert parse_parameters(elip_drempel="9499,99").elip_drempel_cent == 949999
+
+
+def test_compute_all_gives_every_output_in_the_contract_shape(ext):
+    from analysis import contract as C
+    params = Parameters()
+    res = registry.compute_all(ext, params)
+    assert list(res) == list(registry.OUTPUTS)
+    direct = {"kerncijfers_wi2021": T.kerncijfers_wi2021(ext.wi2021, P), "tabel1": T.tabel1(ext.wi2021, P),
+              "tabel2": T.tabel2(ext.wi2021, P, Q), "tabel3": T.tabel3(ext.wi2021, P),
+              "tabel4": T.tabel4(ext.wi2021, P, Q), "kerncijfers_wi2013": T.kerncijfers_wi2013(ext.wi2013, P),
+              "tabel5": T.tabel5(ext.wi2013, P),
+              "tabel6": T.tabel6(ext, params.elip, params.elip_drempel_cent)}
+    for name, df in res.items():
+        assert list(df.columns) == list(C.OUTPUT_COLUMNS), name
+        assert (df["tabel"] == name).all() and (df["peildatum"] == P.isoformat()).all(), name
+        assert df["waarde"].dtype == float, name
+        counts = df[df["eenheid"] == C.EENHEID_AANTAL]
+        assert list(zip(counts["rij"], counts["kolom"], counts["waarde"])) == \
+            [(r, k, float(n)) for r, k, n in direct[name]], name
+    with pytest.raises(KeyError):
+        registry.compute("tabel9", ext, params)
+
+
+def test_every_percentage_is_its_count_over_its_base(ext):
+    """Shares recomputed from the counts of the same output (0 of 0: undefined)."""
+    res = registry.compute_all(ext, Parameters())
+
+    def share(x, n):
+        return 100 * x / n if n else math.nan
+    t2, t5 = values(res["tabel2"]), values(res["tabel5"])
+    for (rij, kolom), v in values(res["tabel2"], "procent").items():
+        assert v == pytest.approx(share(t2[(rij, kolom)], t2[("inburgeringsplichtig", kolom)]), nan_ok=True)
+    for (rij, kolom), v in values(res["tabel5"], "procent").items():
+        assert v == pytest.approx(share(t5[(rij, kolom)], t5[(rij, "totaal")]), nan_ok=True)
+    t4 = values(res["tabel4"])
+    for (rij, kolom), v in values(res["tabel4"], "procent").items():
+        assert v == pytest.approx(share(t4[(rij, kolom)], t4[("asiel_met_pip", kolom)]), nan_ok=True)
