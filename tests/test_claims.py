@@ -20,7 +20,8 @@ def ctx():
                           {"rij": "haalbaar", "kolom": "z_route", "waarde": 10},
                           {"rij": "niet_haalbaar", "kolom": "b1_onderwijsroute", "waarde": float("nan")},
                           {"rij": "niet_haalbaar", "kolom": "z_route", "waarde": 30}])
-    return claims.Context(run_tables={"tabel1": t1}, params=Parameters())
+    raw = t1.fillna(3)  # the same table before celbeveiliging emptied the cell
+    return claims.Context(run_tables={"tabel1": t1}, params=Parameters(), raw_tables={"tabel1": raw})
 
 
 def claim(**kw):
@@ -44,7 +45,11 @@ def test_a_claim_that_fails(ctx):
 def test_a_claim_that_cannot_be_tested(ctx):
     missing = claims.evaluate_claim(claim(berekening="cel('tabel1', 'niet_haalbaar', 'b1_onderwijsroute')",
                                           toets="x > 0"), ctx)
-    assert missing["status"] == "niet_toetsbaar" and "beveiligd" in missing["toelichting"]
+    assert missing["status"] == "niet_toetsbaar" and "afgeschermd door celbeveiliging" in missing["toelichting"]
+    ctx.raw_tables = None  # no record of what was there: missing, not said to be protected
+    missing = claims.evaluate_claim(claim(berekening="cel('tabel1', 'niet_haalbaar', 'b1_onderwijsroute')",
+                                          toets="x > 0"), ctx)
+    assert missing["status"] == "niet_toetsbaar" and "afgeschermd" not in missing["toelichting"]
     no_data = claims.evaluate_claim(claim(berekening="", reden="geen gegevens over gemeenten"), ctx)
     assert no_data["status"] == "niet_toetsbaar" and "gemeenten" in no_data["toelichting"]
     absent = claims.evaluate_claim(claim(berekening="cel('tabel9', 'a', 'b')", toets="x > 0"), ctx)
@@ -78,3 +83,16 @@ def test_claims_against_the_letters_own_tables_need_no_run(ctx):
     r = claims.evaluate_claim(claim(bron="brief", berekening="brief('tabel1', 'haalbaar', 'z_route')",
                                     toets=f"x == {int(printed)}", eenheid="aantal"), ctx)
     assert r["status"] == "bevestigd"
+
+
+def test_a_computed_count_below_the_threshold_is_not_shown(ctx):
+    """A difference of two shown cells can itself be a small count (10 - 10 + ... = 3)."""
+    small = claim(berekening="cel('tabel1', 'niet_haalbaar', 'z_route') - 27", toets="x == 3", eenheid="aantal")
+    ctx.celbeveiliging = 5
+    r = claims.evaluate_claim(small, ctx)
+    assert r["status"] == "niet_toetsbaar" and r["berekend"] == ""
+    assert "afgeschermd door celbeveiliging" in r["toelichting"] and "27" not in r["toelichting"]
+    ctx.celbeveiliging = 3  # at the threshold itself it is shown
+    assert claims.evaluate_claim(small, ctx)["berekend"] == "3"
+    ctx.celbeveiliging = 5  # a share is not a count
+    assert claims.evaluate_claim(claim(berekening="1 + 1", toets="x == 2"), ctx)["berekend"] == "2%"

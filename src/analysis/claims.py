@@ -72,6 +72,8 @@ class Context:
     horizon: dt.date | None = None
     stand_per: dt.date | None = None
     protect: object = None  # table -> table, celbeveiliging applied (None: nothing hidden)
+    celbeveiliging: int = 0  # a computed count below this is not shown
+    raw_tables: dict | None = None  # run_tables before celbeveiliging (to say why a cell is missing)
     _cache: dict | None = None
 
     def names(self) -> dict:
@@ -88,7 +90,10 @@ class Context:
             raise Missing(f"{tabel} ontbreekt in deze run")
         v = cell(df, str(rij), str(kolom), eenheid)
         if math.isnan(v):
-            raise Missing(f"{tabel} {rij} {kolom} ({eenheid}) ontbreekt of is beveiligd")
+            raw = self.raw_tables.get(tabel) if self.raw_tables else None
+            if raw is not None and not math.isnan(cell(raw, str(rij), str(kolom), eenheid)):
+                raise Missing(f"{tabel} {rij} {kolom} ({eenheid}) is {AFGESCHERMD}")
+            raise Missing(f"{tabel} {rij} {kolom} ({eenheid}) ontbreekt")
         return v
 
     def cel_op(self, tabel, datum, rij, kolom, eenheid="aantal"):
@@ -101,11 +106,13 @@ class Context:
         self._cache = self._cache or {}
         key = (tabel, datum)
         if key not in self._cache:
-            table = registry.compute(tabel, self.extract, Parameters(
-                peildatum=d, elip_drempel_cent=self.params.elip_drempel_cent))
-            self._cache[key] = self.protect(table) if self.protect else table
-        v = cell(self._cache[key], str(rij), str(kolom), eenheid)
+            table = table_at(self.extract, self.params, tabel, d)
+            self._cache[key] = (self.protect(table) if self.protect else table, table)
+        shown, raw = self._cache[key]
+        v = cell(shown, str(rij), str(kolom), eenheid)
         if math.isnan(v):
+            if not math.isnan(cell(raw, str(rij), str(kolom), eenheid)):
+                raise Missing(f"{tabel} {rij} {kolom} op {datum} is {AFGESCHERMD}")
             raise Missing(f"{tabel} {rij} {kolom} op {datum} ontbreekt")
         return v
 
@@ -129,6 +136,39 @@ class Context:
         if math.isnan(v):
             raise Missing(f"statistiek {analyse}/{kenmerk}/{toets}/{grootheid} ontbreekt")
         return v
+
+
+AFGESCHERMD = "afgeschermd door celbeveiliging"
+
+
+def table_at(extract: Extract, letter: Parameters, tabel: str, d: dt.date) -> pd.DataFrame:
+    """A table at another date than the letter's peildatum (what `cel_op` reads)."""
+    return registry.compute(tabel, extract, Parameters(peildatum=d, elip_drempel_cent=letter.elip_drempel_cent))
+
+
+def dated_lookups(claims: list[dict], ctx: "Context") -> set[tuple[str, dt.date]]:
+    """Every (tabel, datum) a claim reads with `cel_op`, found without evaluating anything:
+    celbeveiliging must know these tables before any claim is shown."""
+    names = ctx.names()
+    out = set()
+    for c in claims:
+        if c.get("bron") == "brief":
+            continue
+        for text in (c.get("berekening", ""), c.get("toets", "")):
+            if not text:
+                continue
+            for node in ast.walk(ast.parse(text, mode="eval")):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cel_op" \
+                        and len(node.args) >= 2:
+                    args = []
+                    for a in node.args[:2]:
+                        if isinstance(a, ast.Constant) and isinstance(a.value, str):
+                            args.append(a.value)
+                        elif isinstance(a, ast.Name) and a.id in names:
+                            args.append(names[a.id])
+                    if len(args) == 2 and args[1]:
+                        out.add((args[0], dt.date.fromisoformat(args[1])))
+    return out
 
 
 def _afgerond(x, decimalen=0):
@@ -275,6 +315,12 @@ def evaluate_claim(claim: dict, ctx: Context) -> dict:
         return base | {"berekend": "", "status": "niet_toetsbaar",
                        "toelichting": f"Niet te berekenen: {why}. Lezing: {lezing}"}
     unit = claim.get("eenheid", "")
+    n = ctx.celbeveiliging
+    if n and not from_letter and unit == "aantal" and isinstance(x, (int, float)) and not isinstance(x, bool) \
+            and 0 < abs(x) < n:
+        return base | {"berekend": "", "status": "niet_toetsbaar",
+                       "toelichting": f"Niet te berekenen: {AFGESCHERMD} (de uitkomst is een aantal kleiner "
+                                      f"dan {n}). Lezing: {lezing}"}
     shown = _number(x) + ("%" if unit == "procent" else "")
     work = arithmetic(claim["berekening"], ev) + f" = {_number(x)}"
     src = "de tabellen van de brief zelf" if from_letter else "de tabellen van dit extract op de peildata van de brief"

@@ -210,8 +210,9 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
         write_run_parameters(build, parameters)
         (build / "notebooks").mkdir()
         if cfg.params.celbeveiliging:
-            reasons = suppression.pattern(registry.compute_all(extract, cfg.params), cfg.params.celbeveiliging)
-            suppression.write_records(reasons, build / "tables")
+            from .session import Session  # one pattern over everything the run publishes
+            suppression.write_records(Session(extract=extract, params=cfg.params, out=None).suppression(),
+                                      build / "tables")
         _kernel_path()
         nb_dir = cfg.notebooks_dir or paths.notebooks_dir()
         t_nb = time.perf_counter()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -84,17 +84,69 @@ class Session:
 
     def _protected(self, name: str) -> pd.DataFrame:
         df = registry.compute(name, self.extract, self.params)
-        return suppression.apply(df, self.suppression()) if self.celbeveiliging else df
+        if not self.celbeveiliging:
+            return df
+        pub, reasons = self.publication()
+        return pub.protect(df, reasons)
 
     def suppression(self) -> dict:
-        """Cells to suppress; the same in every notebook because it is computed from all
-        outputs at once (a few tenths of a second, only with --celbeveiliging)."""
+        """Cells of the run's tables to suppress, keyed as the record file keys them."""
         if not self.celbeveiliging:
             return {}
         if self._reasons is None:
-            self._reasons = suppression.pattern(registry.compute_all(self.extract, self.params),
-                                                self.celbeveiliging)
+            pub, reasons = self.publication()
+            self._reasons = pub.reasons_for(registry.compute_all(self.extract, self.params), reasons)
         return self._reasons
+
+    # ---- celbeveiliging over everything the run publishes ----------------------------
+    def _letter_params(self) -> Parameters:
+        letter = reference.letter_parameters()
+        return Parameters(**{**letter.__dict__, "celbeveiliging": self.params.celbeveiliging,
+                             "marge": self.params.marge, "seed": self.params.seed})
+
+    def _tag(self, params: Parameters) -> str:
+        """Counts at another ELIP threshold than the run's are other counts (suppression.dated)."""
+        return "" if params.elip_drempel_cent == self.params.elip_drempel_cent else f"@{params.elip_drempel_cent}"
+
+    def _stat_options(self, params: Parameters, reasons: dict | None):
+        from .statistics import analyses as stats_mod
+        opt = stats_mod.Options.of(params)
+        return replace(opt, tag=self._tag(params),
+                       afgeschermd=frozenset(reasons) if reasons is not None else None)
+
+    def publication(self) -> tuple["suppression.Publication", dict]:
+        """Every count any output of the run shows, linked, and one suppression pattern over
+        them all: the run's tables and statistics at P, the audit's tables at the letter's
+        dates, the claims' tables and statistics (docs/celbeveiliging.md). Computed once per
+        session (about a second on a national extract, only with --celbeveiliging)."""
+        if "publication" not in self._letter:
+            from . import claims as claims_mod
+            from . import verification
+            from .statistics.counts import disclosed
+            pub = suppression.Publication()
+            pub.add(registry.compute_all(self.extract, self.params), extra=disclosed(self.extract, self.params))
+            letter = self._letter_params()
+            tag = self._tag(letter)
+            for df in self._raw_audit().values():
+                pub.add({df["tabel"].iloc[0]: df} if len(df) else {}, tag)
+            pub.add(self._letter_tables(), tag,
+                    extra=disclosed(self.extract, letter, tag=tag))
+            ctx = claims_mod.Context(run_tables={}, params=letter)
+            for name, d in sorted(claims_mod.dated_lookups(claims_mod.load_claims(), ctx)):
+                pub.add({name: claims_mod.table_at(self.extract, letter, name, d)}, tag)
+            self._letter["publication"] = (pub, pub.pattern(self.celbeveiliging))
+        return self._letter["publication"]
+
+    def _raw_audit(self) -> dict[tuple[str, str], pd.DataFrame]:
+        if "raw_audit" not in self._letter:
+            from . import verification
+            self._letter["raw_audit"] = verification.audit_tables(self.extract)
+        return self._letter["raw_audit"]
+
+    def _letter_tables(self) -> dict[str, pd.DataFrame]:
+        if "letter_tables" not in self._letter:
+            self._letter["letter_tables"] = registry.compute_all(self.extract, self._letter_params())
+        return self._letter["letter_tables"]
 
     def suppressed(self) -> set:
         """Suppressed cells as (tabel, rij, kolom, eenheid)."""
@@ -140,22 +192,17 @@ class Session:
         return self._all
 
     # ---- the audit, at the letter's own dates -----------------------------------------
-    def _protect_group(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    def _protect_letter(self, df: pd.DataFrame) -> pd.DataFrame:
+        """A table at the letter's parameters, protected by the run's one pattern."""
         if not self.celbeveiliging:
-            return tables
-        reasons = suppression.pattern(tables, self.celbeveiliging)
-        return {n: suppression.apply(df, reasons) for n, df in tables.items()}
+            return df
+        pub, reasons = self.publication()
+        return pub.protect(df, reasons, self._tag(self._letter_params()))
 
     def audit_tables(self) -> dict[tuple[str, str], pd.DataFrame]:
-        """The letter's tables at the letter's dates, from this extract (protected per date)."""
+        """The letter's tables at the letter's dates, from this extract (protected)."""
         if "audit" not in self._letter:
-            from . import verification
-            raw = verification.audit_tables(self.extract)
-            by_date: dict[str, dict[str, pd.DataFrame]] = {}
-            for (name, p), df in raw.items():
-                by_date.setdefault(p, {})[name] = df
-            self._letter["audit"] = {(n, p): df for p, group in by_date.items()
-                                     for n, df in self._protect_group(group).items()}
+            self._letter["audit"] = {k: self._protect_letter(df) for k, df in self._raw_audit().items()}
         return self._letter["audit"]
 
     def verification(self) -> pd.DataFrame:
@@ -170,7 +217,8 @@ class Session:
     def statistics(self) -> pd.DataFrame:
         """The statistics of this run at its own peildata; writes statistiek.csv."""
         from .statistics import analyses as stats_mod
-        df = stats_mod.compute(self.extract, self.params, self.run_tables(), stats_mod.Options.of(self.params))
+        reasons = self.publication()[1] if self.celbeveiliging else None
+        df = stats_mod.compute(self.extract, self.params, self.run_tables(), self._stat_options(self.params, reasons))
         if self.out:
             stats_mod.write(df, self.out / STATISTIEK)
         return df
@@ -179,19 +227,16 @@ class Session:
         """Every claim of the letter evaluated at the letter's dates; writes claims.csv."""
         from . import claims as claims_mod
         from .statistics import analyses as stats_mod
-        letter = reference.letter_parameters()
-        letter = Parameters(**{**letter.__dict__, "celbeveiliging": self.params.celbeveiliging,
-                               "marge": self.params.marge, "seed": self.params.seed})
-        tables = self._protect_group(registry.compute_all(self.extract, letter))
-        statistics = stats_mod.compute(self.extract, letter, tables, stats_mod.Options.of(letter))
+        letter = self._letter_params()
+        raw = self._letter_tables()
+        tables = {n: self._protect_letter(df) for n, df in raw.items()}
+        reasons = self.publication()[1] if self.celbeveiliging else None
+        statistics = stats_mod.compute(self.extract, letter, tables, self._stat_options(letter, reasons))
         h = horizon.of(self.extract)
-
-        def protect(df: pd.DataFrame) -> pd.DataFrame:
-            name = df["tabel"].iloc[0]
-            return self._protect_group({name: df})[name]
         ctx = claims_mod.Context(run_tables=tables, params=letter, statistics=statistics,
                                  extract=self.extract, horizon=h.date, stand_per=h.stand_per,
-                                 protect=protect if self.celbeveiliging else None)
+                                 protect=self._protect_letter if self.celbeveiliging else None,
+                                 celbeveiliging=self.celbeveiliging, raw_tables=raw)
         df = claims_mod.ordered(claims_mod.evaluate(claims_mod.load_claims(), ctx))
         if self.out:
             claims_mod.write(df, self.out / CLAIMS)

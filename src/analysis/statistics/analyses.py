@@ -30,15 +30,14 @@ import numpy as np
 import pandas as pd
 
 from .. import contract as C
-from .. import tables as T
 from ..model import Extract
 from ..outputs import cell
 from ..params import Parameters
 from . import methods as M
 
 COLUMNS = ("analyse", "kenmerk", "toets", "grootheid", "waarde")
-GROEP = ("2020", "2021")  # the cohorts the letter singles out
-KENMERKEN = ("analfabeet", "meer_dan_drie_examens")
+from .counts import (COHORT_ROWS, GROEP, KENMERKEN, _composition_blocks, composition_data,  # noqa: F401
+                     disclosed, overlap, overlap_cell)
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,10 @@ class Options:
     seed: int = Parameters.seed
     herhalingen: int = 2000  # simulations for the power estimate
     celbeveiliging: int = 0
+    # counts left out by celbeveiliging (keys of `disclosed`); None: the statistics judge
+    # their own counts (primary suppression only, for use outside a run)
+    afgeschermd: frozenset | None = None
+    tag: str = ""  # suppression.dated tag of this computation (another ELIP threshold)
 
     @classmethod
     def of(cls, params: Parameters) -> "Options":
@@ -69,21 +72,6 @@ class Rows:
 
 
 # ---- ELIP composition -----------------------------------------------------------------
-
-def composition_data(extract: Extract, d: dt.date, drempel_cent: int) -> pd.DataFrame:
-    """One row per person in the ELIP group at d: cohort column, group, characteristics."""
-    elip = T.elip_at(extract, d, drempel_cent)
-    p = extract.wi2013[elip]
-    years = p["datum_plicht"].dt.year.to_numpy()
-    passed = T.exams_passed_at(extract, d)[elip]
-    analf = p["analfabeet"].astype(object).to_numpy()
-    return pd.DataFrame({
-        "kolom": T.elip_column(years),
-        "groep_2020_2021": np.isin(T.elip_column(years), GROEP),
-        "analfabeet": np.where(analf == "ja", 1.0, np.where(analf == "nee", 0.0, np.nan)),
-        "meer_dan_drie_examens": (passed > 3).astype(float),
-    })
-
 
 def _pool_small(table: pd.DataFrame) -> pd.DataFrame:
     """Merge adjacent cohorts until every expected count is at least 5 (Cochran's rule)."""
@@ -178,7 +166,11 @@ def elip_composition(rows: Rows, extract: Extract, params: Parameters, opt: Opti
                 out.append((a, k, "fisher", "p_holm", hf))
         counts = [v for (_, _, t, g, v) in rows_k if t == "aantallen"]
         cells = [counts[1], counts[0] - counts[1], counts[3], counts[2] - counts[3]]
-        if opt.celbeveiliging and any(0 < c < opt.celbeveiliging for c in cells):
+        if opt.afgeschermd is not None:
+            group, cohorts = _composition_blocks(d.isoformat() + opt.tag, k, data)
+            out = [(an, ke, to, gr, math.nan if (cohorts if to in COHORT_ROWS else group)
+                    & opt.afgeschermd else v) for (an, ke, to, gr, v) in out]
+        elif opt.celbeveiliging and any(0 < c < opt.celbeveiliging for c in cells):
             out = [(an, ke, to, gr, math.nan) for (an, ke, to, gr, _) in out]
         rows.rows.extend(out)
 
@@ -222,8 +214,22 @@ def share_change(rows: Rows, analyse: str, table: pd.DataFrame, base_row: str, p
     lo, hi = M.newcombe(int(xp), int(bp), int(xq), int(bq))
     rows.add(analyse, "", "verschil", schatting=xp / bp - xq / bq, ci_laag=lo, ci_hoog=hi)
     if overlap is not None:
-        both, n_p = overlap
-        rows.add(analyse, "", "overlap", n_beide=both, aandeel_beide=both / n_p if n_p else math.nan)
+        both, n_p = overlap  # None: left out by celbeveiliging
+        rows.add(analyse, "", "overlap", n_beide=both,
+                 aandeel_beide=both / n_p if both is not None and n_p else math.nan)
+
+
+def _overlap_shown(analyse: str, extract: Extract, p: dt.date, q: dt.date, asiel: bool,
+                   opt: Options) -> tuple[int | None, int | None]:
+    """The overlap, or (None, None) when celbeveiliging leaves it out: it or a complement
+    (only at P, only at Q) is a small count."""
+    both, n_p = overlap(extract, p, q, asiel)
+    if opt.afgeschermd is not None:
+        return (None, None) if overlap_cell(analyse, p, q, opt.tag) in opt.afgeschermd else (both, n_p)
+    n_q = overlap(extract, q, p, asiel)[1]
+    if opt.celbeveiliging and any(0 < c < opt.celbeveiliging for c in (both, n_p - both, n_q - both)):
+        return None, None
+    return both, n_p
 
 
 def route_by_group(rows: Rows, t3: pd.DataFrame) -> None:
@@ -273,14 +279,6 @@ def elip_growth(rows: Rows, t6: pd.DataFrame) -> None:
     rows.add(a, "2020_2021", "groei", verschil=grp, aandeel_groei=grp / total if total else math.nan)
 
 
-def overlap(extract: Extract, p: dt.date, q: dt.date, asiel_with_pip: bool) -> tuple[int, int]:
-    """Persons in the population at both dates, and the size of the population at P."""
-    w = extract.wi2021
-    at = T.asiel_plichtig_met_pip if asiel_with_pip else T.plichtig_at  # Tabel 4's and Tabel 2's population
-    pp, qq = at(w, p), at(w, q)
-    return int((pp & qq).sum()), int(pp.sum())
-
-
 def compute(extract: Extract, params: Parameters, run_tables: dict[str, pd.DataFrame],
             opt: Options = Options()) -> pd.DataFrame:
     rows = Rows()
@@ -288,9 +286,9 @@ def compute(extract: Extract, params: Parameters, run_tables: dict[str, pd.DataF
     lbt_agreement(rows, run_tables["tabel1"])
     p, q = params.peildatum, params.q
     share_change(rows, "pip_verandering", run_tables["tabel2"], "inburgeringsplichtig", "met_pip", p, q,
-                 overlap(extract, p, q, False))
+                 _overlap_shown("pip_verandering", extract, p, q, False, opt))
     share_change(rows, "aanbod_verandering", run_tables["tabel4"], "asiel_met_pip", "met_aanbod", p, q,
-                 overlap(extract, p, q, True))
+                 _overlap_shown("aanbod_verandering", extract, p, q, True, opt))
     route_by_group(rows, run_tables["tabel3"])
     wi2013_trend(rows, run_tables["tabel5"])
     elip_growth(rows, run_tables["tabel6"])
