@@ -1,0 +1,145 @@
+"""Celbeveiliging over everything a run publishes (issue 13 item 1), end to end.
+
+One hand-built extract holds a small count behind every disclosure path found with
+`--celbeveiliging 5` before the pattern covered the whole publication:
+
+* the overlap of Tabel 2's populations at P and Q is 3 persons (statistiek.csv published
+  `n_beide`);
+* in the ELIP group at 1 April 2024 cohort 2020 has 3 persons and cohort 2021 has 20: Tabel 6
+  hides the 3, but the composition analysis published the size of cohorts 2020-2021 together
+  (23), and 23 - 20 = 3;
+* 3 Wi2013 plichtigen became ingeburgerd between 1 October 2023 and 1 May 2024 (46 and 43
+  still plichtig, both shown): claim C26 (the decrease) computed that 3 and printed it, with
+  its arithmetic;
+* a cell is hidden in one output and shown in another when two outputs show the same count
+  (the run's tables and the audit's tables at the letter's dates).
+
+The run goes through the command line; every file it writes is checked for the specific
+values that must not appear (a generic scan for small numbers gives false hits).
+"""
+from __future__ import annotations
+
+import math
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import cli, outputs, registry, verification
+from builders import Extract
+
+N = 5
+ELIP_DATE = "2024-04-01"  # the contract's last ELIP peildatum up to the default P
+
+
+def crafted(tmp_path: Path) -> Path:
+    x = Extract()
+    # Wi2021: 3 plichtig at Q and P, 7 only at Q (ended 2024-01-01), 17 only at P
+    for i in range(27):
+        start = "2022-06-01" if i < 10 else "2023-09-01"
+        kw = {"doelgroep": "asiel", "datum_plicht": start}
+        if 3 <= i < 10:
+            kw.update(datum_einde="2024-01-01", reden_einde="vervallen")
+        if i >= 10 and i < 20:
+            kw.update(datum_pip="2023-10-01", leerroute="b1")
+        x.wi2021(**kw)
+    x.wi2021(doelgroep="gezin", datum_plicht="2024-06-01")  # the extract's horizon after P
+    # Wi2013, ELIP at 2024-04-01: cohort 2016 10 persons, 2020 3, 2021 20, all with a loan
+    for year, n, analf in (("2016", 10, ["ja"] * 5 + ["nee"] * 5), ("2020", 3, ["ja", "nee", "nee"]),
+                           ("2021", 20, ["ja"] * 9 + ["nee"] * 11)):
+        for i in range(n):
+            pid = x.wi2013(doelgroep="asiel", datum_plicht=f"{year}-03-01", analfabeet=analf[i])
+            x.lening(pid, "2023-01-01", "9600.00")
+    # 3 more plichtig on 2023-10-01, ingeburgerd on 2024-01-01 (no loan: not in the ELIP group)
+    for _ in range(3):
+        x.wi2013(doelgroep="gezin", datum_plicht="2018-03-01", datum_einde="2024-01-01",
+                 reden_einde="ingeburgerd", analfabeet="nee")
+    for _ in range(10):  # cohort 2020 outside the ELIP group: Tabel 5's row 2020 is not small
+        x.wi2013(doelgroep="gezin", datum_plicht="2020-03-01", analfabeet="nee")
+    for _ in range(6):  # ingeburgerd long before: no small count in the kerncijfers at P
+        x.wi2013(doelgroep="gezin", datum_plicht="2018-03-01", datum_einde="2019-01-01",
+                 reden_einde="ingeburgerd", analfabeet="nee")
+    return x.write(tmp_path / "onthullend")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("beveiligd")
+    out = tmp / "uit"
+    code = cli.main(["run", "--extract", str(crafted(tmp)), "--out", str(out), "--celbeveiliging", str(N),
+                     "--derived", str(tmp / "d")])
+    assert code == 0
+    return out
+
+
+def texts(out: Path) -> dict[str, str]:
+    """Every text a reader gets: CSVs, the page, the notebooks as HTML, the workbook's sheets."""
+    found = {str(p.relative_to(out)): p.read_text(encoding="utf-8")
+             for p in out.rglob("*") if p.suffix in (".csv", ".html", ".json", ".log")}
+    with zipfile.ZipFile(out / "tabellen.xlsx") as z:
+        found.update({f"tabellen.xlsx:{n}": z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")})
+    return found
+
+
+def stat(out: Path, analyse: str, kenmerk: str, toets: str, grootheid: str) -> float:
+    st = pd.read_csv(out / "statistiek.csv", keep_default_na=False, na_values={"waarde": [""]},
+                     dtype={"kenmerk": str})
+    hit = st[(st["analyse"] == analyse) & (st["kenmerk"] == kenmerk) & (st["toets"] == toets)
+             & (st["grootheid"] == grootheid)]
+    return float(hit["waarde"].iloc[0]) if len(hit) else math.nan
+
+
+def test_the_overlap_of_the_populations_is_not_published(run):
+    t2 = outputs.read_table(run / "tables" / "tabel2.csv")
+    shown = t2[(t2["eenheid"] == "aantal")].set_index(["rij", "kolom"])["waarde"]
+    assert shown[("inburgeringsplichtig", "2024-05-01")] == 20 and shown[("inburgeringsplichtig", "2023-05-01")] == 10
+    assert math.isnan(stat(run, "pip_verandering", "", "overlap", "n_beide"))
+    assert math.isnan(stat(run, "pip_verandering", "", "overlap", "aandeel_beide"))  # 3 / 20 gives it too
+    assert not math.isnan(stat(run, "pip_verandering", "", "aandeel_peildatum", "schatting"))  # the rest stays
+
+
+def test_the_elip_composition_does_not_give_away_a_hidden_cohort(run):
+    t6 = outputs.read_table(run / "tables" / "tabel6.csv")
+    row = t6[(t6["rij"] == ELIP_DATE) & (t6["eenheid"] == "aantal")].set_index("kolom")["waarde"]
+    assert math.isnan(row["2020"])  # 3 persons
+    for k in ("analfabeet", "meer_dan_drie_examens"):
+        n = stat(run, "elip_samenstelling", k, "aantallen", "n_2020_2021")
+        unknown = stat(run, "elip_samenstelling", k, "aantallen", "onbekend_2020_2021")
+        # cohort 2020 = n + unknown - cohort 2021: never all three shown
+        assert math.isnan(n) or math.isnan(unknown) or math.isnan(row["2021"]), k
+        share = stat(run, "elip_samenstelling", k, "aandeel_2020_2021", "schatting")
+        assert math.isnan(share) or math.isnan(n), k
+    for name, text in texts(run).items():
+        assert "n = 23" not in text, name  # the sentence of the statistics
+
+
+def test_claims_show_no_computed_count_below_the_threshold(run):
+    cl = pd.read_csv(run / "claims.csv", dtype=str, keep_default_na=False).set_index("id")
+    c26 = cl.loc["C26"]
+    assert c26["status"] == "niet_toetsbaar" and c26["berekend"] == ""
+    assert "afgeschermd door celbeveiliging" in c26["toelichting"] and "= 3" not in c26["toelichting"]
+    k13 = outputs.read_table(run / "tables" / "kerncijfers_wi2013.csv")
+    assert k13[(k13["rij"] == "nog_plichtig") & (k13["eenheid"] == "aantal")]["waarde"].iloc[0] == 43
+    for name, text in texts(run).items():
+        assert "46 - 43" not in text, name  # the arithmetic of C26 (46 on 1 October 2023), wherever shown
+
+
+def test_a_count_is_hidden_everywhere_or_nowhere(run):
+    """The audit's tables at the letter's dates and the run's tables show the same counts at
+    2024-05-01 (this run's P): one pattern, so a count hidden in one is hidden in the other."""
+    run_cells = {}
+    for name in registry.OUTPUTS:
+        df = outputs.read_table(run / "tables" / f"{name}.csv")
+        spec = registry.spec(name)
+        for r in df[df["eenheid"] == "aantal"].itertuples():
+            run_cells[(name, r.rij, r.kolom, spec.measured_on(r.rij, r.kolom, r.peildatum))] = r.waarde
+    ver = verification.read(run / "verificatie.csv")
+    ver = ver[(ver["eenheid"] == "aantal") & ~ver["toelichting"].str.startswith("de brief spreekt")]
+    compared = 0
+    for r in ver.itertuples():
+        key = (r.tabel, r.rij, r.kolom, r.peildatum)
+        if key in run_cells:
+            compared += 1
+            assert math.isnan(run_cells[key]) == math.isnan(r.gereproduceerd), key
+    assert compared > 10
