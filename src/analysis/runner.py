@@ -210,9 +210,10 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
         write_run_parameters(build, parameters)
         (build / "notebooks").mkdir()
         if cfg.params.celbeveiliging:
-            from .session import Session  # one pattern over everything the run publishes
-            suppression.write_records(Session(extract=extract, params=cfg.params, out=None).suppression(),
-                                      build / "tables")
+            from .session import Session  # one pattern over everything the run publishes, once
+            whole = Session(extract=extract, params=cfg.params, out=None)
+            suppression.write_records(whole.suppression(), build / "tables")
+            suppression.write_pattern(whole.publication()[1], build / "tables")
         _kernel_path()
         nb_dir = cfg.notebooks_dir or paths.notebooks_dir()
         t_nb = time.perf_counter()

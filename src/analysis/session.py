@@ -86,16 +86,20 @@ class Session:
         df = registry.compute(name, self.extract, self.params)
         if not self.celbeveiliging:
             return df
+        return self._protect(df, "")
+
+    def _protect(self, df: pd.DataFrame, tag: str) -> pd.DataFrame:
         pub, reasons = self.publication()
-        return pub.protect(df, reasons)
+        return pub.protect(df, reasons, tag) if pub else suppression.protect(df, reasons, tag)
 
     def suppression(self) -> dict:
         """Cells of the run's tables to suppress, keyed as the record file keys them."""
         if not self.celbeveiliging:
             return {}
         if self._reasons is None:
-            pub, reasons = self.publication()
-            self._reasons = pub.reasons_for(registry.compute_all(self.extract, self.params), reasons)
+            _, reasons = self.publication()
+            self._reasons = suppression.Publication.reasons_for(
+                registry.compute_all(self.extract, self.params), reasons)
         return self._reasons
 
     # ---- celbeveiliging over everything the run publishes ----------------------------
@@ -114,11 +118,16 @@ class Session:
         return replace(opt, tag=self._tag(params),
                        afgeschermd=frozenset(reasons) if reasons is not None else None)
 
-    def publication(self) -> tuple["suppression.Publication", dict]:
+    def publication(self) -> tuple["suppression.Publication | None", dict]:
         """Every count any output of the run shows, linked, and one suppression pattern over
         them all: the run's tables and statistics at P, the audit's tables at the letter's
-        dates, the claims' tables and statistics (docs/celbeveiliging.md). Computed once per
-        session (about a second on a national extract, only with --celbeveiliging)."""
+        dates, the claims' tables and statistics (docs/celbeveiliging.md). In a run the
+        runner computes it once and every notebook reads it (then no Publication: None);
+        otherwise it is computed once per session (about a second on a national extract)."""
+        if "publication" not in self._letter and self.tables_dir is not None:
+            stored = suppression.read_pattern(self.tables_dir)
+            if stored is not None:
+                self._letter["publication"] = (None, stored)
         if "publication" not in self._letter:
             from . import claims as claims_mod
             from . import verification
@@ -196,8 +205,7 @@ class Session:
         """A table at the letter's parameters, protected by the run's one pattern."""
         if not self.celbeveiliging:
             return df
-        pub, reasons = self.publication()
-        return pub.protect(df, reasons, self._tag(self._letter_params()))
+        return self._protect(df, self._tag(self._letter_params()))
 
     def audit_tables(self) -> dict[tuple[str, str], pd.DataFrame]:
         """The letter's tables at the letter's dates, from this extract (protected)."""

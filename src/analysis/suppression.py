@@ -32,7 +32,8 @@ import pandas as pd
 from . import contract as C
 from . import registry
 
-RECORD_FILE = "celbeveiliging.csv"
+RECORD_FILE = "celbeveiliging.csv"  # the run's tables at P
+PATTERN_FILE = "celbeveiliging_volledig.csv"  # every output, each count at the date it speaks of
 PRIMAIR, SECUNDAIR, AFGELEID = "primair", "secundair", "percentage_van_beveiligde_cel"
 
 Key = tuple[str, str, str]  # (tabel, rij, kolom) of a count
@@ -239,24 +240,13 @@ class Publication:
                 reason[pct] = AFGELEID
         return reason
 
-    def hidden(self, name: str, peildatum: str, rij: str, kolom: str, eenheid: str,
-               reasons: dict, tag: str = "") -> bool:
-        """Whether a value of a table must be left out: suppressed, or not part of the
-        publication the pattern was computed for (never shown unchecked)."""
-        key = dated(name, peildatum, rij, kolom, tag)
-        if eenheid == C.EENHEID_AANTAL:
-            return key in reasons or key not in self.values
-        return key + (eenheid,) in reasons or key + (eenheid,) not in self.pcts
-
     def protect(self, df: pd.DataFrame, reasons: dict, tag: str = "") -> pd.DataFrame:
-        """A table with every suppressed value emptied."""
-        out = df.copy()
-        mask = [self.hidden(r.tabel, str(r.peildatum), r.rij, r.kolom, r.eenheid, reasons, tag)
-                for r in df.itertuples()]
-        out.loc[np.asarray(mask, dtype=bool), "waarde"] = np.nan
-        return out
+        """A table with every suppressed value emptied, and every value that is not part of
+        the publication the pattern was computed for (never shown unchecked)."""
+        return protect(df, reasons, tag, known=(self.values, self.pcts))
 
-    def reasons_for(self, tables: dict[str, pd.DataFrame], reasons: dict, tag: str = "") -> dict[tuple, str]:
+    @staticmethod
+    def reasons_for(tables: dict[str, pd.DataFrame], reasons: dict, tag: str = "") -> dict[tuple, str]:
         """The pattern as the run's record file and `apply` key it: (tabel, rij, kolom[, eenheid])."""
         out = {}
         for name, df in tables.items():
@@ -267,6 +257,43 @@ class Publication:
                 elif r.eenheid != C.EENHEID_AANTAL and key + (r.eenheid,) in reasons:
                     out[(name, r.rij, r.kolom, r.eenheid)] = reasons[key + (r.eenheid,)]
         return out
+
+
+def protect(df: pd.DataFrame, reasons: dict, tag: str = "", known: tuple | None = None) -> pd.DataFrame:
+    """A table with every value emptied whose dated key the pattern suppresses (and, with
+    `known` = (counts, percentages), every value outside the publication)."""
+    def hidden(r) -> bool:
+        key = dated(r.tabel, str(r.peildatum), r.rij, r.kolom, tag)
+        if r.eenheid != C.EENHEID_AANTAL:
+            key = key + (r.eenheid,)
+        return key in reasons or (known is not None and key not in known[r.eenheid != C.EENHEID_AANTAL])
+    out = df.copy()
+    out.loc[np.asarray([hidden(r) for r in df.itertuples()], dtype=bool), "waarde"] = np.nan
+    return out
+
+
+def write_pattern(reasons: dict[tuple, str], folder: Path) -> Path:
+    """Every suppressed value of every output: tabel (or analysis), the date it speaks of,
+    rij, kolom, eenheid, reason."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / PATTERN_FILE
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["tabel", "datum", "rij", "kolom", "eenheid", "reden"])
+        for key in sorted(reasons, key=lambda k: (*k[:4], k[4] if len(k) > 4 else "")):
+            w.writerow([*key[:4], key[4] if len(key) > 4 else C.EENHEID_AANTAL, reasons[key]])
+    return path
+
+
+def read_pattern(folder: Path) -> dict[tuple, str] | None:
+    """The pattern `write_pattern` wrote, keyed as `Publication.pattern` keys it; None when
+    there is none."""
+    path = Path(folder) / PATTERN_FILE
+    if not path.is_file():
+        return None
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return {((r.tabel, r.datum, r.rij, r.kolom) if r.eenheid == C.EENHEID_AANTAL
+             else (r.tabel, r.datum, r.rij, r.kolom, r.eenheid)): r.reden for r in df.itertuples()}
 
 
 def apply(df: pd.DataFrame, reasons: dict[tuple, str]) -> pd.DataFrame:
