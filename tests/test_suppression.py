@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from analysis import contract as C
-from analysis import suppression
+from analysis import registry, suppression
 from analysis.suppression import PRIMAIR, SECUNDAIR
 
 
@@ -213,3 +215,144 @@ def test_a_percentage_is_shown_only_when_its_count_and_base_are():
                 continue
             shown = (name, r.rij, r.kolom, r.eenheid) not in reasons
             assert shown == (not any(n in hidden for n in needs)), (name, r.rij, r.kolom)
+
+
+# ---- one pattern over everything a run publishes (suppression.Publication) -------------
+
+def test_the_same_count_in_two_outputs_is_one_cell_linked_at_its_own_date():
+    """Tabel 2's Q column in a run at P = 2025-01-01 is Tabel 2's P column in a run at
+    2024-05-01, and equals the Wi2021 kerncijfers at 2024-05-01 computed elsewhere."""
+    d, later = "2024-05-01", "2025-01-01"
+    run = long("tabel2", {("inburgeringsplichtig", later): 40, ("met_pip", later): 20,
+                          ("inburgeringsplichtig", d): 20, ("met_pip", d): 10})
+    run["peildatum"] = later
+    audit = long("kerncijfers_wi2021", {("plichtig_geworden", "totaal"): 30, ("nog_plichtig", "totaal"): 20,
+                                        ("nog_plichtig_asiel", "totaal"): 17, ("nog_plichtig_gezin", "totaal"): 3,
+                                        ("nog_plichtig_overig", "totaal"): 0, ("met_pip", "totaal"): 10})
+    pub = suppression.Publication()
+    pub.add({"tabel2": run})
+    pub.add({"kerncijfers_wi2021": audit})
+    assert suppression.dated("tabel2", later, "met_pip", d) == suppression.dated("tabel2", d, "met_pip", d)
+    rels = pub._sums()
+    assert {("tabel2", d, "inburgeringsplichtig", d): 1, ("kerncijfers_wi2021", d, "nog_plichtig", "totaal"): -1} in rels
+    assert {("tabel2", d, "met_pip", d): 1, ("kerncijfers_wi2021", d, "met_pip", "totaal"): -1} in rels
+    assert not any(("tabel2", later, "met_pip", later) in r for r in rels)  # P column: no kerncijfers at P
+    reasons = pub.pattern(5)
+    assert reasons[("kerncijfers_wi2021", d, "nog_plichtig_gezin", "totaal")] == PRIMAIR
+    assert suppression._recoverable(set(k for k in reasons if len(k) == 4), rels) == []
+    # protecting either output with the one pattern hides the same cells
+    shown = pub.protect(audit, reasons)
+    assert shown.set_index("rij")["waarde"].isna().to_dict() == {
+        r: (("kerncijfers_wi2021", d, r, "totaal") in reasons) for r in shown["rij"]}
+
+
+def test_two_values_for_one_count_is_an_error():
+    a = long("tabel3", {("b1", "asiel"): 10})
+    b = long("tabel3", {("b1", "asiel"): 11})
+    pub = suppression.Publication()
+    pub.add({"tabel3": a})
+    with pytest.raises(ValueError, match="twee waarden"):
+        pub.add({"tabel3": b})
+
+
+def test_an_unprinted_small_count_is_not_left_recoverable():
+    """A statistic prints 'both' (10) beside a table cell (13): 'only here' = 3 follows."""
+    t = long("tabel3", {("b1", "asiel"): 13, ("b1", "gezin"): 40, ("b1", "overig"): 50, ("b1", "totaal"): 103})
+    both, only = ("stat", "2024-05-01", "overlap", "beide"), ("stat", "2024-05-01", "overlap", "alleen")
+    extra = suppression.Extra(shown={both: 10}, latent={only: 3},
+                              relations=[{both: 1, only: 1, ("tabel3", "b1", "asiel"): -1}])
+    pub = suppression.Publication()
+    pub.add({"tabel3": t}, extra=extra)
+    reasons = pub.pattern(5)
+    assert reasons == {both: SECUNDAIR}  # the smallest printed count of the identity
+    assert only not in reasons  # never printed, so never listed
+    pub2 = suppression.Publication()
+    pub2.add({"tabel3": t}, extra=suppression.Extra(shown={both: 10}, latent={only: 5},
+                                                     relations=extra.relations))
+    assert pub2.pattern(5) == {}  # at the threshold the complement may be known
+
+
+def test_a_block_is_shown_whole_or_not_at_all():
+    a, b, c = (("stat", "d", "g", x) for x in "abc")
+    pub = suppression.Publication()
+    pub.add({}, extra=suppression.Extra(shown={a: 3, b: 40, c: 50}, blocks=[{a, b}]))
+    assert pub.pattern(5) == {a: PRIMAIR, b: SECUNDAIR}
+
+
+def test_a_relation_to_a_table_that_is_absent_is_left_out():
+    x = ("stat", "d", "g", "x")
+    pub = suppression.Publication()
+    pub.add({}, extra=suppression.Extra(shown={x: 3}, relations=[{x: 1, ("tabel6", "d", "2020"): -1}]))
+    assert pub.relations == [] and pub.pattern(5) == {x: PRIMAIR}
+
+
+def test_another_elip_threshold_is_another_count_linked_by_its_difference():
+    """Tabel 6 at the letter's threshold beside the run's: equal counts are one, unequal ones
+    differ by a count of their own, which may not be small and recoverable."""
+    cohorts = list(C.TABEL6_KOLOMMEN[:-1])
+    run = {("2024-04-01", k): 50 for k in cohorts}
+    run[("2024-04-01", "totaal")] = 50 * len(cohorts)
+    letter = dict(run)
+    letter[("2024-04-01", cohorts[0])] = 47  # 3 persons between the two thresholds
+    letter[("2024-04-01", "totaal")] -= 3
+    pub = suppression.Publication()
+    pub.add({"tabel6": long("tabel6", run)})
+    pub.add({"tabel6": long("tabel6", letter)}, tag="@500000")
+    reasons = pub.pattern(5)
+    rels = pub._sums()
+    at, other = ("tabel6", "2024-04-01", "2024-04-01"), ("tabel6", "2024-04-01@500000", "2024-04-01")
+    assert {(*other, cohorts[1]): 1, (*at, cohorts[1]): -1} in rels  # equal: one count
+    small = [k for k, v in pub.latent.items() if v == 3]
+    assert len(small) == 2  # cohort 2013 and the total differ by 3
+    assert (*at, cohorts[0]) in reasons or (*other, cohorts[0]) in reasons
+    assert not set(suppression._recoverable(set(reasons) | set(pub.latent), rels)) & (set(reasons) | set(small))
+
+
+def _recoverable_by_rank(secret, rels):
+    """The per-cell rank test the module used before (independent of its null-space form)."""
+    unknown = sorted(secret)
+    rows = [[r.get(k, 0) for k in unknown] for r in rels if any(k in secret for k in r)]
+    if not rows:
+        return []
+    a = np.array(rows, dtype=float)
+    rank = np.linalg.matrix_rank(a)
+    return [k for i, k in enumerate(unknown)
+            if np.linalg.matrix_rank(np.vstack([a, np.eye(len(unknown))[i]])) == rank]
+
+
+def test_the_recoverability_test_agrees_with_the_rank_test():
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        cells = [f"c{i}" for i in range(rng.integers(2, 9))]
+        rels = [{c: int(v) for c, v in zip(cells, rng.integers(-1, 2, len(cells))) if v}
+                for _ in range(rng.integers(1, 7))]
+        secret = {c for c in cells if rng.random() < 0.6}
+        assert sorted(suppression._recoverable(secret, rels)) == sorted(_recoverable_by_rank(secret, rels))
+
+
+def test_the_wi2013_links_follow_from_each_other():
+    """Why a mutant dropping one Tabel 5 - kerncijfers link cannot be killed: any one of the
+    four follows from the other three and the sums within the two tables, so no suppressed
+    cell becomes recoverable or unrecoverable without it (docs/mutatie.md)."""
+    tables = linked_outputs()
+    keep = {n: tables[n] for n in ("kerncijfers_wi2013", "tabel5")}
+    full = suppression.relations(keep)
+    cells = sorted({k for r in full for k in r})
+    matrix = lambda rels: np.array([[r.get(k, 0) for k in cells] for r in rels], dtype=float)
+    rank = np.linalg.matrix_rank(matrix(full))
+    links = registry._tabel5_kerncijfers(keep)
+    assert len(links) == 4
+    for dropped in links:
+        rest = [r for r in full if r != dropped.relation()]
+        assert len(rest) == len(full) - 1
+        assert np.linalg.matrix_rank(matrix(rest)) == rank
+    # two links dropped: no longer implied
+    rest = [r for r in full if r not in (links[0].relation(), links[1].relation())]
+    assert np.linalg.matrix_rank(matrix(rest)) == rank - 1
+
+
+def test_a_sum_as_a_relation():
+    s = registry.Sum((("t", "a", "x"),), (("t", "b", "x"), ("t", "c", "x"), ("t", "a", "x")), "delen")
+    assert s.relation() == {("t", "b", "x"): -1, ("t", "c", "x"): -1}  # a on both sides cancels
+    s = registry.Sum((("t", "a", "x"), ("t", "d", "x")), (("t", "b", "x"),), "delen")
+    assert s.relation() == {("t", "a", "x"): 1, ("t", "d", "x"): 1, ("t", "b", "x"): -1}
