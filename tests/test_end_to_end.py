@@ -215,7 +215,7 @@ def test_default_run_through_the_real_command(tmp_path):
                          cwd=paths.project_root())
     assert res.returncode == 0, res.stderr
     assert "Verificatie: " in res.stdout and "0 afwijkingen" in res.stdout
-    assert "inconsistent in de brief: tabel6 2023-07-01 totaal" in res.stdout
+    assert "inconsistent in de brief: Tabel 6, 1 juli 2023, Totaal" in res.stdout
     assert f"Rapport: {out / 'index.html'}" in res.stdout
     assert "Traceback" not in res.stderr
 
