@@ -187,7 +187,7 @@ def build(out: Path, prov: dict) -> None:
                  "berekend uit het extract van deze run, op de data waarover de brief spreekt; afwijkende uitspraken staan bovenaan, met de "
                  "rekensom.</p>")
     parts.append(glossary.link(_plain_table(summaries.claims_table(cl, full=True),
-                                            ("Id", "§", "Uitspraak", "Brief", "Deze run", "Status",
+                                            ("Id", "§", "Peildatum", "Uitspraak", "Brief", "Deze run", "Status",
                                              "Lezing en berekening"))))
 
     # tables
