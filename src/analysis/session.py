@@ -11,6 +11,7 @@ The session computes nothing itself: it calls the registry, `statistics`, `verif
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -180,8 +181,8 @@ class Session:
         from . import claims as claims_mod
         from .statistics import analyses as stats_mod
         letter = reference.letter_parameters()
-        letter = Parameters(**{**letter.__dict__, "celbeveiliging": self.params.celbeveiliging,
-                               "marge": self.params.marge, "seed": self.params.seed})
+        letter = dataclasses.replace(letter, celbeveiliging=self.params.celbeveiliging,
+                                     marge=self.params.marge, seed=self.params.seed)
         tables = self._protect_group(registry.compute_all(self.extract, letter))
         statistics = stats_mod.compute(self.extract, letter, tables, stats_mod.Options.of(letter))
         h = horizon.of(self.extract)

@@ -136,8 +136,8 @@ def definition(name: str) -> dict[str, str]:
     spec = registry.spec(name)
     return {"titel": spec.titel, "populatie": spec.populatie, "cellen": spec.cellen,
             "contract": f"contract (docs/contract.md) secties {spec.contract}",
-            "code": f"de declaratie in src/analysis/registry.py, de tellingen in src/analysis/tables.py "
-                    f"(beide onder de naam van het CSV-bestand)",
+            "code": "de declaratie in src/analysis/registry.py, de tellingen in src/analysis/tables.py "
+                    "(beide onder de naam van het CSV-bestand)",
             "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/tabel.ipynb)",
             "brief": f"brief {spec.paragraaf}"}
 
