@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from analysis import contract as C
 from analysis import registry
-from analysis import tables as T
 from analysis.model import Extract, ExtractMeta
 from analysis.outputs import cell
 from analysis.params import Parameters

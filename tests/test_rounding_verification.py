@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import reference, verification
-from analysis.params import Parameters
 from analysis.dutch import getal
 from analysis.rounding import half_up, largest_remainder, letter_rounding, with_letter_rounding
 
