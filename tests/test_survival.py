@@ -288,3 +288,41 @@ def test_protect_rows_resting_on_few_persons(ext):
     assert out["at_risk"].tolist() == [7, 5, 3, 5]  # none below 3
     out5 = S.protect(df, 5, events)
     assert out5["cumulatieve_incidentie"].isna().all() and math.isnan(out5["at_risk"].iloc[2])
+
+
+# ---- the median and its interval -----------------------------------------------------------
+
+def curve_frame(groep, est, lo, hi, days=(0, 10, 20)):
+    n = len(est)
+    return pd.DataFrame({"groep": groep, "uitkomst": "pip", "dagen": list(days[:n]), "cumulatieve_incidentie": est,
+                         "ci_laag": lo, "ci_hoog": hi, "at_risk": [9] * n})
+
+
+def test_mediaan_is_the_first_day_at_half_and_its_interval_where_the_bounds_get_there():
+    df = pd.concat([curve_frame("a", [0.2, 0.5, 0.7], [0.1, 0.3, 0.55], [0.4, 0.7, 0.8]),
+                    curve_frame("b", [0.1, 0.3], [0.05, 0.2], [0.2, 0.6]),  # not reached: empty
+                    curve_frame("c", [np.nan, 0.6, 0.7], [np.nan, 0.52, 0.6], [np.nan, 0.7, 0.8])],
+                   ignore_index=True)
+    m = S.mediaan(df)
+    assert list(m.columns) == list(S.MEDIAAN_COLUMNS)
+    assert m["groep"].tolist() == ["a", "b", "c"]
+    assert m.iloc[0][["mediaan", "mediaan_laag", "mediaan_hoog"]].tolist() == [10, 10, 20]
+    assert math.isnan(m.iloc[1]["mediaan"]) and m.iloc[1]["mediaan_laag"] == 10
+    assert math.isnan(m.iloc[1]["mediaan_hoog"])
+    assert m.iloc[2][["mediaan", "mediaan_laag", "mediaan_hoog"]].isna().all()  # day 0 hidden: may cross there
+
+
+def test_mediaan_of_duur_by_hand(ext):
+    m = S.mediaan(S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep"))
+    asiel = m[(m["groep"] == "asiel") & (m["uitkomst"] == "pip")].iloc[0]
+    assert asiel["mediaan"] == 10  # 1/3 on day 0, 2/3 on day 10
+    gezin = m[(m["groep"] == "gezin")].iloc[0]
+    assert gezin["mediaan"] == 20  # Kaplan-Meier: 1/2 on day 20
+    whole = S.mediaan(S.duur(ext, "pip", "wi2021_plichtig_geworden", P))
+    assert math.isnan(whole["mediaan"].iloc[0])  # 17/35 < 1/2 at the last day
+    assert S.mediaan(S.empty()).empty
+
+
+def test_mediaan_refuses_what_is_not_a_duur_result():
+    with pytest.raises(UsageError, match="resultaat van duur.*ontbreekt: groep"):
+        S.mediaan(pd.DataFrame({"x": [1]}))

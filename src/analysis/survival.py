@@ -271,6 +271,45 @@ def at(curve: pd.DataFrame, day: int) -> float:
     return float(hit["cumulatieve_incidentie"].iloc[-1]) if len(hit) else 0.0
 
 
+MEDIAAN_COLUMNS = ("groep", "uitkomst", "mediaan", "mediaan_laag", "mediaan_hoog")
+
+
+def _first_day(days: np.ndarray, values: np.ndarray, level: float) -> float:
+    """First day on which the step function reaches `level`; NaN when it does not, or when
+    an emptied value (NaN) comes first, since the crossing may lie there."""
+    hit = np.flatnonzero((values >= level) | np.isnan(values))
+    if not len(hit) or np.isnan(values[hit[0]]):
+        return np.nan
+    return float(days[hit[0]])
+
+
+def mediaan(result: pd.DataFrame) -> pd.DataFrame:
+    """The median time to each outcome of a `duur` result, with a 95% interval: an extension
+    beyond contract section 6 (which gives the curves only).
+
+    The median is the first day on which the cumulative incidence reaches 50% (as the
+    monitor's `duur_tot_pip_wi2021`); its interval runs from the first day on which the
+    upper bound reaches 50% to the first day on which the lower bound does: the days the
+    pointwise interval cannot tell apart from the median (Brookmeyer & Crowley 1982, the
+    interval R's survfit prints for a median). A bound the data do not reach is empty (the
+    median may lie beyond the follow-up); so is everything after a row emptied by
+    celbeveiliging. One row per group and outcome of the result, in its order.
+    """
+    missing = [c for c in COLUMNS if c not in getattr(result, "columns", ())]
+    if missing:
+        raise UsageError(f"mediaan verwacht het resultaat van duur(...), met de kolommen {', '.join(COLUMNS)}; "
+                         f"ontbreekt: {', '.join(missing)}.")
+    rows = []
+    for (groep, uitkomst), part in result.groupby(["groep", "uitkomst"], sort=False):
+        days = part["dagen"].to_numpy()
+        rows.append((groep, uitkomst,
+                     _first_day(days, part["cumulatieve_incidentie"].to_numpy(dtype=float), 0.5),
+                     _first_day(days, part["ci_hoog"].to_numpy(dtype=float), 0.5),
+                     _first_day(days, part["ci_laag"].to_numpy(dtype=float), 0.5)))
+    return pd.DataFrame(rows, columns=list(MEDIAAN_COLUMNS)).astype(
+        {"groep": object, "uitkomst": object, "mediaan": float, "mediaan_laag": float, "mediaan_hoog": float})
+
+
 def protect(result: pd.DataFrame, threshold: int, events: pd.Series) -> pd.DataFrame:
     """Empty the estimate and interval of each row resting on fewer than `threshold` persons:
     at_risk below it, or fewer than `threshold` events of that outcome up to that day
