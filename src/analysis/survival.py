@@ -49,10 +49,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from . import populations as POP
 from . import tables as T
@@ -73,7 +73,7 @@ def empty() -> pd.DataFrame:
                          "at_risk": pd.Series(dtype=np.int64)})
 
 
-Z = float(norm.ppf(1 - ALPHA / 2))  # as lifelines: inv_normal_cdf(1 - alpha / 2)
+Z = NormalDist().inv_cdf(1 - ALPHA / 2)  # lifelines: scipy's norm.ppf, equal to the last digit or two
 
 
 @dataclass(frozen=True)
