@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 
 from .. import contract as C
 from ..rounding import decimals_for, with_letter_rounding
-from .. import dutch
+from .. import dutch, registry
+from ..monitor import EENHEID_DAGEN
 from . import letter_tables, safe_text, summaries
 
 SHEETS = {name: dutch.LABELS[name] for name in ("kerncijfers_wi2021", "tabel1", "tabel2", "tabel3", "tabel4",
@@ -188,6 +189,29 @@ def _claims_frame(claims: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return table, fmts
 
 
+WHOLE = (C.EENHEID_AANTAL, EENHEID_DAGEN)  # units written as whole numbers; the others are percentages
+
+
+def _monitor_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """A monitor output in its long format (one row per cell and measure), in Dutch words:
+    counts and days as numbers, percentages as fractions with a % format, full precision."""
+    own = registry.spec(name)
+
+    def spec_of(tabel: str):
+        return registry.spec(tabel) if tabel in registry.SPECS else own
+    units = list(df["eenheid"])
+    frame = pd.DataFrame({
+        "Peildatum": [dutch.datum(d) for d in df["peildatum"]],
+        "Tabel": [registry.spec(t).titel if t in registry.SPECS else t for t in df["tabel"]],
+        "Rij": [spec_of(t).rij_label(r).strip() for t, r in zip(df["tabel"], df["rij"])],
+        "Kolom": [spec_of(t).kolom_label(k) for t, k in zip(df["tabel"], df["kolom"])],
+        "Maat": [spec_of(t).eenheid_label(u) if u in spec_of(t).eenheid_labels else dutch.label(u)
+                 for t, u in zip(df["tabel"], units)],
+        "Waarde": [None if dutch.is_missing(v) else (int(v) if u in WHOLE else v / 100)
+                   for v, u in zip(df["waarde"], units)]})
+    return frame, {"Waarde": [COUNT_FORMAT if u in WHOLE else "0.0%" for u in units]}
+
+
 def _statistics_frame(st: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"Analyse": st["analyse"].map(dutch.label),
                         "Kenmerk": ["" if dutch.is_missing(k) or k == "" else dutch.label(k) for k in st["kenmerk"]],
@@ -234,6 +258,11 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, ver
     for name, title in SHEETS.items():
         if name in tables:
             _long_sheet(wb.create_sheet(title), name, tables[name], secret, params["peildatum"])
+    for name in registry.MONITOR_OUTPUTS:
+        if name in tables:
+            frame, fmts = _monitor_frame(name, tables[name])
+            _frame_sheet(wb.create_sheet(registry.spec(name).titel), letter_tables.title(name, params["peildatum"]),
+                         frame, {"Tabel": 20, "Rij": 32, "Kolom": 18, "Maat": 14}, fmts)
     text = {"Toelichting": 70, "Lezing en berekening": 80, "Uitspraak": 50, "Kolom": 24, "Rij": 30, "Status": 22,
             "Tabel": 18, "Peildatum": 16}
     table, fmts = _verification_frame(verification)
