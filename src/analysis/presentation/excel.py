@@ -43,19 +43,23 @@ def _label(key: str) -> str:
         return dutch.label(key)
 
 
-def _append(ws, values: list) -> None:
+def _append(ws, values: list) -> tuple:
     """One row; a text a spreadsheet could read as a formula stays text (as if typed with a
-    leading apostrophe), whatever its origin."""
+    leading apostrophe), whatever its origin. Returns the row's cells: `ws[ws.max_row]`
+    would give them too, but max_row and max_column scan every cell of the sheet, which is
+    quadratic in a long sheet (the monitor's time series has thousands of rows)."""
     ws.append(values)
-    for cell in ws[ws.max_row]:
+    row = ws._current_row
+    cells = tuple(ws.cell(row, c) for c in range(1, len(values) + 1))
+    for cell in cells:
         if safe_text.is_formula_like(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
+    return cells
 
 
 def _header(ws, values: list) -> None:
-    _append(ws, values)
-    for cell in ws[ws.max_row]:
+    for cell in _append(ws, values):
         cell.font, cell.fill = BOLD, HEADER
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
 
@@ -113,8 +117,7 @@ def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) ->
             else:
                 values.append(float(v) / 100)
                 formats.append(pct_format)
-        _append(ws, values)
-        for cell, fmt in zip(ws[ws.max_row], formats):
+        for cell, fmt in zip(_append(ws, values), formats):
             if fmt:
                 cell.number_format = fmt
             elif cell.column > 1:
@@ -151,8 +154,7 @@ def _frame_sheet(ws, title: str, df: pd.DataFrame, widths: dict[str, int], forma
     _header(ws, list(df.columns))
     formats = formats or {}
     for i, rec in enumerate(df.itertuples(index=False)):
-        _append(ws, [None if dutch.is_missing(v) else v for v in rec])
-        for cell, col in zip(ws[ws.max_row], df.columns):
+        for cell, col in zip(_append(ws, [None if dutch.is_missing(v) else v for v in rec]), df.columns):
             fmt = formats.get(col)
             fmt = fmt[i] if isinstance(fmt, list) else fmt
             if fmt and isinstance(cell.value, (int, float)):

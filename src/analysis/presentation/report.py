@@ -303,9 +303,11 @@ def limitations(synthetic: bool, celbeveiliging: int) -> str:
                     "In deze run staat celbeveiliging uit: kleine aantallen zijn zichtbaar. ")
                  + "Niet afgedekt: hoe nauw een afgeschermd aantal toch te begrenzen is, en koppelingen met "
                  "tabellen die elders zijn gepubliceerd.</li>")
-    items.append("<li><strong>Nog niet uitgewerkt.</strong> Doorlooptijden (hoe lang het duurt tot iemand is "
-                 "ingeburgerd, met een overlevingsanalyse) staan nog niet in dit rapport; de tabellen tellen "
-                 "standen op peildata.</li>")
+    items.append("<li><strong>Doorlooptijden.</strong> De tabellen tellen standen op peildata. Hoe lang het "
+                 "duurt tot een PIP en hoe de Wi2013-plicht per cohort eindigde, staat in de "
+                 "<a href='#monitor'>monitor</a>: een aandeel na een aantal dagen of jaren telt alleen wie al zo "
+                 "lang gevolgd is, en wie de plicht op een andere manier verliet telt als concurrerende uitkomst "
+                 "mee.</li>")
     return ("<h2 id='beperkingen'>Beperkingen: wat dit rapport wel en niet laat zien</h2>"
             f"<ul class='beperkingen'>{''.join(items)}</ul>")
 
