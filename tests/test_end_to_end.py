@@ -131,7 +131,7 @@ def test_report_page(full_run):
     page = (full_run / "index.html").read_text()
     assert "SYNTHETISCHE GEGEVENS" in page[:5000]  # prominently, at the top
     assert page.count("<table") >= 8 + 3
-    assert page.count("data:image/png;base64,") == 8
+    assert page.count("data:image/png;base64,") == len(registry.LETTER_OUTPUTS) + len(registry.MONITOR_OUTPUTS)
     assert "http://" not in page and "https://" not in page  # nothing fetched from a network
     herkomst = json.loads((full_run / "herkomst.json").read_text())
     assert herkomst["extract"]["checksum_sha256"] in page
@@ -318,7 +318,7 @@ def test_small_extract_through_the_notebooks_equals_the_library(tmp_path, fmt, c
     assert list(dict.fromkeys(t6["rij"])) == ["2023-01-01", "2023-06-30"]
 
 
-@pytest.mark.parametrize("name", ["tabel.ipynb", "10_verificatie_en_claims.ipynb"])
+@pytest.mark.parametrize("name", ["tabel.ipynb", "10_verificatie_en_claims.ipynb", "monitor.ipynb"])
 def test_notebooks_run_as_opened_in_jupyterlab(name, synthetic_extract, tmp_path, monkeypatch):
     """With the defaults of their parameters cell (as a user opens them), notebooks run on
     the shipped synthetic extract."""
