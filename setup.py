@@ -26,7 +26,7 @@ class BuildWithData(build_py):
             source, dest = HERE / rel, target / rel
             if source.is_dir():
                 shutil.copytree(source, dest, ignore=shutil.ignore_patterns(
-                    "__pycache__", ".ipynb_checkpoints", "*.pyc"))
+                    "__pycache__", ".ipynb_checkpoints", "*.pyc", "eigen"))  # eigen: a researcher's own
             else:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, dest)

@@ -24,11 +24,14 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--allow-file-access-from-files"]
 PROBE_HEAD = "<script>window.__errors=[];window.addEventListener('error',e=>window.__errors.push(String(e.message||e.type)),true);</script>"
-PROBE_END = """<script>window.addEventListener('load',()=>{const imgs=[...document.images];
+PROBE_END = """<script>function monitor(){const h=document.getElementById('monitor');if(!h)return null;
+const own=[];for(let e=h.nextElementSibling;e&&e.tagName!=='H2';e=e.nextElementSibling)own.push(...e.querySelectorAll('img'));
+return {heading:h.textContent,images:own.length,decoded:own.filter(i=>i.complete&&i.naturalWidth>0).length};}
+window.addEventListener('load',()=>{const imgs=[...document.images];
 const r={tables:document.querySelectorAll('table').length,
  rows:[...document.querySelectorAll('table')].filter(t=>t.rows.length>1).length,
  images:imgs.length, broken:imgs.filter(i=>!(i.complete&&i.naturalWidth>0)).map(i=>i.alt),
- errors:window.__errors, synthetic:!!document.getElementById('synthetisch')};
+ errors:window.__errors, synthetic:!!document.getElementById('synthetisch'), monitor:monitor()};
 const p=document.createElement('pre');p.id='probe';p.textContent=JSON.stringify(r);document.body.appendChild(p);});</script>"""
 
 
@@ -58,7 +61,8 @@ def test_report_renders_in_chromium(full_run, browser, tmp_path):
     result = json.loads(found.group(1).replace("&quot;", '"'))
     assert result["errors"] == []
     assert result["broken"] == []
-    assert result["images"] == 8 and result["tables"] >= 11 and result["rows"] == result["tables"]
+    assert result["images"] == 11 and result["tables"] >= 11 and result["rows"] == result["tables"]
+    assert result["monitor"] == {"heading": "Monitor: de ontwikkeling in de tijd", "images": 3, "decoded": 3}
     assert result["synthetic"] is True
     shot = tmp_path / "rapport.png"
     subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", "--window-size=1280,6000",
@@ -128,7 +132,7 @@ def test_report_passes_axe_core_in_chromium(full_run, browser, tmp_path):
     assert own["lang"] == "nl"
     assert own["tables"] >= 11 and own["tables_without_th"] == 0
     assert own["th_without_scope"] == []
-    assert len(own["imgs"]) == 8
+    assert len(own["imgs"]) == 11
     assert all(len(alt) >= 20 and not alt.endswith(".png") for alt in own["imgs"]), own["imgs"]
 
 

@@ -8,6 +8,7 @@ suppression of small counts).
 from __future__ import annotations
 
 import json
+import html
 import re
 import shutil
 import subprocess
@@ -43,6 +44,41 @@ def test_run_writes_everything_the_contract_and_the_report_promise(full_run):
         nb = nbformat.read(full_run / "notebooks" / name, as_version=4)
         assert nb.metadata["papermill"]["parameters"]["peildatum"] == "2024-05-01"
         assert (full_run / "notebooks" / f"{name}.html").is_file()
+
+
+def test_run_writes_the_monitor_outputs_with_the_contracts_keys(full_run, synthetic):
+    """Contract section 7: the three monitor CSVs, byte-equal to the library's, with their keys;
+    their figures and readings; the report's Monitor section and the workbook's sheets."""
+    import json
+
+    from analysis import monitor
+    for name in registry.MONITOR_OUTPUTS:
+        text = (full_run / "tables" / f"{name}.csv").read_text()
+        expected = registry.compute(name, synthetic, Parameters())
+        assert text == outputs.to_csv_text(expected, C.OUTPUT_COLUMNS), name
+        for ext in ("png", "svg", "json"):
+            assert (full_run / "figures" / f"{name}.{ext}").is_file()
+    t = outputs.read_table(full_run / "tables" / "tijdreeks_kerncijfers.csv")
+    assert set(t["tabel"]) == {"kerncijfers_wi2021", "kerncijfers_wi2013"}
+    assert set(t["rij"]) == set(C.KERNCIJFERS_WI2021_RIJEN) | set(C.KERNCIJFERS_WI2013_RIJEN)
+    assert t["peildatum"].max() == "2024-05-01" and (t["peildatum"].str[8:] == "01").all()
+    c = outputs.read_table(full_run / "tables" / "cohort_uitkomst_wi2013.csv")
+    assert set(c["kolom"]) == set(C.REDEN_EINDE_WI2013)
+    assert set(c["eenheid"]) == {f"procent_{j}j" for j in range(1, 6)} and c["rij"].iloc[-1] == "2024"
+    d = outputs.read_table(full_run / "tables" / "duur_tot_pip_wi2021.csv")
+    assert list(dict.fromkeys(d["rij"])) == list(C.DOELGROEPEN)
+    assert list(dict.fromkeys(d["kolom"])) == ["91d", "182d", "365d", "730d", "mediaan"]
+    assert set(d[d.kolom == "mediaan"]["eenheid"]) == {monitor.EENHEID_DAGEN}
+    page = (full_run / "index.html").read_text(encoding="utf-8")
+    section = page[page.index("<h2 id='monitor'>"):page.index("<h2 id='statistiek'>")]
+    assert "href='#monitor'" in page and section.count("<img ") == 3 and section.count("class='definitie'") == 3
+    for name in registry.MONITOR_OUTPUTS:
+        about = json.loads((full_run / "figures" / f"{name}.json").read_text(encoding="utf-8"))
+        assert html.escape(about["zin"], quote=True) in section and html.escape(about["alt"], quote=True) in section
+    from openpyxl import load_workbook
+    wb = load_workbook(full_run / "tabellen.xlsx", read_only=True)
+    for name in registry.MONITOR_OUTPUTS:
+        assert wb[registry.spec(name).titel].max_row > 3
 
 
 def test_cli_tables_are_the_library_tables(full_run, synthetic):
@@ -95,7 +131,7 @@ def test_report_page(full_run):
     page = (full_run / "index.html").read_text()
     assert "SYNTHETISCHE GEGEVENS" in page[:5000]  # prominently, at the top
     assert page.count("<table") >= 8 + 3
-    assert page.count("data:image/png;base64,") == 8
+    assert page.count("data:image/png;base64,") == len(registry.LETTER_OUTPUTS) + len(registry.MONITOR_OUTPUTS)
     assert "http://" not in page and "https://" not in page  # nothing fetched from a network
     herkomst = json.loads((full_run / "herkomst.json").read_text())
     assert herkomst["extract"]["checksum_sha256"] in page
@@ -215,7 +251,7 @@ def test_default_run_through_the_real_command(tmp_path):
                          cwd=paths.project_root())
     assert res.returncode == 0, res.stderr
     assert "Verificatie: " in res.stdout and "0 afwijkingen" in res.stdout
-    assert "inconsistent in de brief: tabel6 2023-07-01 totaal" in res.stdout
+    assert "inconsistent in de brief: Tabel 6, 1 juli 2023, Totaal" in res.stdout
     assert f"Rapport: {out / 'index.html'}" in res.stdout
     assert "Traceback" not in res.stderr
 
@@ -282,7 +318,7 @@ def test_small_extract_through_the_notebooks_equals_the_library(tmp_path, fmt, c
     assert list(dict.fromkeys(t6["rij"])) == ["2023-01-01", "2023-06-30"]
 
 
-@pytest.mark.parametrize("name", ["tabel.ipynb", "10_verificatie_en_claims.ipynb"])
+@pytest.mark.parametrize("name", ["tabel.ipynb", "10_verificatie_en_claims.ipynb", "monitor.ipynb"])
 def test_notebooks_run_as_opened_in_jupyterlab(name, synthetic_extract, tmp_path, monkeypatch):
     """With the defaults of their parameters cell (as a user opens them), notebooks run on
     the shipped synthetic extract."""

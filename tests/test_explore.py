@@ -134,6 +134,22 @@ def test_kruistabel_before_the_law_started_has_no_cohort_rows(x):
     assert cells(x.kruistabel("doelgroep", "aanbod", "wi2021_plichtig", dt.date(2021, 6, 1)))[("asiel", "ja")] == 0
 
 
+def test_jaar_lbt_extension_answers_which_leerroute_those_tested_in_a_year_got(x):
+    """A tested 2022 (b1); D and F tested 2023 (z, b1); E tested after P (geen; onderwijs);
+    B never tested. At 31 March 2023 D's test (1 April) has not happened yet."""
+    df = x.kruistabel("jaar_lbt", "leerroute", "wi2021_plichtig_geworden", P)
+    assert list(dict.fromkeys(df["rij"])) == ["2022", "2023", "2024", "geen"]
+    n = {k: v for k, v in cells(df).items() if v}
+    assert n == {("2022", "b1"): 1, ("2023", "b1"): 1, ("2023", "z"): 1, ("geen", "onderwijs"): 1,
+                 ("geen", "geen"): 1}
+    assert cells(df, "procent_rij")[("2023", "z")] == 50
+    n = {k: v for k, v in cells(x.kruistabel("jaar_lbt", "leerroute", "wi2021_plichtig_geworden",
+                                             "2023-03-31")).items() if v}
+    assert n == {("2022", "b1"): 1, ("2023", "b1"): 1, ("geen", "geen"): 2}
+    with pytest.raises(UsageError, match="'jaar_lbt' bestaat niet voor de Wi2013"):
+        x.kruistabel("jaar_lbt", "cohort", "wi2013_opgelegd", P)
+
+
 # ---- tabel ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", registry.OUTPUTS)
@@ -171,6 +187,14 @@ def test_tabel_with_celbeveiliging_is_what_the_run_writes(ext, name, tmp_path):
     (lambda x: x.tabel("tabel2", P, vorige_peildatum="2024-06-01"), "ligt niet vóór"),
     (lambda x: x.duur("pip", "elip", P), "alleen in de Wi2021"),
     (lambda x: x.duur("pip", "wi2021_plichtig", None), "Geef een peildatum op"),
+    (lambda x: x.duur("start", "wi2021_plichtig", P), "Onbekende gebeurtenis 'start'. Kies uit: pip, einde"),
+    (lambda x: x.duur("einde", "iedereen", P), "Onbekende populatie 'iedereen'. Kies uit: wi2021"),
+    (lambda x: x.duur("einde", "wi2013_opgelegd", P, groep="leerroute"),
+     "'leerroute' bestaat niet voor de Wi2013 .*Mogelijk: doelgroep, cohort"),
+    (lambda x: x.duur("pip", "wi2021_plichtig", P, groep="leeftijd"), "'leeftijd' is onbekend .*Mogelijk: doelgroep"),
+    (lambda x: x.kruistabel("doelgroep", "leeftijd", "wi2021_plichtig", P), "'leeftijd' is onbekend .*Mogelijk"),
+    (lambda x: x.tabel(None, P), "Onbekende tabel 'None'. Kies uit"),
+    (lambda x: x.mediaan(x.kruistabel("doelgroep", "cohort", "wi2021_plichtig", P)), "resultaat van duur"),
 ])
 def test_refusals_name_the_valid_choices(x, call, message):
     with pytest.raises(UsageError, match=message):

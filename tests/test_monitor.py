@@ -128,3 +128,116 @@ def test_monitor_with_celbeveiliging(ext):
 def test_compute_by_name(ext):
     for name in M.OUTPUTS:
         pd.testing.assert_frame_equal(M.compute(name, ext, P), getattr(M, name)(ext, P))
+
+
+def test_the_registry_declares_the_monitor_outputs():
+    assert registry.MONITOR_OUTPUTS == M.OUTPUTS
+    for name in M.OUTPUTS:
+        assert registry.spec(name).monitor and registry.spec(name).notebook == registry.MONITOR_NOTEBOOK
+
+
+def test_registry_compute_is_the_monitor_with_the_parameters_celbeveiliging(ext):
+    for name in M.OUTPUTS:
+        pd.testing.assert_frame_equal(registry.compute(name, ext, Parameters(peildatum=P, celbeveiliging=3)),
+                                      M.compute(name, ext, P, celbeveiliging=3))
+
+
+# ---- the monthly series of the monitor's first figure --------------------------------------
+
+Q = dt.date(2023, 4, 1)
+
+
+@pytest.fixture(scope="module")
+def series_ext(tmp_path_factory):
+    x = Extract()
+    # Wi2021: a1 PIP 15 Feb, aanbod 10 Mar; a2 PIP 1 Mar, no aanbod; g1 gezin, no PIP
+    x.wi2021(persoon_id="a1", doelgroep="asiel", datum_plicht="2023-01-01", datum_pip="2023-02-15",
+             leerroute="b1", datum_aanbod="2023-03-10")
+    x.wi2021(persoon_id="a2", doelgroep="asiel", datum_plicht="2023-01-01", datum_pip="2023-03-01", leerroute="z")
+    x.wi2021(persoon_id="g1", doelgroep="gezin", datum_plicht="2023-02-01")
+    # Wi2013, asiel: e1 reaches 9500 euro on 1 Feb (5000 + 5000); e2 has 9500 on 1 Dec and ends 1 Mar
+    e1 = x.wi2013(persoon_id="e1", doelgroep="asiel", datum_plicht="2022-11-01")
+    x.lening(e1, "2022-12-05", "5000.00")
+    x.lening(e1, "2023-02-01", "5000.00")
+    e2 = x.wi2013(persoon_id="e2", doelgroep="asiel", datum_plicht="2022-11-01", datum_einde="2023-03-01",
+                  reden_einde="ingeburgerd")
+    x.lening(e2, "2022-12-01", "9500.00")
+    return x.load(tmp_path_factory.mktemp("reeksen"))
+
+
+def test_monthly_series_by_hand(series_ext):
+    r = M.maandreeksen(series_ext, Parameters(peildatum=Q))
+    assert list(r.index) == ["2022-11-01", "2022-12-01", "2023-01-01", "2023-02-01", "2023-03-01", "2023-04-01"]
+    def col(c):
+        return [None if math.isnan(v) else v for v in r[c]]
+    assert col(M.PLICHTIG_WI2013) == [2, 2, 2, 2, 1, 1]  # e2 ends on 1 March
+    assert col(M.ELIP) == [0, 1, 1, 2, 1, 1]  # a payment counts on its own date
+    assert col(M.PLICHTIG_WI2021) == [None, None, 2, 3, 3, 3]
+    assert col(M.PROCENT_PIP) == [None, None, 0, 0, pytest.approx(200 / 3), pytest.approx(200 / 3)]
+    # Tabel 4's population: none with a PIP before March (empty share), then 0 of 2, then 1 of 2
+    assert col(M.PROCENT_AANBOD) == [None, None, None, None, 0, 50]
+
+
+def test_monthly_series_use_the_letters_tables_at_each_date(series_ext):
+    """ELIP and aanbod on a month equal Tabel 6 and Tabel 4 of a run at that date."""
+    r = M.maandreeksen(series_ext, Parameters(peildatum=Q, elip_drempel_cent=1_000_000))
+    assert r[M.ELIP].tolist() == [0, 0, 0, 1, 1, 1]  # threshold 10.000 euro: only e1, from 1 Feb
+    for month in ("2023-03-01", "2023-04-01"):
+        d = dt.date.fromisoformat(month)
+        t4 = registry.compute("tabel4", series_ext, Parameters(peildatum=d))
+        hit = t4[(t4.rij == "met_aanbod") & (t4.kolom == month) & (t4.eenheid == "procent")]["waarde"].iloc[0]
+        assert r.loc[month, M.PROCENT_AANBOD] == hit
+
+
+def test_monthly_series_with_celbeveiliging(series_ext):
+    r = M.maandreeksen(series_ext, Parameters(peildatum=Q, celbeveiliging=2))
+    elip = r[M.ELIP].tolist()
+    assert elip[0] == 0 and elip[3] == 2 and all(math.isnan(elip[i]) for i in (1, 2, 4, 5))
+    assert r.loc["2023-03-01", M.PROCENT_AANBOD] == 0  # 0 of 2: a zero identifies no one
+    assert math.isnan(r.loc["2023-04-01", M.PROCENT_AANBOD])  # 1 of 2
+    assert math.isnan(r.loc["2023-03-01", M.PLICHTIG_WI2013])  # one person
+
+
+def test_pip_curves_carry_intervals_and_are_protected(ext):
+    c = M.pip_curves(ext, Parameters(peildatum=P))
+    assert set(c["uitkomst"]) == {"pip"} and list(c["groep"]) == ["asiel", "asiel"]
+    assert list(c["dagen"]) == [59, 243] and 0 < c["ci_laag"].iloc[0] < 0.25 < c["ci_hoog"].iloc[0]
+    assert math.isnan(c["ci_laag"].iloc[1])  # the last one at risk has the event: no variance (survival.py)
+    shown = M.pip_curves(ext, Parameters(peildatum=P, celbeveiliging=2))
+    assert math.isnan(shown["cumulatieve_incidentie"].iloc[0])  # one PIP by day 59
+
+
+def test_monitor_figures_and_their_sentences(series_ext, ext, tmp_path):
+    """A run's monitor notebook writes each figure with its sentence and description: Dutch
+    words and dates, no keys."""
+    import json
+    import re
+
+    from analysis.session import Session
+    s = Session(extract=series_ext, params=Parameters(peildatum=Q), out=tmp_path)
+    zin = s.monitor_figure(M.TIJDREEKS).data
+    assert zin == ("Op 1 april 2023 waren 3 personen inburgeringsplichtig onder de Wi2021 en 1 onder de Wi2013; "
+                   "van de Wi2021-plichtigen had 67% een PIP, van de asielstatushouders met een PIP had 50% een "
+                   "aanbod, en de ELIP-groep telde 1 personen.")
+    s = Session(extract=ext, params=Parameters(peildatum=P), out=tmp_path)
+    zin = s.monitor_figure(M.DUUR_TOT_PIP).data
+    # followed 152 days, the overige migranten have no value at a year; the interval at day 243 is
+    # undefined (see above), so none is given
+    assert zin == ("Een jaar na de start van de inburgeringsplicht had van de asielstatushouders 75% een PIP; "
+                   "de helft had een PIP na 243 dagen (asielstatushouders).")
+    early = Session(extract=ext, params=Parameters(peildatum=dt.date(2023, 6, 1)), out=None)
+    # at 1 June 2023: s4 not yet; day 31 an end without PIP (S 2/3); day 59 a PIP: 2/3 * 1/2
+    zin = early.monitor_figure(M.DUUR_TOT_PIP).data  # followed 151 days: three months, with an interval
+    assert zin.startswith("Drie maanden na de start van de inburgeringsplicht had van de asielstatushouders 33% "
+                          "(95%-interval ") and zin.endswith("in geen doelgroep had de helft al een PIP.")
+    zin = s.monitor_figure(M.COHORT_UITKOMST).data
+    assert zin == ("Een jaar na de start van de inburgeringsplicht was 25% van cohort 2016 ingeburgerd, tegen "
+                   "0% van cohort 2023, het laatste cohort dat zo lang gevolgd is.") or zin.startswith("Vijf jaar")
+    for name in M.OUTPUTS:
+        assert (tmp_path / "tables" / f"{name}.csv").is_file()
+        for ext_ in ("png", "svg", "json"):
+            assert (tmp_path / "figures" / f"{name}.{ext_}").is_file()
+        text = json.loads((tmp_path / "figures" / f"{name}.json").read_text(encoding="utf-8"))
+        for v in text.values():
+            assert not re.search(r"\d{4}-\d{2}-\d{2}|\b[a-z0-9]+_[a-z0-9_]+\b", v), v
+        assert len(text["alt"]) > 80

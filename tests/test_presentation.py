@@ -187,7 +187,8 @@ def test_page_explains_terms_and_limits(full_run):
 # --- the national run's workbook --------------------------------------------------------------
 
 LONG = ("Kerncijfers Wi2021", "Tabel 1", "Tabel 2", "Tabel 3", "Tabel 4", "Kerncijfers Wi2013", "Tabel 5",
-        "Tabel 6", "Verificatie", "Claims", "Statistiek")
+        "Tabel 6", "Verificatie", "Claims", "Statistiek", "Kerncijfers per maand", "Uitkomst per cohort Wi2013",
+        "Tijd tot PIP Wi2021")
 
 
 @pytest.fixture(scope="module")

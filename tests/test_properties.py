@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,6 @@ from hypothesis import strategies as st
 
 from analysis import contract as C
 from analysis import registry
-from analysis import tables as T
 from analysis.model import Extract, ExtractMeta
 from analysis.outputs import cell
 from analysis.params import Parameters
@@ -197,3 +197,21 @@ def test_random_extracts_survive_the_round_trip_through_files(tmp_path_factory, 
     via_files = registry.compute_all(typed, PARAMS)
     for name in registry.OUTPUTS:
         pd.testing.assert_frame_equal(direct[name], via_files[name])
+
+
+@given(extracts)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_sum_and_base_the_registry_declares_holds(data):
+    """The registry's declarations, read as they are (the test above restates them by hand)."""
+    out = registry.compute_all(build(*data), PARAMS)
+    value = {(n, r.rij, r.kolom): r.waarde for n, df in out.items() for r in df[df.eenheid == "aantal"].itertuples()}
+    sums = registry.all_sums(out)
+    assert len(sums) >= 10
+    for s in sums:
+        assert sum(value[k] for k in s.totaal) == sum(value[k] for k in s.delen), s
+    for name, df in out.items():
+        shown = {(r.rij, r.kolom, r.eenheid): r.waarde for r in df.itertuples()}
+        for (_, rij, kolom, eenheid), deps in registry.percentage_bases(name, df).items():
+            base = sum(value[d] for d in deps[1:])
+            got = shown[(rij, kolom, eenheid)]
+            assert (base == 0 and math.isnan(got)) or got == 100 * value[deps[0]] / base

@@ -105,7 +105,30 @@ def test_the_registry_declares_exactly_the_contracts_outputs():
     text = (paths.project_root() / "docs" / "contract.md").read_text(encoding="utf-8")
     section3 = text.split("## 3.")[1].split("## 4.")[0]
     named = re.findall(r"^\| ([a-z0-9_]+) \|", section3, re.M)
-    assert [n for n in named if n != "output"] == [n for n in registry.OUTPUTS if not registry.SPECS[n].monitor]
+    assert [n for n in named if n != "output"] == list(registry.LETTER_OUTPUTS) == list(registry.OUTPUTS)
+    section7 = text.split("## 7.")[1]
+    assert re.findall(r"^- `([a-z0-9_]+)`", section7, re.M) == list(registry.MONITOR_OUTPUTS)
+    assert all(registry.spec(n).monitor for n in registry.MONITOR_OUTPUTS)
+    assert not any(registry.spec(n).monitor for n in registry.LETTER_OUTPUTS)
+
+
+def test_a_declaration_has_counts_or_a_frame_not_both():
+    with pytest.raises(ValueError):
+        TableSpec(name="x", titel="x", paragraaf="", contract="", wet="", populatie="", cellen="", notebook="")
+    with pytest.raises(ValueError):
+        TableSpec(name="x", titel="x", paragraaf="", contract="", wet="", populatie="", cellen="", notebook="",
+                  counts=_toy_counts, frame=lambda x, p: None)
+
+
+def test_compute_all_is_the_letters_tables_and_a_monitor_output_is_its_frame(monkeypatch):
+    """A declared frame is what compute returns: no percentages are added, and the
+    parameters' peildatum and celbeveiliging reach the monitor (monitor.compute)."""
+    from analysis import monitor
+    seen = []
+    monkeypatch.setattr(monitor, "compute", lambda name, x, p, n: seen.append((name, p, n)) or "frame")
+    params = Parameters(peildatum=dt.date(2023, 2, 1), celbeveiliging=7)
+    assert registry.compute("duur_tot_pip_wi2021", None, params) == "frame"
+    assert seen == [("duur_tot_pip_wi2021", dt.date(2023, 2, 1), 7)]
 
 
 @pytest.mark.parametrize("name", registry.OUTPUTS)
@@ -144,9 +167,10 @@ def test_each_cell_speaks_of_its_declared_date():
 
 
 def test_every_table_notebook_name_is_unique_and_numbered():
-    names = [s.notebook for s in registry.SPECS.values()]
-    assert len(set(names)) == len(names)
-    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names)
+    names = [registry.spec(n).notebook for n in registry.LETTER_OUTPUTS]
+    monitor = {registry.spec(n).notebook for n in registry.MONITOR_OUTPUTS}
+    assert len(set(names)) == len(names) and len(monitor) == 1 and not monitor & set(names)
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names + sorted(monitor))
 
 
 # ---- layers ---------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import reference, verification
-from analysis.params import Parameters
 from analysis.dutch import getal
 from analysis.rounding import half_up, largest_remainder, letter_rounding, with_letter_rounding
 
@@ -280,3 +279,11 @@ def test_the_letter_itself_has_exactly_one_inconsistency():
     assert list(broken) == [key]
     cells = FIG[(FIG["output"] == "tabel6") & (FIG["rij"] == "2023-07-01") & (FIG["kolom"] != "totaal")]
     assert f"= {getal(cells['waarde'].sum())}" in broken[key]
+
+
+def test_a_cell_is_named_as_a_reader_finds_it_in_the_letter():
+    assert verification.cell_name("tabel6", "2023-07-01", "totaal", "2023-07-01") == "Tabel 6, 1 juli 2023, Totaal"
+    assert verification.cell_name("tabel3", "onderwijs", "gezin", "2024-05-01") == \
+        "Tabel 3, 1 mei 2024, Onderwijsroute, Gezin"
+    assert verification.cell_name("kerncijfers_wi2013", "nog_plichtig", "totaal", "2023-05-01") == \
+        "Kerncijfers Wi2013, 1 mei 2023, Nog inburgeringsplichtig"

@@ -56,14 +56,15 @@ def test_kaplan_meier_against_the_gehan_control_group_as_stata_prints_it():
 
 
 def test_aalen_johansen_variance_with_one_cause_is_greenwoods():
-    """With a single cause lifelines' CIF variance must reduce to Greenwood's: the standard
+    """With a single cause the CIF variance must reduce to Greenwood's: the standard
     errors Stata prints for the Gehan control group."""
     (times, events), ref = refs("km")
-    fit = S._exact_aalen_johansen()().fit(np.array(times, float) + 1, np.array(events), event_of_interest=1)
-    se = np.sqrt(fit.variance_)
+    table = S.EventTable.of(np.array(times), np.array(events))
+    _, _, _, var = S.aalen_johansen(table, 1)
+    se = dict(zip(table.days.tolist(), np.sqrt(var)))
     for t in (1, 2):
         value, tol = ref[f"se_{t}"]
-        assert se.loc[t + 1] == pytest.approx(value, abs=tol)
+        assert se[t] == pytest.approx(value, abs=tol)
 
 
 def test_aalen_johansen_against_satagopan_2004():
@@ -79,6 +80,96 @@ def test_aalen_johansen_against_satagopan_2004():
         else:
             got = 100 * step(df, "borstkanker", t)
         assert got == pytest.approx(value, abs=tol), key
+
+
+# ---- the same numbers as lifelines ----------------------------------------------------------
+
+def lifelines_curves(days, code, labels):
+    """The curves through lifelines itself (how survival.py computed them up to v1.1): times
+    shifted by one day past lifelines' pinned origin, the random jitter of ties switched off."""
+    import warnings
+
+    from lifelines import AalenJohansenFitter, KaplanMeierFitter
+
+    class Exact(AalenJohansenFitter):
+        @staticmethod
+        def _check_for_duplicates(durations, events):  # noqa: ARG004
+            return False
+
+    t = np.asarray(days, float) + 1.0
+    observed = sorted(set(np.asarray(code)[np.asarray(code) > 0].tolist()))
+    rows, variances = [], {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if len(observed) == 1:
+            km = KaplanMeierFitter(alpha=S.ALPHA).fit(t, event_observed=np.asarray(code) > 0)
+            table = km.event_table
+            keep = (table["observed"] > 0).to_numpy()
+            est = 1 - km.survival_function_.iloc[:, 0].reindex(table.index).to_numpy()
+            ci = km.confidence_interval_survival_function_.reindex(table.index).to_numpy()
+            lo, hi = S._interval(est, 1 - ci[:, 1], 1 - ci[:, 0], None)
+            rows.append((labels[observed[0] - 1], table, keep, est, lo, hi))
+        else:
+            for k in observed:
+                aj = Exact(alpha=S.ALPHA).fit(t, code, event_of_interest=k)
+                table = aj.event_table
+                keep = (table[aj.label_cmprisk] > 0).to_numpy()
+                est = aj.cumulative_density_.iloc[:, 0].to_numpy()
+                ci = aj.confidence_interval_.to_numpy()
+                lo, hi = S._interval(est, ci[:, 0], ci[:, 1], aj.variance_.to_numpy())
+                rows.append((labels[k - 1], table, keep, est, lo, hi))
+                variances[k] = aj.variance_.to_numpy()[1:]  # without lifelines' origin row
+    out = pd.concat([pd.DataFrame({"uitkomst": u, "dagen": np.rint(tb.index.to_numpy()[keep] - 1).astype(np.int64),
+                                   "cumulatieve_incidentie": e[keep], "ci_laag": lo[keep], "ci_hoog": hi[keep],
+                                   "at_risk": tb["at_risk"].to_numpy()[keep].astype(np.int64)})
+                     for u, tb, keep, e, lo, hi in rows], ignore_index=True)
+    return out, variances
+
+
+def assert_same_as_lifelines(days, code, labels=("a", "b", "c", "d")):
+    days, code = np.asarray(days, np.int64), np.asarray(code, np.int64)
+    ours = S.curves(days, code, labels)
+    theirs, variances = lifelines_curves(days, code, labels)
+    assert ours[["uitkomst", "dagen", "at_risk"]].equals(theirs[["uitkomst", "dagen", "at_risk"]])
+    for col in ("cumulatieve_incidentie", "ci_laag", "ci_hoog"):
+        np.testing.assert_allclose(ours[col], theirs[col], rtol=0, atol=1e-9, equal_nan=True, err_msg=col)
+    table = S.EventTable.of(days, code)
+    for k, var in variances.items():
+        np.testing.assert_allclose(S.aalen_johansen(table, k)[3], var, rtol=0, atol=1e-9, equal_nan=True)
+    return ours
+
+
+def test_published_examples_give_lifelines_numbers():
+    (times, events), _ = refs("km")
+    assert_same_as_lifelines(times, events)
+    triples, _ = refs("aj")
+    assert_same_as_lifelines(np.concatenate([[d] * n for d, _, n in triples]),
+                             np.concatenate([[c] * n for _, c, n in triples]))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_data_with_ties_give_lifelines_numbers(seed):
+    """Heavy ties (few distinct days), events on day 0, one to four outcomes, censoring,
+    and every other seed a last day on which everyone left has an outcome (the variance
+    divides by zero there: both must give the same NaN or point)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.choice([1, 2, 5, 40, 300, 2000]))
+    days = rng.integers(0, int(rng.choice([3, 30, 400])), n)
+    code = rng.integers(0, int(rng.integers(2, 6)), n)
+    if seed % 2:
+        code[days == days.max()] = 1
+    if (code > 0).any():
+        assert_same_as_lifelines(days, code)
+    else:
+        assert S.curves(days, code, ("a", "b", "c", "d")).empty
+
+
+def test_national_size_random_data_give_lifelines_numbers():
+    """The size at which lifelines' row loop took seconds, with the rounding of long sums."""
+    rng = np.random.default_rng(7)
+    days = rng.integers(0, 3000, 20_000)
+    code = rng.choice([0, 1, 2, 3], 20_000, p=[0.5, 0.3, 0.15, 0.05])
+    assert_same_as_lifelines(days, code)
 
 
 # ---- the estimator on hand-computed input --------------------------------------------------
@@ -197,3 +288,41 @@ def test_protect_rows_resting_on_few_persons(ext):
     assert out["at_risk"].tolist() == [7, 5, 3, 5]  # none below 3
     out5 = S.protect(df, 5, events)
     assert out5["cumulatieve_incidentie"].isna().all() and math.isnan(out5["at_risk"].iloc[2])
+
+
+# ---- the median and its interval -----------------------------------------------------------
+
+def curve_frame(groep, est, lo, hi, days=(0, 10, 20)):
+    n = len(est)
+    return pd.DataFrame({"groep": groep, "uitkomst": "pip", "dagen": list(days[:n]), "cumulatieve_incidentie": est,
+                         "ci_laag": lo, "ci_hoog": hi, "at_risk": [9] * n})
+
+
+def test_mediaan_is_the_first_day_at_half_and_its_interval_where_the_bounds_get_there():
+    df = pd.concat([curve_frame("a", [0.2, 0.5, 0.7], [0.1, 0.3, 0.55], [0.4, 0.7, 0.8]),
+                    curve_frame("b", [0.1, 0.3], [0.05, 0.2], [0.2, 0.6]),  # not reached: empty
+                    curve_frame("c", [np.nan, 0.6, 0.7], [np.nan, 0.52, 0.6], [np.nan, 0.7, 0.8])],
+                   ignore_index=True)
+    m = S.mediaan(df)
+    assert list(m.columns) == list(S.MEDIAAN_COLUMNS)
+    assert m["groep"].tolist() == ["a", "b", "c"]
+    assert m.iloc[0][["mediaan", "mediaan_laag", "mediaan_hoog"]].tolist() == [10, 10, 20]
+    assert math.isnan(m.iloc[1]["mediaan"]) and m.iloc[1]["mediaan_laag"] == 10
+    assert math.isnan(m.iloc[1]["mediaan_hoog"])
+    assert m.iloc[2][["mediaan", "mediaan_laag", "mediaan_hoog"]].isna().all()  # day 0 hidden: may cross there
+
+
+def test_mediaan_of_duur_by_hand(ext):
+    m = S.mediaan(S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep"))
+    asiel = m[(m["groep"] == "asiel") & (m["uitkomst"] == "pip")].iloc[0]
+    assert asiel["mediaan"] == 10  # 1/3 on day 0, 2/3 on day 10
+    gezin = m[(m["groep"] == "gezin")].iloc[0]
+    assert gezin["mediaan"] == 20  # Kaplan-Meier: 1/2 on day 20
+    whole = S.mediaan(S.duur(ext, "pip", "wi2021_plichtig_geworden", P))
+    assert math.isnan(whole["mediaan"].iloc[0])  # 17/35 < 1/2 at the last day
+    assert S.mediaan(S.empty()).empty
+
+
+def test_mediaan_refuses_what_is_not_a_duur_result():
+    with pytest.raises(UsageError, match="resultaat van duur.*ontbreekt: groep"):
+        S.mediaan(pd.DataFrame({"x": [1]}))

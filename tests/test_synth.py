@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from analysis import contract as C
-from analysis import paths, reference, registry, tables, verification
+from analysis import paths, reference, registry, verification
 from analysis.outputs import cell
 from analysis.params import Parameters
 from analysis.statistics import analyses

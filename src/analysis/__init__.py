@@ -9,9 +9,19 @@ See README.md.
 """
 __version__ = "1.0.0"
 
+import os  # noqa: E402 - for the annotation of open_extract only
+from typing import TYPE_CHECKING  # noqa: E402
 
-def open_extract(path=None, celbeveiliging: int = 0):
+if TYPE_CHECKING:
+    from . import explore
+
+
+def open_extract(path: "str | os.PathLike[str] | None" = None, celbeveiliging: int = 0) -> "explore.Verkenning":
     """Open an extract for exploration (contract section 6); see `analysis.explore`.
+
+    `path`: an extract folder (None: the shipped synthetic extract); `celbeveiliging=N`:
+    suppress every count below N in every result. Returns a `Verkenning` with `stand_per`,
+    `tabel`, `kruistabel`, `duur` and `mediaan`; see README, "Verkennen vanuit Python".
 
     Imported on first call, so that `import analysis` stays cheap for the command line.
     """

@@ -9,6 +9,12 @@
 5. Ten times national size: generation (not timed against a target), then validation +
    derivation + all tables in a fresh process, its wall time and peak memory
                                                         (target: at most 60 s and 6 GiB)
+6. Exploration (contract section 6) on the national-size extract, derivation cached, in a
+   fresh process: open_extract (its imports included)              (target: at most 2 s)
+   the slowest of three kruistabellen                              (target: at most 0,5 s)
+   a 30-month series: tabel6 at 30 monthly ELIP peildata, and 30 monthly
+   kruistabellen of the ELIP group                                 (target: at most 5 s each)
+   duur pip by doelgroep and duur einde of wi2013_opgelegd by cohort (target: at most 2 s each)
 
 Results are printed and written to .bench/bench.json. Timings vary with the machine and
 its load; the targets are for a 2-core machine.
@@ -113,10 +119,57 @@ print(json.dumps({"valideren_en_afleiden_s": t1 - t0, "laden_en_tabellen_s": t2 
 """
 
 
+MEASURE_EXPLORE = """
+import json, sys, time
+import analysis
+t0 = time.perf_counter()
+x = analysis.open_extract(sys.argv[1])
+t_open = time.perf_counter() - t0
+from analysis.monitor import month_starts
+P = x.stand_per
+def timed(fn, *a, **k):
+    t = time.perf_counter(); fn(*a, **k); return time.perf_counter() - t
+kruis = {f"{r} x {k} ({pop})": timed(x.kruistabel, r, k, pop, P) for r, k, pop in (
+    ("doelgroep", "leerroute", "wi2021_plichtig_geworden"), ("cohort", "examens_gehaald", "wi2013_opgelegd"),
+    ("cohort", "doelgroep", "elip"))}
+months = month_starts(P.replace(year=P.year - 3, day=1), P)[-30:]
+assert len(months) == 30, len(months)
+print(json.dumps({
+    "open_extract_s": t_open,
+    "kruistabel_s": kruis,
+    "reeks_30_maanden_tabel6_s": timed(x.tabel, "tabel6", months[-1], elip_peildata=months),
+    "reeks_30_maanden_kruistabel_s": timed(lambda: [x.kruistabel("cohort", "doelgroep", "elip", m) for m in months]),
+    "duur_pip_doelgroep_s": timed(x.duur, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep"),
+    "duur_einde_wi2013_cohort_s": timed(x.duur, "einde", "wi2013_opgelegd", P, groep="cohort"),
+}))
+"""
+
+
+def explore(extract: Path, derived_root: Path) -> dict:
+    """Step 6, in a fresh process so that open_extract pays its imports as a researcher's does."""
+    res = subprocess.run([sys.executable, "-c", MEASURE_EXPLORE, str(extract)], capture_output=True, text=True,
+                         check=True, env=os.environ | {"ANALYSIS_DERIVED": str(derived_root)})
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def explore_lines(v: dict) -> list[str]:
+    kruis = max(v["kruistabel_s"].values())
+    return [
+        f"  verkennen: open_extract         {v['open_extract_s']:6.2f} s   (doel <= 2 s)",
+        f"  verkennen: kruistabel (traagste van {len(v['kruistabel_s'])}) {kruis:6.2f} s   (doel <= 0,5 s)",
+        f"  verkennen: reeks 30 mnd tabel6  {v['reeks_30_maanden_tabel6_s']:6.2f} s   (doel <= 5 s)",
+        f"  verkennen: reeks 30 mnd kruist. {v['reeks_30_maanden_kruistabel_s']:6.2f} s   (doel <= 5 s)",
+        f"  verkennen: duur pip/doelgroep   {v['duur_pip_doelgroep_s']:6.2f} s   (doel <= 2 s)",
+        f"  verkennen: duur einde/cohort    {v['duur_einde_wi2013_cohort_s']:6.2f} s   (doel <= 2 s)",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--zonder-10x", action="store_true", help="skip the ten-times-national measurement")
     ap.add_argument("--jobs", type=int, default=default_jobs())
+    ap.add_argument("--alleen-verkennen", action="store_true",
+                    help="only steps 1, 2 and 6 (the exploration interface)")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="analysis-bench-"))
     results: dict = {"machine": {"cores": os.cpu_count(), "platform": platform.platform(),
@@ -130,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         say("2. eenmalige afleiding (validatie + Parquet) ...")
         t_der, folder = _timed(derived.derive, extract, work / "derived")
         results["afleiden_s"] = t_der
+        say("6. verkennen (open_extract, kruistabel, reeksen, duur), afleiding in de cache ...")
+        results["verkennen"] = explore(extract, work / "derived")
+        if args.alleen_verkennen:
+            return _report(results, args)
         say("3. de hele suite, afleiding in de cache ...")
         cfg = RunConfig(extract=extract, out=work / "run", params=Parameters(), derived_root=work / "derived",
                         jobs=args.jobs, log=lambda *_: None)
@@ -151,13 +208,30 @@ def main(argv: list[str] | None = None) -> int:
             results["tien_keer"] = json.loads(res.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return _report(results, args)
 
-    floor_s, suite_s = results["vloer_s"], results["suite_s"]
+
+def _report(results: dict, args) -> int:
     lines = [
         "",
         "Resultaten (doelen voor een machine met 2 cores):",
         f"  genereren landelijk extract     {results['genereren_s']['min']:6.1f} s   (doel <= 15 s)",
         f"  eenmalige afleiding             {results['afleiden_s']:6.1f} s",
+    ]
+    if "suite_s" in results:
+        lines += _suite_lines(results, args)
+    lines += explore_lines(results["verkennen"])
+    print("\n".join(lines))
+    out = paths.project_root() / ".bench"
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nGeschreven: {out / 'bench.json'}")
+    return 0
+
+
+def _suite_lines(results: dict, args) -> list[str]:
+    floor_s, suite_s = results["vloer_s"], results["suite_s"]
+    lines = [
         f"  hele suite, afleiding in cache  {suite_s:6.1f} s   (doel <= 30 s)",
         f"  vloer ({len(plan.jobs())} lege notebooks, {args.jobs} tegelijk) {floor_s:6.1f} s",
         f"  verhouding suite / vloer        {suite_s / floor_s:6.2f}     (doel <= 1,5 x vloer + afleiding: "
@@ -174,12 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  10x omvang: {_n(t['personen'])} personen, {_n(t['leningen'])} leningbetalingen, "
             f"{_n(t['examens'])} examenpogingen",
         ]
-    print("\n".join(lines))
-    out = paths.project_root() / ".bench"
-    out.mkdir(exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nGeschreven: {out / 'bench.json'}")
-    return 0
+    return lines
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ traceback (set ANALYSIS_DEBUG=1 to see one for an unexpected internal error).
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import signal
 import sys

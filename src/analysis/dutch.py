@@ -68,7 +68,7 @@ LABELS = {
     # statuses of verificatie.csv and claims.csv
     "gelijk": "gelijk", "afgerond_gelijk": "afgerond gelijk", "afwijking": "AFWIJKING",
     "inconsistent_in_brief": "inconsistent in de brief", "bevestigd": "bevestigd", "afwijkend": "AFWIJKEND",
-    "niet_toetsbaar": "niet toetsbaar", "exact": "exact", "afgerond": "afgerond",
+    "niet_toetsbaar": "niet toetsbaar", "niet_vergelijkbaar": "niet vergelijkbaar", "exact": "exact", "afgerond": "afgerond",
     # statistiek.csv: analyses
     "aanbod_verandering": "Aandeel met aanbod: verandering (Tabel 4)",
     "pip_verandering": "Aandeel met PIP: verandering (Tabel 2)",

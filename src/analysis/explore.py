@@ -46,7 +46,7 @@ class Verkenning:
     survival); suppressed values are NaN.
     """
 
-    def __init__(self, extract: Extract, celbeveiliging: int = 0):
+    def __init__(self, extract: Extract, celbeveiliging: int = 0) -> None:
         self.extract = extract
         self.celbeveiliging = _celbeveiliging(celbeveiliging)
         self._horizon = horizon.of(extract)
@@ -66,7 +66,12 @@ class Verkenning:
 
     def tabel(self, naam: str, peildatum: str | dt.date, **opties) -> pd.DataFrame:
         """One output of contract section 3 (or a monitor output of section 7), as `run`
-        writes it at that P: the same parameters, the same functions, the same protection."""
+        writes it at that P: the same parameters, the same functions, the same protection.
+
+        `naam`: registry.OUTPUTS or monitor.OUTPUTS; `opties`: vorige_peildatum,
+        elip_peildata (a list of dates or a comma-separated string), elip_drempel (euro).
+        Returns the long format of section 3 (tabel, peildatum, rij, kolom, eenheid, waarde).
+        """
         onbekend = sorted(set(opties) - set(TABEL_OPTIES))
         if onbekend:
             raise UsageError(f"Onbekende optie(s) {', '.join(onbekend)}. Mogelijk: {', '.join(TABEL_OPTIES)}.")
@@ -87,7 +92,15 @@ class Verkenning:
 
     def kruistabel(self, rij: str, kolom: str, populatie: str, peildatum: str | dt.date,
                    elip_drempel: float | str | None = None) -> pd.DataFrame:
-        """Counts of `rij` x `kolom` over `populatie` at P, with row and column percentages."""
+        """Counts of `rij` x `kolom` over `populatie` at P, with row and column percentages.
+
+        `populatie`: one of populations.POPULATIONS (wi2021_plichtig_geworden, wi2021_plichtig,
+        wi2021_met_pip, wi2013_opgelegd, wi2013_plichtig, elip); `rij`, `kolom`: a variable of
+        that population's law (populations.VARIABLES; `jaar_lbt` is an extension beyond the
+        contract). One row per combination of values, zero cells included, so two peildata
+        line up row by row; columns rij, kolom, aantal, procent_rij, procent_kolom (0-100, NaN
+        where the base is zero). A wrong name is refused with the valid ones.
+        """
         p = self._peildatum(peildatum)
         drempel = parse_parameters(p, elip_drempel=elip_drempel).elip_drempel_cent
         return K.kruistabel(self.extract, rij, kolom, populatie, p, drempel, self.celbeveiliging)
@@ -95,6 +108,12 @@ class Verkenning:
     def duur(self, gebeurtenis: str, populatie: str, peildatum: str | dt.date, groep: str | None = None,
              elip_drempel: float | str | None = None) -> pd.DataFrame:
         """Cumulative incidence of `gebeurtenis` in days since datum_plicht (survival.duur).
+
+        `gebeurtenis`: `pip` (Wi2021 populations; competing outcome einde_zonder_pip) or
+        `einde` (either law; one outcome per reden_einde); everyone without an outcome by P is
+        censored at P. `groep`: a variable of the law, one curve per value. One row per group,
+        outcome and day with an outcome: groep, uitkomst, dagen, cumulatieve_incidentie,
+        ci_laag, ci_hoog (95% pointwise), at_risk. `mediaan(...)` reads the median off it.
 
         With celbeveiliging N, a row's estimate and interval are emptied when fewer than N
         were at risk that day or fewer than N had that outcome by then; at_risk below N is
@@ -107,6 +126,13 @@ class Verkenning:
             events = S.events_so_far(self.extract, out, gebeurtenis, populatie, p, groep, drempel)
             out = S.protect(out, self.celbeveiliging, events)
         return out
+
+    @staticmethod
+    def mediaan(duur: pd.DataFrame) -> pd.DataFrame:
+        """The median day of each curve of a `duur` result with its 95% interval
+        (survival.mediaan; an extension beyond contract section 6): columns groep, uitkomst,
+        mediaan, mediaan_laag, mediaan_hoog, empty where the curve or bound stays below 50%."""
+        return S.mediaan(duur)
 
     def __repr__(self) -> str:
         kind = "synthetisch" if self.extract.meta.synthetisch else "extract"

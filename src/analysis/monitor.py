@@ -197,3 +197,66 @@ def compute(name: str, extract: Extract, p: dt.date, celbeveiliging: int = 0) ->
     fn = {TIJDREEKS: tijdreeks_kerncijfers, COHORT_UITKOMST: cohort_uitkomst_wi2013,
           DUUR_TOT_PIP: duur_tot_pip_wi2021}[name]
     return fn(extract, p, celbeveiliging)
+
+
+# ---- what the monitor's figures show beside the three outputs ---------------------------
+
+PLICHTIG_WI2021, PLICHTIG_WI2013 = "plichtig_wi2021", "plichtig_wi2013"
+PROCENT_PIP, PROCENT_AANBOD, ELIP = "procent_pip", "procent_aanbod", "elip"
+REEKSEN = (PLICHTIG_WI2021, PLICHTIG_WI2013, PROCENT_PIP, PROCENT_AANBOD, ELIP)
+
+
+def maandreeksen(extract: Extract, params: Parameters, tijdreeks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per month of tijdreeks_kerncijfers (index: the month's first day, ISO), with
+    the plichtigen of both laws and the share of Wi2021 plichtigen with a PIP taken from it,
+    and beside them Tabel 4's share with an aanbod and Tabel 6's ELIP count on the same days.
+
+    The two extra series are the letter tables' own counts (tables.tabel4, tables.tabel6
+    through the registry, at the run's ELIP threshold) and are protected as those tables are,
+    month by month. NaN where a law's series has not started or a value is protected.
+    """
+    p, threshold = params.peildatum, params.celbeveiliging
+    if tijdreeks is None:
+        tijdreeks = tijdreeks_kerncijfers(extract, p, threshold)
+    months = sorted(set(tijdreeks["peildatum"]))
+    out = pd.DataFrame(np.nan, index=pd.Index(months, name="peildatum"), columns=list(REEKSEN))
+    for col, (tabel, rij, eenheid) in {PLICHTIG_WI2021: ("kerncijfers_wi2021", "nog_plichtig", C.EENHEID_AANTAL),
+                                       PLICHTIG_WI2013: ("kerncijfers_wi2013", "nog_plichtig", C.EENHEID_AANTAL),
+                                       PROCENT_PIP: ("kerncijfers_wi2021", "met_pip", C.EENHEID_PROCENT)}.items():
+        hit = tijdreeks[(tijdreeks["tabel"] == tabel) & (tijdreeks["rij"] == rij) & (tijdreeks["eenheid"] == eenheid)]
+        out.loc[hit["peildatum"].to_numpy(), col] = hit["waarde"].to_numpy()
+    wi2021_months = tijdreeks.loc[tijdreeks["tabel"] == "kerncijfers_wi2021", "peildatum"].unique()
+    for d in wi2021_months:
+        out.loc[d, PROCENT_AANBOD] = _aanbod_share(extract, dt.date.fromisoformat(d), threshold)
+    wi2013_months = tuple(dt.date.fromisoformat(d) for d in
+                          tijdreeks.loc[tijdreeks["tabel"] == "kerncijfers_wi2013", "peildatum"].unique())
+    if wi2013_months:
+        elip = registry.compute("tabel6", extract, Parameters(peildatum=p, elip_peildata=wi2013_months,
+                                                              elip_drempel_cent=params.elip_drempel_cent))
+        if threshold:
+            elip = suppression.apply(elip, suppression.pattern({"tabel6": elip}, threshold))
+        total = elip[elip["kolom"] == C.TOTAAL]
+        out.loc[total["rij"].to_numpy(), ELIP] = total["waarde"].to_numpy()
+    return out
+
+
+def _aanbod_share(extract: Extract, d: dt.date, threshold: int) -> float:
+    """Tabel 4's percentage at one date: its counts at (d, d), the first pair, as a table."""
+    counts = T.tabel4(extract.wi2021, d, d)[:2]
+    df = registry.long_frame("tabel4", d, registry.with_shares(registry.spec("tabel4"), counts))
+    if threshold:
+        df = suppression.apply(df, suppression.pattern({"tabel4": df}, threshold))
+    hit = df[(df["rij"] == "met_aanbod") & (df["eenheid"] == C.EENHEID_PROCENT)]
+    return float(hit["waarde"].iloc[0])
+
+
+def pip_curves(extract: Extract, params: Parameters) -> pd.DataFrame:
+    """The curves behind duur_tot_pip_wi2021 with their 95% intervals (survival.duur), the
+    outcome PIP only, per doelgroep; with celbeveiliging protected as explore's duur is."""
+    p, threshold = params.peildatum, params.celbeveiliging
+    populatie, groep = "wi2021_plichtig_geworden", "doelgroep"
+    curves = S.duur(extract, S.PIP, populatie, p, groep=groep)
+    if threshold and len(curves):
+        events = S.events_so_far(extract, curves, S.PIP, populatie, p, groep)
+        curves = S.protect(curves, threshold, events)
+    return curves[curves["uitkomst"] == S.PIP].reset_index(drop=True)

@@ -3,7 +3,8 @@
 One parameterised notebook (notebooks/tabel.ipynb) shows every table of the registry; a
 run executes it once per table under the name the registry gives (01_kerncijfers_wi2021.ipynb,
 ...), so the executed copies read as before. The statistics, the audit and the overview keep
-their own notebooks. The runner schedules from this plan and the report lists the notebooks
+their own notebooks; the monitor outputs (contract section 7) share one notebook,
+notebooks/monitor.ipynb, executed under the name the registry gives them. The runner schedules from this plan and the report lists the notebooks
 from it, so neither needs the other.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from . import registry
 
 TABLE_NOTEBOOK = "tabel.ipynb"
+MONITOR_NOTEBOOK = "monitor.ipynb"
 STATISTIEK = "09_statistiek.ipynb"
 AUDIT = "10_verificatie_en_claims.ipynb"
 OVERZICHT = "00_overzicht.ipynb"
@@ -31,8 +33,10 @@ class Job:
 def jobs() -> tuple[Job, ...]:
     """In order of priority: the longest first, and the overview as soon as what it reads is
     there, so that no core idles at the end."""
-    tables = [Job(s.notebook, TABLE_NOTEBOOK, {"tabel": s.name}) for s in registry.SPECS.values()]
-    return (Job(AUDIT, AUDIT), Job(STATISTIEK, STATISTIEK), Job(OVERZICHT, OVERZICHT, needs=(AUDIT,)),
+    tables = [Job(registry.spec(n).notebook, TABLE_NOTEBOOK, {"tabel": n}) for n in registry.LETTER_OUTPUTS]
+    monitor = [Job(t, MONITOR_NOTEBOOK) for t in dict.fromkeys(registry.spec(n).notebook
+                                                              for n in registry.MONITOR_OUTPUTS)]
+    return (Job(AUDIT, AUDIT), Job(STATISTIEK, STATISTIEK), *monitor, Job(OVERZICHT, OVERZICHT, needs=(AUDIT,)),
             *reversed(tables))
 
 

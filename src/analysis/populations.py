@@ -10,6 +10,13 @@ Every variable has a fixed, ordered list of values (contract code order; cohorts
 ascending from the law's first year up to P's year; examens 0 ... 6), so that a
 cross-table has the same rows at every P and shows its zero cells. Values are strings,
 as the keys of the long format of section 3 are.
+
+One variable goes beyond contract section 6 (an extension, not part of v1.1): `jaar_lbt`,
+the calendar year of datum_lbt (`geen` when it is empty or after P), built like `cohort`.
+It answers "which leerroute did those who took the leerbaarheidstoets in 2023 get?" as the
+row `2023` of `kruistabel("jaar_lbt", "leerroute", "wi2021_plichtig_geworden", P)`: every
+person with an LBT has datum_lbt >= datum_plicht (contract section 2), so that population
+holds everyone tested by P, and a leerroute set after the test counts up to P.
 """
 from __future__ import annotations
 
@@ -35,9 +42,9 @@ POPULATIONS: dict[str, str] = {
     "elip": WI2013,
 }
 
-# variables per law, in the order the contract lists them
+# variables per law, in the order the contract lists them (then the extensions)
 VARIABLES: dict[str, tuple[str, ...]] = {
-    WI2021: ("doelgroep", "cohort", "status", "uitslag_lbt", "leerroute", "aanbod"),
+    WI2021: ("doelgroep", "cohort", "status", "uitslag_lbt", "leerroute", "aanbod", "jaar_lbt"),
     WI2013: ("doelgroep", "cohort", "status", "analfabeet", "examens_gehaald"),
 }
 
@@ -134,6 +141,12 @@ def variable(extract: Extract, name: str, law: str, p: dt.date) -> Variable:
     if name == "leerroute":
         return Variable(name, (*C.LEERROUTES, GEEN),
                         _event_value(df, "datum_pip", "leerroute", p, C.LEERROUTES))
+    if name == "jaar_lbt":
+        first = LAW_START[law].year
+        years = tuple(str(y) for y in range(first, p.year + 1))
+        tested = T.on_or_before(df["datum_lbt"], p)
+        year = df["datum_lbt"].dt.year.to_numpy()
+        return Variable(name, (*years, GEEN), np.where(tested, year - first, len(years)).astype(np.int64))
     if name == "aanbod":
         return Variable(name, ("ja", "nee"), np.where(T.on_or_before(df["datum_aanbod"], p), 0, 1))
     if name == "analfabeet":

@@ -84,7 +84,10 @@ class TableSpec:
     populatie: str  # who is counted, in plain Dutch
     cellen: str  # what the cells are, in plain Dutch
     notebook: str  # file name of its executed notebook in a run
-    counts: Callable  # (extract, params) -> [(rij, kolom, count)] in display order
+    counts: Callable | None = None  # (extract, params) -> [(rij, kolom, count)] in display order
+    # (extract, params) -> the whole long frame, for an output that is not a count table (the
+    # monitor's estimates); used instead of counts and shares
+    frame: Callable | None = None
     shares: tuple[Share, ...] = ()
     # eenheid -> group key of a percentage cell (rij, kolom): the shares with one key are
     # rounded together (largest remainder); None or absent: rounded alone, half up.
@@ -95,7 +98,12 @@ class TableSpec:
     rij_labels: dict[str, str] = field(default_factory=dict)
     kolom_labels: dict[str, str] = field(default_factory=dict)
     rij_naam: str = ""  # header of the row labels
+    eenheid_labels: dict[str, str] = field(default_factory=dict)  # units beyond aantal/procent, in Dutch
     monitor: bool = False  # a monitor output (contract section 7) rather than a letter table
+
+    def __post_init__(self):
+        if (self.counts is None) == (self.frame is None):
+            raise ValueError(f"{self.name}: geef counts of frame, precies een van beide")
 
     def measured_on(self, rij: str, kolom: str, peildatum: str) -> str:
         """The date (ISO) a cell of this table speaks of in a run at `peildatum`."""
@@ -110,6 +118,9 @@ class TableSpec:
 
     def kolom_label(self, kolom: str) -> str:
         return self.kolom_labels.get(kolom, kolom)
+
+    def eenheid_label(self, eenheid: str) -> str:
+        return self.eenheid_labels.get(eenheid, eenheid)
 
     def share_base(self, rij: str, kolom: str, eenheid: str, rows: list[str], cols: list[str]) -> list[Cell]:
         for s in self.shares:
@@ -353,7 +364,62 @@ def _registry() -> dict[str, TableSpec]:
             rij_naam="Peildatum",
         ),
     ]
-    return {s.name: s for s in specs}
+    return {s.name: s for s in specs + _monitor_specs()}
+
+
+def _monitor_frame(name: str) -> Callable:
+    def frame(extract, params) -> pd.DataFrame:
+        from . import monitor  # monitor computes its series through this registry: imported on use
+        return monitor.compute(name, extract, params.peildatum, params.celbeveiliging)
+    return frame
+
+
+MONITOR_NOTEBOOK = "11_monitor.ipynb"  # one notebook shows the three monitor outputs
+
+
+def _monitor_specs() -> list[TableSpec]:
+    """Contract section 7: estimates over time rather than counts at P, each with its own
+    celbeveiliging (monitor.py); they take no part in the letter's sums or audit."""
+    years = {f"procent_{j}j": f"% na {j} jaar" for j in range(1, 6)}
+    days = {"91d": "Na 91 dagen", "182d": "Na 182 dagen", "365d": "Na 365 dagen", "730d": "Na 730 dagen"}
+    return [
+        TableSpec(
+            name="tijdreeks_kerncijfers", titel="Kerncijfers per maand", paragraaf="", contract="7",
+            wet="Wi2021 en Wi2013",
+            populatie="Dezelfde als in de kerncijfers Wi2021 en Wi2013, op de eerste dag van elke maand, "
+                      "vanaf de eerste maand waarin onder die wet een inburgeringsplicht begon tot en met de "
+                      "peildatum.",
+            cellen="Per maand de kerncijfers van beide wetten, met hun percentages; de kolom tabel zegt uit "
+                   "welke van de twee een cijfer komt. Een maand is gelijk aan een run op die datum.",
+            notebook=MONITOR_NOTEBOOK, frame=_monitor_frame("tijdreeks_kerncijfers"), monitor=True,
+        ),
+        TableSpec(
+            name="cohort_uitkomst_wi2013", titel="Uitkomst per cohort Wi2013", paragraaf="", contract="6 en 7",
+            wet="Wi2013",
+            populatie="Iedereen van wie de Wi2013-inburgeringsplicht op of vóór de peildatum begon, per cohort "
+                      "(het jaar waarin de plicht begon).",
+            cellen="Voor elke reden van einde: het deel van het cohort bij wie de plicht 1, 2, 3, 4 en 5 jaar "
+                   "na de start op die manier was geëindigd (cumulatieve incidentie, met de andere redenen "
+                   "als concurrerende uitkomst). Leeg waar het cohort nog niet zo lang gevolgd is.",
+            notebook=MONITOR_NOTEBOOK, frame=_monitor_frame("cohort_uitkomst_wi2013"), monitor=True,
+            kolom_labels={"ingeburgerd": "Ingeburgerd", "ontheven": "Ontheven", "vrijgesteld": "Vrijgesteld",
+                          "vervallen": "Vervallen"},
+            eenheid_labels=years, rij_naam="Cohort",
+        ),
+        TableSpec(
+            name="duur_tot_pip_wi2021", titel="Tijd tot PIP Wi2021", paragraaf="", contract="6 en 7",
+            wet="Wi2021",
+            populatie="Iedereen van wie de Wi2021-inburgeringsplicht op of vóór de peildatum begon, per "
+                      "doelgroep.",
+            cellen="Het deel dat 91, 182, 365 en 730 dagen na de start van de plicht een PIP had (een einde "
+                   "van de plicht zonder PIP als concurrerende uitkomst), en de mediane tijd tot een PIP in "
+                   "dagen. Leeg waar de doelgroep nog niet zo lang gevolgd is of de helft nog geen PIP heeft.",
+            notebook=MONITOR_NOTEBOOK, frame=_monitor_frame("duur_tot_pip_wi2021"), monitor=True,
+            rij_labels={"asiel": "Asielstatushouders", "gezin": "Gezinsmigranten", "overig": "Overige migranten"},
+            kolom_labels=days | {"mediaan": "Mediaan"},
+            eenheid_labels={"procent": "%", "dagen": "dagen"}, rij_naam="Doelgroep",
+        ),
+    ]
 
 
 # Identities between tables: the Wi2013 kerncijfers are Tabel 5 summed over the cohorts
@@ -392,14 +458,23 @@ LINKS: tuple[Callable[[dict[str, pd.DataFrame]], list[Sum]], ...] = (_tabel5_ker
 
 
 SPECS: dict[str, TableSpec] = _registry()
-OUTPUTS: tuple[str, ...] = tuple(SPECS)  # the letter's order; C.OUTPUTS must agree (tested)
+# The letter's tables (contract section 3), in the letter's order; C.OUTPUTS must agree (tested).
+# They share sums, suppression and the audit; the monitor outputs (section 7) do not.
+LETTER_OUTPUTS: tuple[str, ...] = tuple(n for n, s in SPECS.items() if not s.monitor)
+MONITOR_OUTPUTS: tuple[str, ...] = tuple(n for n, s in SPECS.items() if s.monitor)
+OUTPUTS = LETTER_OUTPUTS  # the name most callers (and explore.py) use for the letter's tables
 
 
 def compute(name: str, extract, params) -> pd.DataFrame:
-    """One output at the parameters' peildatum, in the long format of contract section 3."""
+    """One output at the parameters' peildatum, in the long format of contract section 3
+    (a monitor output protected with the parameters' celbeveiliging; a letter table not,
+    because its protection needs all letter tables at once: suppression.pattern)."""
     s = spec(name)
+    if s.frame is not None:
+        return s.frame(extract, params)
     return long_frame(name, params.peildatum, with_shares(s, s.counts(extract, params)))
 
 
 def compute_all(extract, params, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
-    return {name: compute(name, extract, params) for name in (names or OUTPUTS)}
+    """The letter's tables (or the outputs named)."""
+    return {name: compute(name, extract, params) for name in (names or LETTER_OUTPUTS)}

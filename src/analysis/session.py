@@ -84,6 +84,8 @@ class Session:
 
     def _protected(self, name: str) -> pd.DataFrame:
         df = registry.compute(name, self.extract, self.params)
+        if registry.spec(name).monitor:
+            return df  # protected by its own rules (monitor.py), not by the letter's pattern
         if not self.celbeveiliging:
             return df
         return self._protect(df, "")
@@ -104,9 +106,8 @@ class Session:
 
     # ---- celbeveiliging over everything the run publishes ----------------------------
     def _letter_params(self) -> Parameters:
-        letter = reference.letter_parameters()
-        return Parameters(**{**letter.__dict__, "celbeveiliging": self.params.celbeveiliging,
-                             "marge": self.params.marge, "seed": self.params.seed})
+        return replace(reference.letter_parameters(), celbeveiliging=self.params.celbeveiliging,
+                       marge=self.params.marge, seed=self.params.seed)
 
     def _tag(self, params: Parameters) -> str:
         """Counts at another ELIP threshold than the run's are other counts (suppression.dated)."""
@@ -193,11 +194,41 @@ class Session:
         png, _svg = figures.save(fig, self.figures_dir, name)
         return Image(filename=str(png))
 
+    # ---- the monitor (contract section 7) ----------------------------------------------
+    def monitor_tables(self) -> dict[str, pd.DataFrame]:
+        """The monitor outputs at P, each written to tables/ (computed once per session)."""
+        if "monitor" not in self._letter:
+            self._letter["monitor"] = {name: self.table(name) for name in registry.MONITOR_OUTPUTS}
+        return self._letter["monitor"]
+
+    def monitor_figure(self, name: str):
+        """A monitor output's figure (shown, and saved as PNG and SVG under figures/ in a
+        run) and the sentence that reads it (returned; saved with the figure's description
+        as figures/<name>.json, which the report shows)."""
+        from IPython.display import Image, Markdown, display
+
+        from . import monitor
+        from .presentation import figures, monitor_figures
+        df = self.monitor_tables()[name]
+        data = {monitor.TIJDREEKS: lambda: monitor.maandreeksen(self.extract, self.params, df),
+                monitor.COHORT_UITKOMST: lambda: df,
+                monitor.DUUR_TOT_PIP: lambda: (df, monitor.pip_curves(self.extract, self.params))}[name]()
+        fig = monitor_figures.figure(name, data, subtitle=self.source_line())
+        text = monitor_figures.reading(name, data)
+        if self.figures_dir is None:
+            display(fig)
+        else:
+            png, _svg = figures.save(fig, self.figures_dir, name)
+            (self.figures_dir / f"{name}.json").write_text(
+                json.dumps(text, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            display(Image(filename=str(png)))
+        return Markdown(text["zin"])
+
     def run_tables(self) -> dict[str, pd.DataFrame]:
         """All outputs of this run, computed in memory (protected as the CSVs are); the
         same functions as the table notebooks, so the same numbers."""
         if self._all is None:
-            self._all = {name: self._protected(name) for name in registry.OUTPUTS}
+            self._all = {name: self._protected(name) for name in registry.LETTER_OUTPUTS}
         return self._all
 
     # ---- the audit, at the letter's own dates -----------------------------------------

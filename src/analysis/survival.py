@@ -3,35 +3,39 @@
 `duur(...)` gives, per group and outcome, the cumulative incidence: the share of the
 population that has had that outcome by day t, where the other outcomes compete (a person
 whose plicht ended without a PIP can no longer get one) and a person with no outcome by P
-is censored at P. The estimators are lifelines':
+is censored at P. The estimators are lifelines' (its formulas, term for term, evaluated here
+with numpy; see below):
 
 * more than one way out (more than one outcome occurs in the group): the Aalen-Johansen
-  estimator, `lifelines.AalenJohansenFitter`, F_k(t) = sum over days t_j <= t of
+  estimator, as `lifelines.AalenJohansenFitter`, F_k(t) = sum over days t_j <= t of
   S(t_j -) d_kj / n_j, with S the all-cause Kaplan-Meier curve. Its pointwise 95%
   interval: the delta-method (Greenwood-type) variance of Collett (2015, Modelling
   Survival Data in Medical Research, 3rd ed., p. 411; also SAS PROC LIFETEST's CIF
   variance) on the log(-log F) scale, i.e. F ** exp(+-1.96 se / (F log F)), the interval
   Pintilie (2006, Competing Risks: A Practical Perspective) recommends.
-* one way out: Kaplan-Meier, `lifelines.KaplanMeierFitter`, reported as 1 - S(t), with
+* one way out: Kaplan-Meier, as `lifelines.KaplanMeierFitter`, reported as 1 - S(t), with
   the log(-log S) interval on Greenwood's variance (Kalbfleisch & Prentice 2002; what
   Stata's `sts list` prints). With one outcome the Aalen-Johansen estimate equals 1 - S
   exactly; only the interval differs.
 
 Checked against published values in data/reference/statistiek_referentiewaarden.csv
-(families `km` and `aj`) and against hand-computed examples (tests/test_survival.py).
+(families `km` and `aj`), against hand-computed examples, and against lifelines itself on
+random data with ties to 1e-9 (tests/test_survival.py).
 
-Two things lifelines does that would make the answer inexact, and what is done instead:
+Why not lifelines itself (it was used up to v1.1 of this module):
 
+* `AalenJohansenFitter` evaluates the variance in a Python loop over the rows of a pandas
+  frame: about 12 s for the Wi2013 cohorts at national size. The three sums of Collett's
+  variance are cumulative sums over the days, so `aalen_johansen` computes them at once,
+  with the same expansion of the squares lifelines uses (so the two agree to rounding).
 * `AalenJohansenFitter` "cannot handle tied times" and by default shifts tied event times
-  by random amounts (`jitter_level`, `seed`). Ties are the rule here (time is counted in
-  whole days). The formula lifelines evaluates is the discrete-time Aalen-Johansen
-  estimator, which is exact with ties (all events of day t_j use the same S(t_j -) and
-  n_j), and so is the variance; the jitter is switched off (`_ExactAalenJohansen`), so
-  the result is exact and the same on every run.
-* lifelines pins the cumulative incidence at time 0 to zero, which would drop events on
-  the plicht's first day. Day 0 is a real day here (a plicht can end, or a PIP be set, on
-  the day it starts), so every time is handed to lifelines as days + 1 and reported back
-  as days: an event on day 0 counts from day 0 on, like any other.
+  by random amounts. Ties are the rule here (time is counted in whole days). The formula
+  is the discrete-time Aalen-Johansen estimator, which is exact with ties (all events of
+  day t_j use the same S(t_j -) and n_j), and so is the variance: no jitter is needed,
+  and the result is the same on every run.
+* lifelines pins the cumulative incidence at its first time to zero (its entry row at
+  time 0); day 0 is a real day here (a plicht can end, or a PIP be set, on the day it
+  starts), so an event on day 0 counts from day 0 on, like any other.
 
 Conventions (contract section 6): an event on day d counts at every t >= d; `at_risk` is
 the number of persons still without an outcome at the start of day d (those censored on
@@ -44,7 +48,8 @@ otherwise.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
+from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -68,18 +73,86 @@ def empty() -> pd.DataFrame:
                          "at_risk": pd.Series(dtype=np.int64)})
 
 
-def _exact_aalen_johansen():
-    from lifelines import AalenJohansenFitter
+Z = NormalDist().inv_cdf(1 - ALPHA / 2)  # lifelines: scipy's norm.ppf, equal to the last digit or two
 
-    class _ExactAalenJohansen(AalenJohansenFitter):
-        """lifelines' Aalen-Johansen fitter without the random jitter of tied times (see the
-        module docstring: its formula is the exact discrete-time estimator)."""
 
-        @staticmethod
-        def _check_for_duplicates(durations, events):  # noqa: ARG004 - lifelines' signature
-            return False
+@dataclass(frozen=True)
+class EventTable:
+    """Per distinct day with an outcome or a censoring, in order: the number at risk at its
+    start and the outcomes that day (all together and per outcome code)."""
 
-    return _ExactAalenJohansen
+    days: np.ndarray  # int64, ascending
+    at_risk: np.ndarray  # int64: n_j
+    observed: np.ndarray  # int64: d_j, every outcome
+    per_outcome: dict[int, np.ndarray]  # code -> d_kj
+
+    @classmethod
+    def of(cls, days: np.ndarray, outcome: np.ndarray) -> "EventTable":
+        times, inverse = np.unique(days, return_inverse=True)
+        removed = np.bincount(inverse, minlength=len(times))
+        at_risk = len(days) - np.concatenate(([0], np.cumsum(removed)[:-1]))
+        codes = sorted(set(outcome[outcome > 0].tolist()))
+        per = {k: np.bincount(inverse[outcome == k], minlength=len(times)) for k in codes}
+        observed = np.bincount(inverse[outcome > 0], minlength=len(times))
+        return cls(times.astype(np.int64), at_risk.astype(np.int64), observed, per)
+
+
+def kaplan_meier(table: EventTable, with_ci: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """1 - S(t) of every outcome together, and its interval from the log(-log S) interval on
+    Greenwood's variance; lifelines' KaplanMeierFitter term for term (S as the exponent of a
+    sum of logs, a Greenwood term that divides by zero counted as 0, an undefined bound 1)."""
+    n = table.at_risk
+    d = table.observed
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        s = np.exp(np.cumsum(np.log(n - d) - np.log(n)))
+        est = 1.0 - s
+        if not with_ci:
+            nan = np.full(len(est), np.nan)
+            return est, nan, nan
+        term = d / (n * (n - d)).astype(float)
+        term[np.isinf(term)] = 0.0
+        var = np.cumsum(term)
+        v = np.log(s)
+        s_lo = np.exp(-np.exp(np.log(-v) - Z * np.sqrt(var) / v))
+        s_hi = np.exp(-np.exp(np.log(-v) + Z * np.sqrt(var) / v))
+    s_lo[np.isnan(s_lo)] = 1.0
+    s_hi[np.isnan(s_hi)] = 1.0
+    lo, hi = _interval(est, 1.0 - s_hi, 1.0 - s_lo, None)
+    return est, lo, hi
+
+
+def aalen_johansen(table: EventTable, k: int, with_ci: bool = True
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """F_k(t) and its variance and interval (module docstring), on every day of the table.
+
+    lifelines' AalenJohansenFitter evaluates the same variance row by row in pandas (seconds
+    for a few thousand days); here its three sums are cumulative sums over the days, with
+    lifelines' own expansion of the squares, so the two agree to rounding
+    (tests/test_survival.py checks 1e-9 on published and random data).
+    """
+    n = table.at_risk.astype(float)
+    d = table.observed.astype(float)
+    dk = table.per_outcome[k].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        s = np.exp(np.cumsum(np.log(n - d) - np.log(n)))
+        lag_s = np.concatenate(([1.0], s[:-1]))  # S(t_j -)
+        f = np.cumsum(dk / n * lag_s)
+        if not with_ci:
+            nan = np.full(len(f), np.nan)
+            return f, nan, nan, nan
+        # sum_i a_i (F(t) - F_i)^2, expanded as lifelines does: F^2 sum a - F sum 2aF_i + sum aF_i^2
+        a = d / n / (n - d)
+        quadratic = np.cumsum(a * f ** 2) + np.cumsum(-(2 * a * f)) * f + np.cumsum(a) * f ** 2
+        second = np.cumsum(lag_s ** 2 * dk * (n - dk) / n ** 3)
+        c = lag_s * dk / n ** 2
+        linear = np.cumsum(-(c * f)) + np.cumsum(c) * f  # sum_i c_i (F(t) - F_i)
+        var = (quadratic + second) - 2 * linear
+        loglog = np.log(-np.log(f))
+        se = np.sqrt(var) / (f * np.absolute(np.log(f)))
+        b1 = np.exp(-np.exp(loglog + Z * se))
+        b2 = np.exp(-np.exp(loglog - Z * se))
+    lo, hi = _interval(f, b1, b2, var)
+    return f, lo, hi, var
 
 
 def _interval(est: np.ndarray, lo: np.ndarray, hi: np.ndarray, var: np.ndarray | None):
@@ -98,55 +171,33 @@ def curves(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...],
 
     `days`: whole days from the start to the outcome or to censoring (>= 0); `outcome`:
     0 for censored, k >= 1 for labels[k - 1]. Without `with_ci` the interval columns are
-    NaN (the monitor only needs the estimates, and lifelines' variance loop is slow).
-    Returns the columns of COLUMNS without `groep`.
+    NaN (the monitor only needs the estimates). Returns the columns of COLUMNS without `groep`.
     """
     days = np.asarray(days, dtype=np.int64)
     outcome = np.asarray(outcome, dtype=np.int64)
-    observed = sorted(set(outcome[outcome > 0].tolist()))
-    if not observed:
+    table = EventTable.of(days, outcome)
+    if not table.per_outcome:
         return empty().drop(columns="groep")
-    t = days.astype(float) + 1.0  # see the module docstring: day 0 must not be lifelines' origin
     parts = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # lifelines' notices about ties and approximations
-        if len(observed) == 1:
-            from lifelines import KaplanMeierFitter
-            km = KaplanMeierFitter(alpha=ALPHA).fit(t, event_observed=outcome > 0)
-            table = km.event_table
-            keep = (table["observed"] > 0).to_numpy()
-            s = km.survival_function_.iloc[:, 0].reindex(table.index).to_numpy()
-            ci = km.confidence_interval_survival_function_.reindex(table.index).to_numpy()
-            est = 1.0 - s
-            if with_ci:
-                lo, hi = _interval(est, 1.0 - ci[:, 1], 1.0 - ci[:, 0], None)
-            else:
-                lo = hi = np.full(len(est), np.nan)
-            parts.append(_part(labels[observed[0] - 1], table, keep, est, lo, hi))
-        else:
-            fitter = _exact_aalen_johansen()
-            for k in observed:
-                aj = fitter(alpha=ALPHA, calculate_variance=with_ci).fit(t, outcome, event_of_interest=k)
-                table = aj.event_table
-                keep = (table[aj.label_cmprisk] > 0).to_numpy()
-                est = aj.cumulative_density_.iloc[:, 0].to_numpy()
-                if with_ci:
-                    ci = aj.confidence_interval_.to_numpy()
-                    lo, hi = _interval(est, ci[:, 0], ci[:, 1], aj.variance_.to_numpy())
-                else:
-                    lo = hi = np.full(len(est), np.nan)
-                parts.append(_part(labels[k - 1], table, keep, est, lo, hi))
+    if len(table.per_outcome) == 1:
+        (k, dk), = table.per_outcome.items()
+        est, lo, hi = kaplan_meier(table, with_ci)
+        parts.append(_part(labels[k - 1], table, dk > 0, est, lo, hi))
+    else:
+        for k, dk in table.per_outcome.items():
+            est, lo, hi, _ = aalen_johansen(table, k, with_ci)
+            parts.append(_part(labels[k - 1], table, dk > 0, est, lo, hi))
     return pd.concat(parts, ignore_index=True)
 
 
-def _part(label: str, table: pd.DataFrame, keep: np.ndarray, est, lo, hi) -> pd.DataFrame:
+def _part(label: str, table: EventTable, keep: np.ndarray, est, lo, hi) -> pd.DataFrame:
     return pd.DataFrame({
         "uitkomst": label,
-        "dagen": np.rint(table.index.to_numpy()[keep] - 1.0).astype(np.int64),
+        "dagen": table.days[keep],
         "cumulatieve_incidentie": np.asarray(est, dtype=float)[keep],
         "ci_laag": np.asarray(lo, dtype=float)[keep],
         "ci_hoog": np.asarray(hi, dtype=float)[keep],
-        "at_risk": np.rint(table["at_risk"].to_numpy()[keep]).astype(np.int64),
+        "at_risk": table.at_risk[keep],
     })
 
 
@@ -218,6 +269,45 @@ def at(curve: pd.DataFrame, day: int) -> float:
     """The step function's value at `day`: the estimate of the last day <= day, 0 before."""
     hit = curve[curve["dagen"] <= day]
     return float(hit["cumulatieve_incidentie"].iloc[-1]) if len(hit) else 0.0
+
+
+MEDIAAN_COLUMNS = ("groep", "uitkomst", "mediaan", "mediaan_laag", "mediaan_hoog")
+
+
+def _first_day(days: np.ndarray, values: np.ndarray, level: float) -> float:
+    """First day on which the step function reaches `level`; NaN when it does not, or when
+    an emptied value (NaN) comes first, since the crossing may lie there."""
+    hit = np.flatnonzero((values >= level) | np.isnan(values))
+    if not len(hit) or np.isnan(values[hit[0]]):
+        return np.nan
+    return float(days[hit[0]])
+
+
+def mediaan(result: pd.DataFrame) -> pd.DataFrame:
+    """The median time to each outcome of a `duur` result, with a 95% interval: an extension
+    beyond contract section 6 (which gives the curves only).
+
+    The median is the first day on which the cumulative incidence reaches 50% (as the
+    monitor's `duur_tot_pip_wi2021`); its interval runs from the first day on which the
+    upper bound reaches 50% to the first day on which the lower bound does: the days the
+    pointwise interval cannot tell apart from the median (Brookmeyer & Crowley 1982, the
+    interval R's survfit prints for a median). A bound the data do not reach is empty (the
+    median may lie beyond the follow-up); so is everything after a row emptied by
+    celbeveiliging. One row per group and outcome of the result, in its order.
+    """
+    missing = [c for c in COLUMNS if c not in getattr(result, "columns", ())]
+    if missing:
+        raise UsageError(f"mediaan verwacht het resultaat van duur(...), met de kolommen {', '.join(COLUMNS)}; "
+                         f"ontbreekt: {', '.join(missing)}.")
+    rows = []
+    for (groep, uitkomst), part in result.groupby(["groep", "uitkomst"], sort=False):
+        days = part["dagen"].to_numpy()
+        rows.append((groep, uitkomst,
+                     _first_day(days, part["cumulatieve_incidentie"].to_numpy(dtype=float), 0.5),
+                     _first_day(days, part["ci_hoog"].to_numpy(dtype=float), 0.5),
+                     _first_day(days, part["ci_laag"].to_numpy(dtype=float), 0.5)))
+    return pd.DataFrame(rows, columns=list(MEDIAAN_COLUMNS)).astype(
+        {"groep": object, "uitkomst": object, "mediaan": float, "mediaan_laag": float, "mediaan_hoog": float})
 
 
 def protect(result: pd.DataFrame, threshold: int, events: pd.Series) -> pd.DataFrame:

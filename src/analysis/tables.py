@@ -12,6 +12,7 @@ P. A missing date is an event that has not happened, so it never counts.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Iterator
 import numpy as np
 import pandas as pd
 
@@ -49,24 +50,46 @@ def cohort(persons: pd.DataFrame) -> np.ndarray:
     return persons["datum_plicht"].dt.year.to_numpy()
 
 
+def loans_until_each(extract: Extract, dates) -> Iterator[tuple[dt.date, np.ndarray]]:
+    """For each date in ascending order: the sum of loan payments (cents) per Wi2013 person
+    dated on or before it.
+
+    The payments are sorted by date once and added slice by slice, so a monthly series over
+    eleven years reads the loans once rather than once a month. Integer sums, exact:
+    validation bounds a payment (validation.MAX_BEDRAG_CENT), so int64 cannot overflow below
+    ~92 billion payments. Float weights would silently lose cents above 2**53.
+    """
+    loans = extract.leningen
+    order = np.argsort(loans["datum"].to_numpy(), kind="stable")
+    when = loans["datum"].to_numpy()[order]
+    who = loans["persoon_nr"].to_numpy()[order]
+    cents = loans["bedrag_cent"].to_numpy()[order].astype(np.int64)
+    sums = np.zeros(len(extract.wi2013), dtype=np.int64)
+    done = 0
+    for d in sorted(dates):
+        upto = int(np.searchsorted(when, _np_date(d), side="right"))  # NaT sorts last: never counted
+        np.add.at(sums, who[done:upto], cents[done:upto])
+        done = max(done, upto)
+        yield d, sums.copy()
+
+
 def loans_until(extract: Extract, d: dt.date) -> np.ndarray:
     """Sum of loan payments (cents) per Wi2013 person, dated on or before d."""
-    loans = extract.leningen
-    mask = on_or_before(loans["datum"], d)
-    # Integer sums, exact: validation bounds a payment (validation.MAX_BEDRAG_CENT), so
-    # int64 cannot overflow below ~92 billion payments. Float weights would silently lose
-    # cents above 2**53 and wrap on the cast back.
-    sums = np.zeros(len(extract.wi2013), dtype=np.int64)
-    np.add.at(sums, loans["persoon_nr"].to_numpy()[mask],
-              loans["bedrag_cent"].to_numpy()[mask].astype(np.int64))
-    return sums
+    return next(loans_until_each(extract, (d,)))[1]
+
+
+def elip_each(extract: Extract, dates, drempel_cent: int) -> Iterator[tuple[dt.date, np.ndarray]]:
+    """ELIP at each date (ascending): asiel, plichtig at the date, loans on or before it at
+    least the threshold."""
+    p = extract.wi2013
+    asiel = (p["doelgroep"] == "asiel").to_numpy()
+    for d, sums in loans_until_each(extract, dates):
+        yield d, asiel & plichtig_at(p, d) & (sums >= drempel_cent)
 
 
 def elip_at(extract: Extract, d: dt.date, drempel_cent: int) -> np.ndarray:
-    """ELIP at d: asiel, plichtig at d, loans on or before d at least the threshold."""
-    p = extract.wi2013
-    return ((p["doelgroep"] == "asiel").to_numpy() & plichtig_at(p, d)
-            & (loans_until(extract, d) >= drempel_cent))
+    """ELIP at d (see elip_each)."""
+    return next(elip_each(extract, (d,), drempel_cent))[1]
 
 
 def exams_passed_at(extract: Extract, d: dt.date) -> np.ndarray:
@@ -199,8 +222,8 @@ def elip_column(years: np.ndarray) -> np.ndarray:
 def tabel6(extract: Extract, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> Counts:
     column = elip_column_index(cohort(extract.wi2013))
     rows: Counts = []
-    for d in sorted(elip_peildata):
-        counts = np.bincount(column[elip_at(extract, d, drempel_cent)], minlength=len(C.TABEL6_KOLOMMEN) - 1)
+    for d, elip in elip_each(extract, elip_peildata, drempel_cent):
+        counts = np.bincount(column[elip], minlength=len(C.TABEL6_KOLOMMEN) - 1)
         rows += [(d.isoformat(), k, int(n)) for k, n in zip(C.TABEL6_KOLOMMEN[:-1], counts)]
         rows.append((d.isoformat(), C.TOTAAL, int(counts.sum())))
     return rows

@@ -306,7 +306,18 @@ def letter_cases(path: Path) -> list[str]:
         return []
     df = read(path)
     df = df[df["status"] == "inconsistent_in_brief"]
-    return [f"{r.tabel} {r.rij} {r.kolom}: {r.toelichting.split(';')[0]}" for r in df.itertuples()]
+    return [f"{cell_name(r.tabel, r.rij, r.kolom, r.peildatum)}: {r.toelichting.split(';')[0]}" for r in df.itertuples()]
+
+
+def cell_name(tabel: str, rij: str, kolom: str, peildatum: str) -> str:
+    """'Tabel 6, 1 juli 2023, Totaal': a cell as a reader finds it in the letter."""
+    spec = registry.spec(tabel)
+    parts = [" ".join(spec.titel.split(" ", 2)[:2]), datum(peildatum)]
+    if rij != peildatum:
+        parts.append(spec.rij_label(rij).strip())
+    if kolom != peildatum and not tabel.startswith("kerncijfers"):  # the kerncijfers have one column
+        parts.append(spec.kolom_label(kolom).strip())
+    return ", ".join(parts)
 
 
 def summary_from_file(path: Path) -> str:

@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 
 from .. import contract as C
 from ..rounding import decimals_for, with_letter_rounding
-from .. import dutch
+from .. import dutch, registry
+from ..monitor import EENHEID_DAGEN
 from . import letter_tables, safe_text, summaries
 
 SHEETS = {name: dutch.LABELS[name] for name in ("kerncijfers_wi2021", "tabel1", "tabel2", "tabel3", "tabel4",
@@ -42,19 +43,23 @@ def _label(key: str) -> str:
         return dutch.label(key)
 
 
-def _append(ws, values: list) -> None:
+def _append(ws, values: list) -> tuple:
     """One row; a text a spreadsheet could read as a formula stays text (as if typed with a
-    leading apostrophe), whatever its origin."""
+    leading apostrophe), whatever its origin. Returns the row's cells: `ws[ws.max_row]`
+    would give them too, but max_row and max_column scan every cell of the sheet, which is
+    quadratic in a long sheet (the monitor's time series has thousands of rows)."""
     ws.append(values)
-    for cell in ws[ws.max_row]:
+    row = ws._current_row
+    cells = tuple(ws.cell(row, c) for c in range(1, len(values) + 1))
+    for cell in cells:
         if safe_text.is_formula_like(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
+    return cells
 
 
 def _header(ws, values: list) -> None:
-    _append(ws, values)
-    for cell in ws[ws.max_row]:
+    for cell in _append(ws, values):
         cell.font, cell.fill = BOLD, HEADER
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
 
@@ -112,8 +117,7 @@ def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) ->
             else:
                 values.append(float(v) / 100)
                 formats.append(pct_format)
-        _append(ws, values)
-        for cell, fmt in zip(ws[ws.max_row], formats):
+        for cell, fmt in zip(_append(ws, values), formats):
             if fmt:
                 cell.number_format = fmt
             elif cell.column > 1:
@@ -150,8 +154,7 @@ def _frame_sheet(ws, title: str, df: pd.DataFrame, widths: dict[str, int], forma
     _header(ws, list(df.columns))
     formats = formats or {}
     for i, rec in enumerate(df.itertuples(index=False)):
-        _append(ws, [None if dutch.is_missing(v) else v for v in rec])
-        for cell, col in zip(ws[ws.max_row], df.columns):
+        for cell, col in zip(_append(ws, [None if dutch.is_missing(v) else v for v in rec]), df.columns):
             fmt = formats.get(col)
             fmt = fmt[i] if isinstance(fmt, list) else fmt
             if fmt and isinstance(cell.value, (int, float)):
@@ -186,6 +189,29 @@ def _claims_frame(claims: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         table[col] = [v for v, _f in parsed]
         fmts[col] = [f for _v, f in parsed]
     return table, fmts
+
+
+WHOLE = (C.EENHEID_AANTAL, EENHEID_DAGEN)  # units written as whole numbers; the others are percentages
+
+
+def _monitor_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """A monitor output in its long format (one row per cell and measure), in Dutch words:
+    counts and days as numbers, percentages as fractions with a % format, full precision."""
+    own = registry.spec(name)
+
+    def spec_of(tabel: str):
+        return registry.spec(tabel) if tabel in registry.SPECS else own
+    units = list(df["eenheid"])
+    frame = pd.DataFrame({
+        "Peildatum": [dutch.datum(d) for d in df["peildatum"]],
+        "Tabel": [registry.spec(t).titel if t in registry.SPECS else t for t in df["tabel"]],
+        "Rij": [spec_of(t).rij_label(r).strip() for t, r in zip(df["tabel"], df["rij"])],
+        "Kolom": [spec_of(t).kolom_label(k) for t, k in zip(df["tabel"], df["kolom"])],
+        "Maat": [spec_of(t).eenheid_label(u) if u in spec_of(t).eenheid_labels else dutch.label(u)
+                 for t, u in zip(df["tabel"], units)],
+        "Waarde": [None if dutch.is_missing(v) else (int(v) if u in WHOLE else v / 100)
+                   for v, u in zip(df["waarde"], units)]})
+    return frame, {"Waarde": [COUNT_FORMAT if u in WHOLE else "0.0%" for u in units]}
 
 
 def _statistics_frame(st: pd.DataFrame) -> pd.DataFrame:
@@ -234,6 +260,11 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, ver
     for name, title in SHEETS.items():
         if name in tables:
             _long_sheet(wb.create_sheet(title), name, tables[name], secret, params["peildatum"])
+    for name in registry.MONITOR_OUTPUTS:
+        if name in tables:
+            frame, fmts = _monitor_frame(name, tables[name])
+            _frame_sheet(wb.create_sheet(registry.spec(name).titel), letter_tables.title(name, params["peildatum"]),
+                         frame, {"Tabel": 20, "Rij": 32, "Kolom": 18, "Maat": 14}, fmts)
     text = {"Toelichting": 70, "Lezing en berekening": 80, "Uitspraak": 50, "Kolom": 24, "Rij": 30, "Status": 22,
             "Tabel": 18, "Peildatum": 16}
     table, fmts = _verification_frame(verification)

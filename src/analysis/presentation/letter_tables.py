@@ -133,12 +133,21 @@ def short_title(name: str) -> str:
 
 def definition(name: str) -> dict[str, str]:
     """Where a table's definition lives and what it says, for the report's definition box."""
+    from .. import plan
     spec = registry.spec(name)
+    if spec.monitor:
+        return {"titel": spec.titel, "populatie": spec.populatie, "cellen": spec.cellen,
+                "contract": f"contract (docs/contract.md) sectie{'s' if ' ' in spec.contract else ''} "
+                            f"{spec.contract}",
+                "code": "de declaratie in src/analysis/registry.py, de berekening in src/analysis/monitor.py "
+                        "(onder de naam van het CSV-bestand)",
+                "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/{plan.MONITOR_NOTEBOOK})",
+                "brief": "monitor, geen tabel van de brief"}
     return {"titel": spec.titel, "populatie": spec.populatie, "cellen": spec.cellen,
             "contract": f"contract (docs/contract.md) secties {spec.contract}",
-            "code": f"de declaratie in src/analysis/registry.py, de tellingen in src/analysis/tables.py "
-                    f"(beide onder de naam van het CSV-bestand)",
-            "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/tabel.ipynb)",
+            "code": "de declaratie in src/analysis/registry.py, de tellingen in src/analysis/tables.py "
+                    "(beide onder de naam van het CSV-bestand)",
+            "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/{plan.TABLE_NOTEBOOK})",
             "brief": f"brief {spec.paragraaf}"}
 
 

@@ -155,8 +155,8 @@ def build(out: Path, prov: dict) -> None:
         parts.append(f"<p class='synthetisch' role='alert'>Let op: {safe_text.for_html(w, 400)}</p>")
     nav = ["<a href='#beperkingen'>Beperkingen</a>", "<a href='#verificatie'>Verificatie</a>",
            "<a href='#claims'>Claims</a>"]
-    nav += [f"<a href='#{n}'>{_e(letter_tables.short_title(n))}</a>" for n in registry.OUTPUTS]
-    nav += ["<a href='#statistiek'>Statistiek</a>", "<a href='#begrippen'>Begrippen</a>",
+    nav += [f"<a href='#{n}'>{_e(letter_tables.short_title(n))}</a>" for n in registry.LETTER_OUTPUTS]
+    nav += ["<a href='#monitor'>Monitor</a>", "<a href='#statistiek'>Statistiek</a>", "<a href='#begrippen'>Begrippen</a>",
             "<a href='#herkomst'>Herkomst</a>"]
     parts.append("</header><nav aria-label='Inhoud'>" + " ".join(nav) + "</nav><main>")
     parts.append(limitations(synthetic, int(params.get("celbeveiliging", 0))))
@@ -187,11 +187,11 @@ def build(out: Path, prov: dict) -> None:
                  "berekend uit het extract van deze run, op de data waarover de brief spreekt; afwijkende uitspraken staan bovenaan, met de "
                  "rekensom.</p>")
     parts.append(glossary.link(_plain_table(summaries.claims_table(cl, full=True),
-                                            ("Id", "§", "Uitspraak", "Brief", "Deze run", "Status",
+                                            ("Id", "§", "Peildatum", "Uitspraak", "Brief", "Deze run", "Status",
                                              "Lezing en berekening"))))
 
     # tables
-    for name in registry.OUTPUTS:
+    for name in registry.LETTER_OUTPUTS:
         df = tables.get(name)
         parts.append(f"<h2 id='{name}'>{_e(letter_tables.title(name, peildatum))}</h2>")
         d = letter_tables.definition(name)
@@ -209,6 +209,8 @@ def build(out: Path, prov: dict) -> None:
                          f"{_e(registry.spec(name).titel)}. Ook als <a href='figures/{name}.svg'>SVG-bestand</a>."
                          "</figcaption></figure>")
         parts.append(f"<p>{_e(texts.sentences(name, df, peildatum))}</p>")
+
+    parts.append(monitor_section(out, tables))
 
     # statistics
     parts.append("<h2 id='statistiek'>Statistiek</h2>")
@@ -239,6 +241,35 @@ def build(out: Path, prov: dict) -> None:
     parts.append("</main></body></html>")
     (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
     excel.write_workbook(out / "tabellen.xlsx", tables, secret, ver, cl, st, prov, params)
+
+
+def monitor_section(out: Path, tables: dict[str, pd.DataFrame]) -> str:
+    """The monitor outputs (contract section 7) as the monitor notebook left them: per output
+    its definition, a link to its CSV, its figure with the description and the sentence the
+    notebook wrote beside it (figures/<name>.json)."""
+    parts = ["<h2 id='monitor'>Monitor: de ontwikkeling in de tijd</h2>",
+             "<p>Naast de tabellen van de brief, die standen op een peildatum tellen, volgt de monitor "
+             "de cijfers in de tijd: de kerncijfers op de eerste dag van elke maand, per cohort hoe de "
+             "Wi2013-plicht na een tot vijf jaar was geëindigd, en hoe lang het onder de Wi2021 duurt tot "
+             "een PIP. Een aandeel na een aantal jaar of dagen telt alleen wie al zo lang gevolgd is.</p>"]
+    for name in registry.MONITOR_OUTPUTS:
+        spec = registry.spec(name)
+        parts.append(f"<h3 id='{name}'>{_e(spec.titel)}</h3>")
+        d = letter_tables.definition(name)
+        parts.append(definition_box(f"Definitie ({d['brief']})", d["populatie"], d["cellen"], d["contract"],
+                                    d["code"], d["notebook"]))
+        if name not in tables:
+            parts.append("<p>Niet berekend.</p>")
+            continue
+        parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='tables/{name}.csv'>CSV-bestand</a>; "
+                     "ook in de <a href='tabellen.xlsx'>Excel-werkmap</a>.</p>")
+        png, about = out / "figures" / f"{name}.png", out / "figures" / f"{name}.json"
+        if png.is_file() and about.is_file():
+            text = json.loads(about.read_text(encoding="utf-8"))
+            parts.append(f"<figure>{_img(png, text['alt'])}<figcaption>{_e(text['titel'])}. Ook als "
+                         f"<a href='figures/{name}.svg'>SVG-bestand</a>.</figcaption></figure>")
+            parts.append(f"<p>{_e(text['zin'])}</p>")
+    return "\n".join(parts)
 
 
 def _alt(name: str, peildatum: str) -> str:
@@ -272,9 +303,11 @@ def limitations(synthetic: bool, celbeveiliging: int) -> str:
                     "In deze run staat celbeveiliging uit: kleine aantallen zijn zichtbaar. ")
                  + "Niet afgedekt: hoe nauw een afgeschermd aantal toch te begrenzen is, en koppelingen met "
                  "tabellen die elders zijn gepubliceerd.</li>")
-    items.append("<li><strong>Nog niet uitgewerkt.</strong> Doorlooptijden (hoe lang het duurt tot iemand is "
-                 "ingeburgerd, met een overlevingsanalyse) staan nog niet in dit rapport; de tabellen tellen "
-                 "standen op peildata.</li>")
+    items.append("<li><strong>Doorlooptijden.</strong> De tabellen tellen standen op peildata. Hoe lang het "
+                 "duurt tot een PIP en hoe de Wi2013-plicht per cohort eindigde, staat in de "
+                 "<a href='#monitor'>monitor</a>: een aandeel na een aantal dagen of jaren telt alleen wie al zo "
+                 "lang gevolgd is, en wie de plicht op een andere manier verliet telt als concurrerende uitkomst "
+                 "mee.</li>")
     return ("<h2 id='beperkingen'>Beperkingen: wat dit rapport wel en niet laat zien</h2>"
             f"<ul class='beperkingen'>{''.join(items)}</ul>")
 

@@ -19,8 +19,9 @@ STATUS_LABEL = {
     "bevestigd": "bevestigd",
     "afwijkend": "AFWIJKEND",
     "niet_toetsbaar": "niet toetsbaar",
+    "niet_vergelijkbaar": "niet vergelijkbaar",
 }
-SEVERITY = {"afwijking": 0, "inconsistent_in_brief": 1, "afgerond_gelijk": 2, "gelijk": 3}
+SEVERITY = {"afwijking": 0, "inconsistent_in_brief": 1, "niet_vergelijkbaar": 2, "afgerond_gelijk": 3, "gelijk": 4}
 
 
 def _num(v, eenheid: str, decimals: int = 1) -> str:
@@ -53,12 +54,13 @@ def verification_table(df: pd.DataFrame, only_problems: bool = False) -> pd.Data
 
 def claims_table(df: pd.DataFrame, full: bool = False) -> pd.DataFrame:
     d = claims_mod.ordered(df)
-    cols = {"id": "Id", "sectie": "§", "citaat": "Uitspraak", "gepubliceerd": "Brief",
+    cols = {"id": "Id", "sectie": "§", "peildatum": "Peildatum", "citaat": "Uitspraak", "gepubliceerd": "Brief",
             "berekend": "Deze run", "status": "Status"}
     if full:
         cols["toelichting"] = "Lezing en berekening"
     out = d[list(cols)].rename(columns=cols)
     out["Status"] = out["Status"].map(STATUS_LABEL)
+    out["Peildatum"] = [dutch.datum(d) if d else "" for d in out["Peildatum"]]
     if full:
         out["Lezing en berekening"] = out["Lezing en berekening"].map(dutch.leesbaar)
     return out.reset_index(drop=True)
