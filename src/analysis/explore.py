@@ -12,13 +12,14 @@ not, as a run does.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from . import derived, horizon, monitor, registry, suppression
+from . import derived, horizon, monitor, registry
 from . import kruistabel as K
 from . import survival as S
 from .errors import UsageError
@@ -50,6 +51,7 @@ class Verkenning:
         self.extract = extract
         self.celbeveiliging = _celbeveiliging(celbeveiliging)
         self._horizon = horizon.of(extract)
+        self._sessions: dict = {}
 
     @property
     def stand_per(self) -> dt.date | None:
@@ -84,11 +86,16 @@ class Verkenning:
             self._peildatum(d, "datum")
         if naam in monitor.OUTPUTS:
             return monitor.compute(naam, self.extract, p, self.celbeveiliging)
-        df = registry.compute(naam, self.extract, params)
-        if self.celbeveiliging:
-            reasons = suppression.pattern(registry.compute_all(self.extract, params), self.celbeveiliging)
-            df = suppression.apply(df, reasons)
-        return df
+        if not self.celbeveiliging:
+            return registry.compute(naam, self.extract, params)
+        # The run's own protection: one pattern over everything a run at this P publishes
+        # (its tables, statistics, the audit), so the interface hides what the run hides.
+        from .session import Session
+        key = (params.peildatum, params.q, params.elip, params.elip_drempel_cent)
+        if key not in self._sessions:
+            self._sessions[key] = Session(extract=self.extract, out=None, params=dataclasses.replace(
+                params, celbeveiliging=self.celbeveiliging))
+        return self._sessions[key]._protected(naam)
 
     def kruistabel(self, rij: str, kolom: str, populatie: str, peildatum: str | dt.date,
                    elip_drempel: float | str | None = None) -> pd.DataFrame:
