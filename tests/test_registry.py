@@ -131,6 +131,7 @@ def test_compute_all_is_the_letters_tables_and_a_monitor_output_is_its_frame(mon
     assert seen == [("duur_tot_pip_wi2021", dt.date(2023, 2, 1), 7)]
 
 
+@pytest.mark.slow  # the national-size extract; the same on random extracts: test_properties
 @pytest.mark.parametrize("name", registry.OUTPUTS)
 def test_every_declared_percentage_has_a_base_inside_its_table(name, synthetic):
     df = registry.compute(name, synthetic, Parameters())
@@ -142,6 +143,7 @@ def test_every_declared_percentage_has_a_base_inside_its_table(name, synthetic):
         assert (math.isnan(row) and base == 0) or row == 100 * counts[deps[0][1:]] / base
 
 
+@pytest.mark.slow  # the national-size extract; the same on random extracts: test_properties
 @pytest.mark.parametrize("name", registry.OUTPUTS)
 def test_every_declared_sum_holds_on_the_synthetic_extract(name, synthetic):
     df = registry.compute(name, synthetic, Parameters())
@@ -150,6 +152,7 @@ def test_every_declared_sum_holds_on_the_synthetic_extract(name, synthetic):
         assert sum(value[k] for k in s.totaal) == sum(value[k] for k in s.delen), s
 
 
+@pytest.mark.slow  # the national-size extract; the same on random extracts: test_properties
 def test_the_links_between_tables_hold(synthetic):
     tables = registry.compute_all(synthetic, Parameters())
     value = {(n, r.rij, r.kolom): r.waarde for n, df in tables.items()
