@@ -51,6 +51,8 @@ FLOOR_IMPORTS = {
                                        "analysis.statistics.analyses", "analysis.presentation.summaries",
                                        "IPython.display"),
     "00_overzicht.ipynb": ("analysis.session", "analysis.presentation.summaries", "IPython.display"),
+    "11_monitor.ipynb": ("analysis.session", "analysis.monitor", "analysis.presentation.figures",
+                         "analysis.presentation.monitor_figures", "IPython.display"),
 }
 
 

@@ -270,7 +270,9 @@ class Session:
         raw = self._letter_tables()
         tables = {n: self._protect_letter(df) for n, df in raw.items()}
         reasons = self.publication()[1] if self.celbeveiliging else None
-        statistics = stats_mod.compute(self.extract, letter, tables, self._stat_options(letter, reasons))
+        # The claims quote tests and growth, never the simulated power: not simulated here.
+        options = replace(self._stat_options(letter, reasons), herhalingen=0)
+        statistics = stats_mod.compute(self.extract, letter, tables, options)
         h = horizon.of(self.extract)
         ctx = claims_mod.Context(run_tables=tables, params=letter, statistics=statistics,
                                  extract=self.extract, horizon=h.date, stand_per=h.stand_per,

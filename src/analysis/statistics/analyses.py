@@ -45,7 +45,7 @@ class Options:
     marge: float = Parameters.marge  # equivalence margin (share points)
     elip_peildatum: dt.date | None = None  # default: the last ELIP peildatum of the run
     seed: int = Parameters.seed
-    herhalingen: int = 2000  # simulations for the power estimate
+    herhalingen: int = 2000  # simulations for the power estimate (0: no simulation)
     celbeveiliging: int = 0
     # counts left out by celbeveiliging (keys of `disclosed`); None: the statistics judge
     # their own counts (primary suppression only, for use outside a run)
@@ -137,9 +137,10 @@ def elip_composition(rows: Rows, extract: Extract, params: Parameters, opt: Opti
         r.add(a, k, "cramers_v", schatting=M.cramers_v(table))
         diff, h = M.mde(n1, n2, p2)
         r.add(a, k, "mde", schatting=diff, h=h, alpha=0.05, power=0.80)
-        power, size = M.simulated_power(n1, n2, p2, opt.marge, opt.herhalingen, opt.seed)
-        r.add(a, k, "power_simulatie", schatting=power, omvang=size,
-              verschil=opt.marge, herhalingen=opt.herhalingen, seed=opt.seed)
+        if opt.herhalingen:  # 0: not simulated (the claims need no power)
+            power, size = M.simulated_power(n1, n2, p2, opt.marge, opt.herhalingen, opt.seed)
+            r.add(a, k, "power_simulatie", schatting=power, omvang=size,
+                  verschil=opt.marge, herhalingen=opt.herhalingen, seed=opt.seed)
         pt, plo, phi = M.tost(x1, n1, x2, n2, opt.marge)
         r.add(a, k, "tost", p=pt, p_laag=plo, p_hoog=phi, marge=opt.marge)
         # every cohort against the others: k x 2, small cohorts pooled
