@@ -96,3 +96,22 @@ def test_a_computed_count_below_the_threshold_is_not_shown(ctx):
     assert claims.evaluate_claim(small, ctx)["berekend"] == "3"
     ctx.celbeveiliging = 5  # a share is not a count
     assert claims.evaluate_claim(claim(berekening="1 + 1", toets="x == 2"), ctx)["berekend"] == "2%"
+
+
+def test_a_cell_after_the_horizon_makes_the_claim_not_comparable():
+    """A claim about 1 May 2023 that also reads a cell of 1 May 2024 (as 'stijgende lijn'
+    does) cannot be judged on an extract drawn before 1 May 2024."""
+    import datetime as dt
+
+    from analysis.params import Parameters
+    t2 = pd.DataFrame([{"tabel": "tabel2", "peildatum": "2024-05-01", "rij": "met_pip", "kolom": k,
+                        "eenheid": "procent", "waarde": v} for k, v in (("2024-05-01", 42.0), ("2023-05-01", 43.0))])
+    letter = Parameters(peildatum=dt.date(2024, 5, 1), vorige_peildatum=dt.date(2023, 5, 1))
+    claim = {"id": "X", "sectie": "t", "peildatum": "2023-05-01", "citaat": "c", "lezing": "l",
+             "berekening": "cel('tabel2', 'met_pip', vorige_peildatum, 'procent')",
+             "toets": "afgerond(x) == 43 and cel('tabel2', 'met_pip', peildatum, 'procent') > x"}
+    early = claims.Context(run_tables={"tabel2": t2}, params=letter, horizon=dt.date(2023, 10, 1),
+                           stand_per=dt.date(2023, 10, 1))
+    assert claims.evaluate_claim(claim, early)["status"] == "niet_vergelijkbaar"
+    late = claims.Context(run_tables={"tabel2": t2}, params=letter, horizon=dt.date(2024, 5, 1))
+    assert claims.evaluate_claim(claim, late)["status"] == "afwijkend"  # 42 is not above 43

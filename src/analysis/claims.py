@@ -88,6 +88,11 @@ class Context:
         df = self.run_tables.get(tabel)
         if df is None:
             raise Missing(f"{tabel} ontbreekt in deze run")
+        if tabel in registry.SPECS:  # the date this cell speaks of must lie within the horizon
+            speaks_of = registry.spec(tabel).measured_on(str(rij), str(kolom), self.params.peildatum.isoformat())
+            why = horizon_reason(speaks_of, self.horizon, self.stand_per)
+            if why:
+                raise NotComparable(why)
         v = cell(df, str(rij), str(kolom), eenheid)
         if math.isnan(v):
             raw = self.raw_tables.get(tabel) if self.raw_tables else None
