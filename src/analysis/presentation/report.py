@@ -194,9 +194,7 @@ def build(out: Path, prov: dict) -> None:
     for name in registry.LETTER_OUTPUTS:
         df = tables.get(name)
         parts.append(f"<h2 id='{name}'>{_e(letter_tables.title(name, peildatum))}</h2>")
-        d = letter_tables.definition(name)
-        parts.append(definition_box(f"Definitie ({d['brief']})", d["populatie"], d["cellen"], d["contract"],
-                                    d["code"], d["notebook"]))
+        parts.append(registry_definition_box(name))
         parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='tables/{name}.csv'>CSV-bestand</a>.</p>")
         if df is None:
             parts.append("<p>Niet berekend.</p>")
@@ -255,9 +253,7 @@ def monitor_section(out: Path, tables: dict[str, pd.DataFrame]) -> str:
     for name in registry.MONITOR_OUTPUTS:
         spec = registry.spec(name)
         parts.append(f"<h3 id='{name}'>{_e(spec.titel)}</h3>")
-        d = letter_tables.definition(name)
-        parts.append(definition_box(f"Definitie ({d['brief']})", d["populatie"], d["cellen"], d["contract"],
-                                    d["code"], d["notebook"]))
+        parts.append(registry_definition_box(name))
         if name not in tables:
             parts.append("<p>Niet berekend.</p>")
             continue
@@ -310,6 +306,13 @@ def limitations(synthetic: bool, celbeveiliging: int) -> str:
                  "mee.</li>")
     return ("<h2 id='beperkingen'>Beperkingen: wat dit rapport wel en niet laat zien</h2>"
             f"<ul class='beperkingen'>{''.join(items)}</ul>")
+
+
+def registry_definition_box(name: str) -> str:
+    """The definition box of a registered output, from its declaration."""
+    d = letter_tables.definition(name)
+    return definition_box(f"Definitie ({d['brief']})", d["populatie"], d["cellen"], d["contract"],
+                          d["code"], d["notebook"])
 
 
 def definition_box(title: str, population: str, cells: str, contract_section: str, code_ref: str,
