@@ -45,7 +45,7 @@ class Missing(Exception):
     """A value the claim needs is not there (not in this run, or protected)."""
 
 
-class NotComparable(Exception):
+class NotComparable(Missing):
     """A value the claim needs speaks of a date after the extract's horizon."""
 
 
