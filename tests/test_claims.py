@@ -115,3 +115,20 @@ def test_a_cell_after_the_horizon_makes_the_claim_not_comparable():
     assert claims.evaluate_claim(claim, early)["status"] == "niet_vergelijkbaar"
     late = claims.Context(run_tables={"tabel2": t2}, params=letter, horizon=dt.date(2024, 5, 1))
     assert claims.evaluate_claim(claim, late)["status"] == "afwijkend"  # 42 is not above 43
+
+
+def test_claims_quote_the_runs_statistics_only_when_they_were_made_at_the_letters_dates(tmp_path):
+    """In a run at the letter's own dates the audit reads statistiek.csv instead of computing
+    the statistics again; at any other P it must not (they speak of other dates)."""
+    import dataclasses
+
+    from analysis.session import STATISTIEK, Session
+    (tmp_path / STATISTIEK).write_text("analyse,kenmerk,toets,grootheid,waarde\nelip_groei,totaal,groei,verschil,7.0\n")
+    letter = reference.letter_parameters()
+    same = Session(extract=None, params=Parameters(), out=tmp_path)
+    got = same._statistics_written_for(letter)
+    assert got is not None and got["waarde"].tolist() == [7.0]
+    other = Session(extract=None, params=dataclasses.replace(Parameters(), peildatum=letter.q), out=tmp_path)
+    assert other._statistics_written_for(letter) is None
+    interactive = Session(extract=None, params=Parameters(), out=None)
+    assert interactive._statistics_written_for(letter) is None

@@ -262,6 +262,15 @@ class Session:
             stats_mod.write(df, self.out / STATISTIEK)
         return df
 
+    def _statistics_written_for(self, params: Parameters) -> pd.DataFrame | None:
+        """This run's statistiek.csv when it was computed at exactly these parameters (a run
+        at the letter's own dates), so the claims quote it rather than compute it again."""
+        from .statistics import analyses as stats_mod
+        path = self.out / STATISTIEK if self.out else None
+        same = (params.as_dict() == self.params.as_dict()
+                and params.elip_drempel_cent == self.params.elip_drempel_cent)
+        return stats_mod.read(path) if same and path is not None and path.is_file() else None
+
     def claims(self) -> pd.DataFrame:
         """Every claim of the letter evaluated at the letter's dates; writes claims.csv."""
         from . import claims as claims_mod
@@ -270,9 +279,11 @@ class Session:
         raw = self._letter_tables()
         tables = {n: self._protect_letter(df) for n, df in raw.items()}
         reasons = self.publication()[1] if self.celbeveiliging else None
-        # The claims quote tests and growth, never the simulated power: not simulated here.
-        options = replace(self._stat_options(letter, reasons), herhalingen=0)
-        statistics = stats_mod.compute(self.extract, letter, tables, options)
+        statistics = self._statistics_written_for(letter)
+        if statistics is None:
+            # The claims quote tests and growth, never the simulated power: not simulated here.
+            options = replace(self._stat_options(letter, reasons), herhalingen=0)
+            statistics = stats_mod.compute(self.extract, letter, tables, options)
         h = horizon.of(self.extract)
         ctx = claims_mod.Context(run_tables=tables, params=letter, statistics=statistics,
                                  extract=self.extract, horizon=h.date, stand_per=h.stand_per,
