@@ -133,11 +133,10 @@ class TableSpec:
 
 def long_frame(name: str, peildatum: dt.date, rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
     """The contract's long format (section 3) of one output."""
-    df = pd.DataFrame(rows, columns=["rij", "kolom", "eenheid", "waarde"])
-    df.insert(0, "peildatum", peildatum.isoformat())
-    df.insert(0, "tabel", name)
-    df["waarde"] = df["waarde"].astype(float)
-    return df
+    rij, kolom, eenheid, waarde = zip(*rows) if rows else ((), (), (), ())
+    return pd.DataFrame({"tabel": [name] * len(rows), "peildatum": [peildatum.isoformat()] * len(rows),
+                         "rij": list(rij), "kolom": list(kolom), "eenheid": list(eenheid),
+                         "waarde": np.asarray(waarde, dtype=float)})
 
 
 def with_shares(spec: TableSpec, counts: list[tuple[str, str, int]]) -> list[tuple[str, str, str, float]]:

@@ -123,10 +123,12 @@ def asiel_plichtig_met_pip(wi2021: pd.DataFrame, d: dt.date) -> np.ndarray:
 def kerncijfers_wi2021(wi2021: pd.DataFrame, p: dt.date) -> Counts:
     geworden = on_or_before(wi2021["datum_plicht"], p)
     plichtig = plichtig_at(wi2021, p)
-    dg = wi2021["doelgroep"].to_numpy()
+    doelgroep = wi2021["doelgroep"]  # categorical with the contract's codes (validation)
+    per_code = np.bincount(doelgroep.cat.codes.to_numpy()[plichtig], minlength=len(doelgroep.cat.categories))
+    cats = list(doelgroep.cat.categories)
     rows = [("plichtig_geworden", C.TOTAAL, int(geworden.sum())),
             ("nog_plichtig", C.TOTAAL, int(plichtig.sum()))]
-    rows += [(f"nog_plichtig_{g}", C.TOTAAL, int((plichtig & (dg == g)).sum())) for g in C.DOELGROEPEN]
+    rows += [(f"nog_plichtig_{g}", C.TOTAAL, int(per_code[cats.index(g)])) for g in C.DOELGROEPEN]
     rows.append(("met_pip", C.TOTAAL, int(wi2021_plichtig_met_pip(wi2021, p).sum())))
     return rows
 
