@@ -308,8 +308,17 @@ def lock_is_held(path: Path) -> bool:
         os.close(fd)
 
 
-def children(pid: int) -> list[int]:
-    """Processes started by `pid` (its notebook kernels), found through /proc."""
+def _start_time(pid: int) -> str | None:
+    """A process's start time (field 22 of /proc/<pid>/stat): with the pid, its identity."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def children(pid: int) -> list[tuple[int, str]]:
+    """Processes started by `pid` (its notebook kernels), found through /proc, each with its
+    start time so that a pid reused by another process later is never mistaken for it."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -317,7 +326,7 @@ def children(pid: int) -> list[int]:
         except OSError:
             continue
         if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
+            found.append((int(stat.parent.name), fields[19]))
     return found
 
 
@@ -325,7 +334,9 @@ def kill_all(proc: subprocess.Popen, sig: int) -> None:
     kids = children(proc.pid)
     proc.send_signal(sig)
     proc.wait(timeout=300)
-    for kid in kids:  # the kernels this run started, and only those
+    for kid, started in kids:  # the kernels this run started, and only those
+        if _start_time(kid) != started:
+            continue  # gone, and its pid perhaps reused by another test's process
         try:
             os.kill(kid, signal.SIGKILL)
         except ProcessLookupError:

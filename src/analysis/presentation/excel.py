@@ -23,8 +23,7 @@ from .. import dutch, registry
 from ..monitor import EENHEID_DAGEN
 from . import letter_tables, safe_text, summaries
 
-SHEETS = {name: dutch.LABELS[name] for name in ("kerncijfers_wi2021", "tabel1", "tabel2", "tabel3", "tabel4",
-                                                 "kerncijfers_wi2013", "tabel5", "tabel6")}
+SHEETS = {name: letter_tables.short_title(name) for name in registry.LETTER_OUTPUTS}
 BOLD = Font(bold=True)
 HEADER = PatternFill("solid", fgColor="F0F4F8")
 WARN = PatternFill("solid", fgColor="FFF3CD")
