@@ -146,10 +146,10 @@ class _Steps:
     def median(self, group: str, outcome: str) -> float:
         """First day on which the cumulative incidence reaches 0.5; NaN when it does not."""
         days, est, events = self.parts.get((group, outcome), (np.zeros(0, int), np.zeros(0), np.zeros(0, int)))
-        reached = np.flatnonzero(est >= 0.5)
-        if not len(reached) or (self.threshold and events[reached[0]] < self.threshold):
+        day = S.first_day_reaching(days, est, 0.5)  # the rule of survival.mediaan
+        if self.threshold and not np.isnan(day) and events[np.searchsorted(days, day)] < self.threshold:
             return np.nan
-        return float(days[reached[0]])
+        return day
 
 
 def cohort_uitkomst_wi2013(extract: Extract, p: dt.date, celbeveiliging: int = 0) -> pd.DataFrame:

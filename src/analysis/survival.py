@@ -274,7 +274,7 @@ def at(curve: pd.DataFrame, day: int) -> float:
 MEDIAAN_COLUMNS = ("groep", "uitkomst", "mediaan", "mediaan_laag", "mediaan_hoog")
 
 
-def _first_day(days: np.ndarray, values: np.ndarray, level: float) -> float:
+def first_day_reaching(days: np.ndarray, values: np.ndarray, level: float) -> float:
     """First day on which the step function reaches `level`; NaN when it does not, or when
     an emptied value (NaN) comes first, since the crossing may lie there."""
     hit = np.flatnonzero((values >= level) | np.isnan(values))
@@ -303,9 +303,9 @@ def mediaan(result: pd.DataFrame) -> pd.DataFrame:
     for (groep, uitkomst), part in result.groupby(["groep", "uitkomst"], sort=False):
         days = part["dagen"].to_numpy()
         rows.append((groep, uitkomst,
-                     _first_day(days, part["cumulatieve_incidentie"].to_numpy(dtype=float), 0.5),
-                     _first_day(days, part["ci_hoog"].to_numpy(dtype=float), 0.5),
-                     _first_day(days, part["ci_laag"].to_numpy(dtype=float), 0.5)))
+                     first_day_reaching(days, part["cumulatieve_incidentie"].to_numpy(dtype=float), 0.5),
+                     first_day_reaching(days, part["ci_hoog"].to_numpy(dtype=float), 0.5),
+                     first_day_reaching(days, part["ci_laag"].to_numpy(dtype=float), 0.5)))
     return pd.DataFrame(rows, columns=list(MEDIAAN_COLUMNS)).astype(
         {"groep": object, "uitkomst": object, "mediaan": float, "mediaan_laag": float, "mediaan_hoog": float})
 
