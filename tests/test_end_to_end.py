@@ -12,6 +12,7 @@ import html
 import re
 import shutil
 import subprocess
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -331,3 +332,21 @@ def test_notebooks_run_as_opened_in_jupyterlab(name, synthetic_extract, tmp_path
     nb = nbformat.read(tmp_path / name, as_version=4)
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
     assert sorted(p.name for p in paths.reports_dir().iterdir()) == before  # nothing written into the repository
+
+
+def test_what_a_kernel_writes_on_its_stderr_goes_to_kernels_log_not_to_the_terminal(tmp_path, capfd, monkeypatch):
+    """A kernel's own stderr (a tornado message at shutdown, a library warning) is no message
+    of the run: it lands in kernels.log beside run.log."""
+    import papermill as pm
+
+    from analysis.runner import _kernel_manager
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os; os.write(2, b'kernel-stderr\\n')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "k.ipynb")
+    log = tmp_path / "kernels.log"
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    pm.execute_notebook(str(tmp_path / "k.ipynb"), str(tmp_path / "uit.ipynb"), kernel_name="python3",
+                        progress_bar=False, kernel_manager_class=_kernel_manager(log))
+    assert "kernel-stderr" in log.read_text()
+    assert "kernel-stderr" not in capfd.readouterr().err

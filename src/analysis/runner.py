@@ -96,6 +96,28 @@ def _notebook_parameters(cfg: RunConfig, derived_dir: Path, build: Path) -> dict
     return {"derived": str(derived_dir), "uitvoer": str(build), **cfg.params.notebook_values()}
 
 
+KERNEL_LOG = "kernels.log"
+
+
+def _kernel_manager(log: Path):
+    """A kernel manager whose kernels write their stderr to `log`, not to the terminal.
+
+    A kernel's own stderr (library warnings, and now and then a tornado message while the
+    kernel shuts down after its notebook has finished) is not the run's message to the user:
+    it goes into kernels.log beside run.log. Errors in a notebook still reach the user
+    through papermill, with notebook, cell and error.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            with open(log, "ab") as sink:  # the child keeps its own copy of the descriptor
+                kw["stderr"] = sink
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
 def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progress: Progress) -> float:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -111,7 +133,8 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
         own = {k: v for k, v in {**parameters, **job.parameters}.items() if k in declared}
         pm.execute_notebook(str(nb_dir / job.source), str(target), parameters=own,
                             kernel_name="python3", progress_bar=False,
-                            log_output=False, request_save_on_cell_execute=False)
+                            log_output=False, request_save_on_cell_execute=False,
+                            kernel_manager_class=_kernel_manager(build / KERNEL_LOG))
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
