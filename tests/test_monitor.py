@@ -202,7 +202,9 @@ def test_pip_curves_carry_intervals_and_are_protected(ext):
     c = M.pip_curves(ext, Parameters(peildatum=P))
     assert set(c["uitkomst"]) == {"pip"} and list(c["groep"]) == ["asiel", "asiel"]
     assert list(c["dagen"]) == [59, 243] and 0 < c["ci_laag"].iloc[0] < 0.25 < c["ci_hoog"].iloc[0]
-    assert math.isnan(c["ci_laag"].iloc[1])  # the last one at risk has the event: no variance (survival.py)
+    # day 243: the last ones at risk all have an outcome; the variance is the finite limit (issue 17,
+    # survival.aalen_johansen), here 3/4 * 1/4 / 4 as for a binomial share of 4
+    assert c["ci_laag"].iloc[1] < 0.75 < c["ci_hoog"].iloc[1] and not math.isnan(c["ci_laag"].iloc[1])
     shown = M.pip_curves(ext, Parameters(peildatum=P, celbeveiliging=2))
     assert math.isnan(shown["cumulatieve_incidentie"].iloc[0])  # one PIP by day 59
 
@@ -222,8 +224,9 @@ def test_monitor_figures_and_their_sentences(series_ext, ext, tmp_path):
     s = Session(extract=ext, params=Parameters(peildatum=P), out=tmp_path)
     zin = s.monitor_figure(M.DUUR_TOT_PIP).data
     # followed 152 days, the overige migranten have no value at a year; the interval at day 243 is
-    # undefined (see above), so none is given
-    assert zin == ("Een jaar na de start van de inburgeringsplicht had van de asielstatushouders 75% een PIP; "
+    # the finite limit where everyone left has an outcome (see above)
+    assert zin == ("Een jaar na de start van de inburgeringsplicht had van de asielstatushouders 75% (95%-interval "
+                   "13 tot 96%) een PIP; "
                    "de helft had een PIP na 243 dagen (asielstatushouders).")
     early = Session(extract=ext, params=Parameters(peildatum=dt.date(2023, 6, 1)), out=None)
     # at 1 June 2023: s4 not yet; day 31 an end without PIP (S 2/3); day 59 a PIP: 2/3 * 1/2
