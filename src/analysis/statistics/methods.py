@@ -248,7 +248,7 @@ def score_statistics_all(nobs1: int, nobs2: int, diff: float) -> np.ndarray:
 
 
 def exact_noninferiority(count1: int, nobs1: int, count2: int, nobs2: int, diff: float,
-                     grid: int = 400) -> float:
+                         grid: int = 400) -> float:
     """Exact unconditional p-value of one non-inferiority hypothesis (Chan 1998): H0 p1 - p2 <=
     diff against p1 - p2 > diff. (The other direction is this one on the complementary counts:
     H0 p1 - p2 >= d for x1, x2 is H0 p1' - p2' <= -d for n1 - x1, n2 - x2.)
@@ -290,11 +290,11 @@ def exact_noninferiority(count1: int, nobs1: int, count2: int, nobs2: int, diff:
 
 def tost_exact(count1: int, nobs1: int, count2: int, nobs2: int, margin: float) -> tuple[float, float, float]:
     """Equivalence within +/- margin by two exact unconditional non-inferiority tests (Chan
-    1998; Chan & Zhang 1999 for the score ordering), the same three numbers as `tost`:
+    1998, with the score statistic as the ordering), the same three numbers as `tost`:
     (p, p of H0 p1 - p2 <= -margin, p of H0 p1 - p2 >= margin). The size of each one-sided
     test is at most its level whatever the shares, which the score TOST does not keep with
     small expected counts (`tost_needs_exact`). Cost grows with (nobs1 + 1)(nobs2 + 1): a
-    fraction of a second for hundreds, seconds for thousands per group."""
+    fraction of a second for hundreds per group, tens of seconds for thousands."""
     if min(nobs1, nobs2) == 0:
         return math.nan, math.nan, math.nan
     p_low = exact_noninferiority(count1, nobs1, count2, nobs2, -margin)
