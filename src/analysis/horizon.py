@@ -77,9 +77,14 @@ def _names(params: Parameters, late: list[dt.date], labels: dict) -> tuple[str, 
         mine = [d for d in dates if d in late]
         if mine:
             singular, plural = labels[field]
-            parts.append(f"{singular if len(mine) == 1 else plural} {', '.join(datum(d) for d in mine)}")
+            parts.append(f"{singular if len(mine) == 1 else plural} {_enumerate([datum(d) for d in mine])}")
             n += len(mine)
-    return " en ".join(parts), n
+    return _enumerate(parts), n
+
+
+def _enumerate(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
 def check(extract: Extract, params: Parameters, warn: Callable[[str], None], labels: dict = RUN) -> None:

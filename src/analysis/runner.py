@@ -150,9 +150,19 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
     except Exception as exc:  # kernel died, notebook missing, ...
         raise NotebookError(f"Notebook {name} kon niet worden uitgevoerd: "
                             f"{type(exc).__name__}: {exc}") from None
+    _record_final_path(target, Path(parameters["uitvoer"]) / "notebooks" / name)
     from .presentation.report import notebook_html
     notebook_html(target)
     return time.perf_counter() - t0
+
+
+def _record_final_path(target: Path, final: Path) -> None:
+    """Papermill records where it wrote the notebook: the build folder, which is gone once
+    the run is published. The notebook says where it lives instead."""
+    import nbformat
+    nb = nbformat.read(target, as_version=4)
+    nb.metadata.setdefault("papermill", {})["output_path"] = str(final)
+    nbformat.write(nb, target)
 
 
 def _kernel_path() -> None:
