@@ -227,6 +227,26 @@ def test_celbeveiliging_must_be_a_whole_number(ext):
             Verkenning(ext, celbeveiliging=bad)
 
 
+@pytest.mark.parametrize("bad,message", [("10", "geen geheel getal|moet een geheel getal zijn"),
+                                         (True, "moet een geheel getal zijn"), (False, "moet een geheel getal zijn"),
+                                         (10.0, "moet een geheel getal zijn"), (None, "moet een geheel getal zijn"),
+                                         (1, "2 of meer"), (np.int64(1), "2 of meer")])
+def test_celbeveiliging_is_refused_unless_zero_or_at_least_two(ext, tmp_path, monkeypatch, bad, message):
+    """Text and booleans are refused, not converted (True would be 1); contract section 8:
+    N >= 2, and 0 means none. open_extract refuses before it derives anything."""
+    with pytest.raises(UsageError, match=message) as info:
+        Verkenning(ext, celbeveiliging=bad)
+    assert "0 (geen afscherming)" in str(info.value) or "0 voor geen afscherming" in str(info.value)
+    monkeypatch.setenv("ANALYSIS_DERIVED", str(tmp_path / "cache"))
+    with pytest.raises(UsageError, match=message):
+        analysis.open_extract(build().write(tmp_path / "x"), celbeveiliging=bad)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_celbeveiliging_accepts_whole_numbers_as_python_holds_them(ext):
+    assert [Verkenning(ext, celbeveiliging=n).celbeveiliging for n in (0, 2, np.int64(5))] == [0, 2, 5]
+
+
 def test_open_extract_refuses_a_missing_folder(tmp_path):
     with pytest.raises(UsageError, match="bestaat niet"):
         analysis.open_extract(tmp_path / "nergens")
