@@ -487,3 +487,12 @@ def test_an_output_folder_that_cannot_be_moved_aside_is_refused_at_once(make, tm
         assert sorted(p.name for p in tmp_path.iterdir()) == ["extract", "uit"]  # no lock, no build left
     finally:
         undo()
+
+
+def test_a_refused_run_leaves_no_folders_made_for_its_output(tmp_path, capsys):
+    """A new --out several folders deep, and an extract that is refused: the folders made to
+    hold the lock beside --out are gone again, so nothing at all is written."""
+    code, message = run_cli(["run", "--extract", str(broken_extract(tmp_path)),
+                             "--out", str(tmp_path / "nieuw" / "diep" / "uit"), "--derived", str(tmp_path / "d")], capsys)
+    assert code == 2 and "ontbreekt" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kapot"]

@@ -140,6 +140,7 @@ def claimed(out: Path):
     """Hold the lock on --out for the duration of the block; refuse if another run holds it."""
     parent = out.parent
     lock = parent / (_prefix(out, "lock"))
+    made = [folder for folder in (parent, *parent.parents) if not folder.exists()]  # deepest first
     try:
         parent.mkdir(parents=True, exist_ok=True)
         fd = _open_lock(lock)
@@ -147,6 +148,7 @@ def claimed(out: Path):
         raise UsageError(f"Er loopt al een run naar {out} (het slot {lock} is bezet). Wacht tot die "
                          "klaar is, of kies een andere --out. Er is niets geschreven.") from None
     except OSError as exc:
+        _remove_empty(made)
         raise UsageError(f"In {parent} kan niet worden geschreven ({exc.strerror}). Kies een "
                          "uitvoermap op een plek waar u mag schrijven. Er is niets geschreven.") from None
     try:
@@ -158,6 +160,17 @@ def claimed(out: Path):
         except OSError:
             pass
         os.close(fd)
+        if not out.exists():  # refused or failed: "nothing written" includes the folders above it
+            _remove_empty(made)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders a refused run made for its lock, deepest first, while empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 # The runner tells its notebook kernels, and only them, which build folder they fill: the
