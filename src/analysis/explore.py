@@ -59,10 +59,10 @@ class Verkenning:
         p = parse_date(value, what, earliest=None if populatie else C.WI2013_START)
         if populatie is not None:
             POP.check_started(populatie, p, what)
-        self._horizon_check(Parameters(peildatum=p, elip_peildata=()), stacklevel=7)
+        self._horizon_check(Parameters(peildatum=p, elip_peildata=()), stacklevel=6)
         return p
 
-    def _horizon_check(self, params: Parameters, stacklevel: int = 6) -> None:
+    def _horizon_check(self, params: Parameters, stacklevel: int = 5) -> None:
         """Contract section 1, as a run: the dates the caller gave, by their argument names.
         (`stacklevel`: the warning points at the caller's line, not at this module.)"""
         horizon.check(self.extract, params, warn=lambda text: warnings.warn(text, stacklevel=stacklevel),

@@ -57,7 +57,7 @@ RUN = {"peildatum": ("peildatum", "peildatum"), "vorige_peildatum": ("vergelijki
 ARGUMENTS = {k: (k, k) for k in RUN}
 
 
-def _given(params: Parameters) -> list[tuple[str, tuple[dt.date, ...]]]:
+def _typed(params: Parameters) -> list[tuple[str, tuple[dt.date, ...]]]:
     """The dates the user gave, by field: P always (typed or the run's default), Q and the
     ELIP peildata only when given. A default Q lies before P and the default ELIP peildata
     on or before it, so a default date past the horizon always comes with P past it: naming
@@ -73,7 +73,7 @@ def _given(params: Parameters) -> list[tuple[str, tuple[dt.date, ...]]]:
 def _names(params: Parameters, late: list[dt.date], labels: dict) -> tuple[str, int]:
     """The late dates the user gave, in words, and how many there are (for the verb)."""
     parts, n = [], 0
-    for field, dates in _given(params):
+    for field, dates in _typed(params):
         mine = [d for d in dates if d in late]
         if mine:
             singular, plural = labels[field]
@@ -88,16 +88,12 @@ def _enumerate(items: list[str]) -> str:
 
 
 def check(extract: Extract, params: Parameters, warn: Callable[[str], None], labels: dict = RUN) -> None:
-    """Refuse dates past a declared stand_per; warn about dates past the latest event."""
-    check_horizon(of(extract), params, warn, labels)
-
-
-def check_horizon(h: Horizon, params: Parameters, warn: Callable[[str], None], labels: dict = RUN) -> None:
-    """`check` for a horizon known without the typed extract (the runner reads stand_per
-    from extract.json before deriving anything, so a refusal writes nothing)."""
-    late = [d for d in params.dates if h.date is not None and d > h.date]
+    """Refuse dates past a declared stand_per; warn about dates past the latest event.
+    `labels`: how the message names the dates (RUN, or the interface's ARGUMENTS)."""
+    late = late_dates(extract, params)
     if not late:
         return
+    h = of(extract)
     names, n = _names(params, late, labels)
     verb = "ligt" if n == 1 else "liggen"
     if h.declared:

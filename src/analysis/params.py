@@ -173,8 +173,8 @@ def parse_parameters(peildatum=None, vorige_peildatum=None, elip_peildata=None, 
         if late:
             verb = "ligt" if len(late) == 1 else "liggen"
             raise UsageError(f"{n_['elip_peildata']} {', '.join(late)} {verb} na de peildatum {p} "
-                             f"({n_['peildatum']}). Een "
-                             "tabel op peildatum P gebruikt alleen gebeurtenissen tot en met P.")
+                             f"({n_['peildatum']}). Een tabel op peildatum P gebruikt alleen gebeurtenissen "
+                             "tot en met P.")
         if not elip:
             raise UsageError(f"{n_['elip_peildata']} is leeg.")
     cents = _cents(elip_drempel, n_["elip_drempel"])
