@@ -99,3 +99,44 @@ def earlier_output(folder: Path, note: str = "vorig rapport") -> Path:
     (folder / "tables").mkdir(exist_ok=True)
     (folder / "tables" / "tabel1.csv").write_text("oud\n")
     return folder
+
+
+def cut_extract(source: Path, target: Path, stand_per: str, meta: dict | None = None) -> Path:
+    """The extract `source` as it would have been drawn on `stand_per`: persons whose plicht
+    starts later are left out (with their loans and exams), every later event is emptied
+    with the field that belongs to it, and extract.json declares `stand_per`. `meta`
+    replaces fields of extract.json (a key set to None is removed)."""
+    import json
+
+    from analysis import contract as C
+
+    def late(col: pd.Series) -> pd.Series:
+        return col.notna() & (col > stand_per)
+
+    frames = {spec.stem: pd.read_csv(Path(source) / f"{spec.stem}.csv", dtype=str, keep_default_na=False)
+              .replace("", None) for spec in C.FILES}
+    w21 = frames["wi2021_personen"]
+    w21 = w21[~late(w21["datum_plicht"])].copy()
+    for date, companions in (("datum_einde", ["reden_einde"]), ("datum_lbt", ["uitslag_lbt"]),
+                             ("datum_pip", ["leerroute", "datum_aanbod"]), ("datum_aanbod", [])):
+        gone = late(w21[date])
+        w21.loc[gone, [date, *companions]] = None
+    w13 = frames["wi2013_personen"]
+    w13 = w13[~late(w13["datum_plicht"])].copy()
+    gone = late(w13["datum_einde"])
+    w13.loc[gone, ["datum_einde", "reden_einde"]] = None
+    kept = set(w13["persoon_id"])
+    loans, exams = frames["wi2013_leningen"], frames["wi2013_examens"]
+    loans = loans[loans["persoon_id"].isin(kept) & ~late(loans["datum"])]
+    exams = exams[exams["persoon_id"].isin(kept) & ~late(exams["datum"])]
+    info = json.loads((Path(source) / C.EXTRACT_JSON).read_text(encoding="utf-8"))
+    info["stand_per"] = stand_per
+    for key, value in (meta or {}).items():
+        if value is None:
+            info.pop(key, None)
+        else:
+            info[key] = value
+    extra = {k: v for k, v in info.items() if k not in ("schema", "bron", "synthetisch")}
+    return write_extract(target, {"wi2021_personen": w21, "wi2013_personen": w13,
+                                  "wi2013_leningen": loans, "wi2013_examens": exams},
+                         bron=info["bron"], synthetisch=info["synthetisch"], extra_meta=extra)
