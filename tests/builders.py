@@ -57,12 +57,14 @@ class Extract:
             out[spec.stem] = pd.DataFrame(rows, columns=list(spec.column_names)).astype(object)
         return out
 
-    def write(self, directory: Path, fmt: str = "csv", synthetisch: bool = True) -> Path:
+    def write(self, directory: Path, fmt: str = "csv", synthetisch: bool = True, bron: str = "test",
+              extra_meta: dict | None = None) -> Path:
         if not self.rows["wi2021_personen"]:
             self.wi2021(persoon_id="VUL21", datum_plicht="2099-01-01")  # a person outside every table
         if not self.rows["wi2013_personen"]:
             self.wi2013(persoon_id="VUL13", datum_plicht="2099-01-01")
-        return write_extract(directory, self.frames(), bron="test", synthetisch=synthetisch, fmt=fmt)
+        return write_extract(directory, self.frames(), bron=bron, synthetisch=synthetisch, fmt=fmt,
+                             extra_meta=extra_meta)
 
     def load(self, directory: Path):
         return validate_extract(self.write(directory))
