@@ -21,6 +21,12 @@ def _row(spec: C.FileSpec, values: dict) -> dict:
     return {c: values.get(c) for c in spec.column_names}
 
 
+# The `bron` of a synthetic extract someone else made, and of a real one (markup in both: it
+# must reach every output as text).
+OTHER_BRON = "Synthetisch oefenbestand van team <X> & co (gemaakt met synthpop)."
+REAL_BRON = "DUO, levering inburgering <mei> 2024."
+
+
 class Extract:
     def __init__(self):
         self.rows = {spec.stem: [] for spec in C.FILES}

@@ -374,8 +374,7 @@ def cut_run(synthetic_extract, tmp_path_factory):
     import contextlib
     import io
 
-    from builders import cut_extract
-    from test_extract_kind import OTHER_BRON
+    from builders import OTHER_BRON, cut_extract
     base = tmp_path_factory.mktemp("afgesneden")
     extract = cut_extract(synthetic_extract, base / "extract", CUT, meta={"bron": OTHER_BRON, "generator": None})
     out, printed = base / "uit", io.StringIO()
@@ -433,7 +432,8 @@ def test_real_data_are_described_as_such(cut_run, tmp_path):
     extract is real (synthetisch false): nothing synthetic, nothing of the suite's generator."""
     from analysis import extract_kind as K
     from analysis.presentation import report
-    from test_extract_kind import REAL_BRON, assert_words_of, banner_sentences
+    from builders import REAL_BRON
+    from test_extract_kind import assert_words_of, banner_sentences
     out = tmp_path / "echt"
     shutil.copytree(cut_run[0], out)
     prov = json.loads((out / "herkomst.json").read_text())

@@ -24,10 +24,7 @@ from analysis.presentation import report, safe_text, summaries
 from analysis.runner import RunConfig
 from analysis.session import Session
 from analysis.validation import validate_extract
-from builders import Extract
-
-OTHER_BRON = "Synthetisch oefenbestand van team <X> & co (gemaakt met synthpop)."
-REAL_BRON = "DUO, levering inburgering <mei> 2024."
+from builders import OTHER_BRON, REAL_BRON, Extract
 # What the suite said before it read the kind from extract.json: each assumes that the suite
 # made the extract from the letter.
 OLD_WORDS = ("nabootsen", "door de suite zelf", "door de suite gegenereerd", "generator van de suite",
