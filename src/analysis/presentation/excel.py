@@ -269,7 +269,7 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, ver
     table, fmts = _verification_frame(verification)
     _frame_sheet(wb.create_sheet("Verificatie"), "Verificatie tegen de brief", table, text, fmts)
     table, fmts = _claims_frame(claims)
-    _frame_sheet(wb.create_sheet("Claims"), "Uitspraken in de tekst (claims); 'Berekend uit de brief zelf': "
+    _frame_sheet(wb.create_sheet("Claims"), "Uitspraken in de tekst (claims). Berekend uit 'de brief zelf': "
                  "alleen getoetst aan de eigen cijfers van de brief, los van dit extract", table,
                  {"Id": 6, "Paragraaf": 10, "Berekend uit": 16, **text}, fmts)
     _frame_sheet(wb.create_sheet("Statistiek"), "Statistiek (volledige precisie)", _statistics_frame(statistics),
