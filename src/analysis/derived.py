@@ -79,9 +79,19 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
         }
         (tmp / HERKOMST).write_text(json.dumps(herkomst, indent=2, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
+        # Another process may have derived the same extract meanwhile: its complete copy is
+        # kept (removing it could pull the folder away from under a reader), ours dropped.
+        if _complete(target, key):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return target
         if target.exists():  # an incomplete earlier attempt
             shutil.rmtree(target)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError:  # another process renamed its copy into place first
+            if not _complete(target, key):
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
