@@ -21,6 +21,12 @@ def _row(spec: C.FileSpec, values: dict) -> dict:
     return {c: values.get(c) for c in spec.column_names}
 
 
+# The `bron` of a synthetic extract someone else made, and of a real one (markup in both: it
+# must reach every output as text).
+OTHER_BRON = "Synthetisch oefenbestand van team <X> & co (gemaakt met synthpop)."
+REAL_BRON = "DUO, levering inburgering <mei> 2024."
+
+
 class Extract:
     def __init__(self):
         self.rows = {spec.stem: [] for spec in C.FILES}
@@ -57,12 +63,14 @@ class Extract:
             out[spec.stem] = pd.DataFrame(rows, columns=list(spec.column_names)).astype(object)
         return out
 
-    def write(self, directory: Path, fmt: str = "csv", synthetisch: bool = True) -> Path:
+    def write(self, directory: Path, fmt: str = "csv", synthetisch: bool = True, bron: str = "test",
+              extra_meta: dict | None = None) -> Path:
         if not self.rows["wi2021_personen"]:
             self.wi2021(persoon_id="VUL21", datum_plicht="2099-01-01")  # a person outside every table
         if not self.rows["wi2013_personen"]:
             self.wi2013(persoon_id="VUL13", datum_plicht="2099-01-01")
-        return write_extract(directory, self.frames(), bron="test", synthetisch=synthetisch, fmt=fmt)
+        return write_extract(directory, self.frames(), bron=bron, synthetisch=synthetisch, fmt=fmt,
+                             extra_meta=extra_meta)
 
     def load(self, directory: Path):
         return validate_extract(self.write(directory))
@@ -99,3 +107,44 @@ def earlier_output(folder: Path, note: str = "vorig rapport") -> Path:
     (folder / "tables").mkdir(exist_ok=True)
     (folder / "tables" / "tabel1.csv").write_text("oud\n")
     return folder
+
+
+def cut_extract(source: Path, target: Path, stand_per: str, meta: dict | None = None) -> Path:
+    """The extract `source` as it would have been drawn on `stand_per`: persons whose plicht
+    starts later are left out (with their loans and exams), every later event is emptied
+    with the field that belongs to it, and extract.json declares `stand_per`. `meta`
+    replaces fields of extract.json (a key set to None is removed)."""
+    import json
+
+    from analysis import contract as C
+
+    def late(col: pd.Series) -> pd.Series:
+        return col.notna() & (col > stand_per)
+
+    frames = {spec.stem: pd.read_csv(Path(source) / f"{spec.stem}.csv", dtype=str, keep_default_na=False)
+              .replace("", None) for spec in C.FILES}
+    w21 = frames["wi2021_personen"]
+    w21 = w21[~late(w21["datum_plicht"])].copy()
+    for date, companions in (("datum_einde", ["reden_einde"]), ("datum_lbt", ["uitslag_lbt"]),
+                             ("datum_pip", ["leerroute", "datum_aanbod"]), ("datum_aanbod", [])):
+        gone = late(w21[date])
+        w21.loc[gone, [date, *companions]] = None
+    w13 = frames["wi2013_personen"]
+    w13 = w13[~late(w13["datum_plicht"])].copy()
+    gone = late(w13["datum_einde"])
+    w13.loc[gone, ["datum_einde", "reden_einde"]] = None
+    kept = set(w13["persoon_id"])
+    loans, exams = frames["wi2013_leningen"], frames["wi2013_examens"]
+    loans = loans[loans["persoon_id"].isin(kept) & ~late(loans["datum"])]
+    exams = exams[exams["persoon_id"].isin(kept) & ~late(exams["datum"])]
+    info = json.loads((Path(source) / C.EXTRACT_JSON).read_text(encoding="utf-8"))
+    info["stand_per"] = stand_per
+    for key, value in (meta or {}).items():
+        if value is None:
+            info.pop(key, None)
+        else:
+            info[key] = value
+    extra = {k: v for k, v in info.items() if k not in ("schema", "bron", "synthetisch")}
+    return write_extract(target, {"wi2021_personen": w21, "wi2013_personen": w13,
+                                  "wi2013_leningen": loans, "wi2013_examens": exams},
+                         bron=info["bron"], synthetisch=info["synthetisch"], extra_meta=extra)

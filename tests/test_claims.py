@@ -2,6 +2,8 @@
 one that cannot be tested; and the safety of the expression language."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -132,3 +134,114 @@ def test_claims_quote_the_runs_statistics_only_when_they_were_made_at_the_letter
     assert other._statistics_written_for(letter) is None
     interactive = Session(extract=None, params=Parameters(), out=None)
     assert interactive._statistics_written_for(letter) is None
+
+
+# ---- the source of each claim (contract v1.2 section 5) ---------------------------------------
+
+def test_claims_csv_has_the_contracts_columns_with_bron_after_status(ctx, tmp_path):
+    assert claims.COLUMNS == ("id", "sectie", "peildatum", "citaat", "gepubliceerd", "berekend", "status", "bron",
+                              "toelichting")
+    on_extract = claim(berekening="cel('tabel1', 'haalbaar', 'z_route')", toets="x > 0", eenheid="aantal")
+    on_letter = claim(id="T2", bron="brief", berekening="brief('tabel1', 'haalbaar', 'z_route')", toets="x > 0",
+                      eenheid="aantal")
+    df = claims.evaluate([on_extract, on_letter], ctx)
+    assert df["bron"].tolist() == ["extract", "brief"]
+    claims.write(df, tmp_path / "claims.csv")
+    assert (tmp_path / "claims.csv").read_text().splitlines()[0] == ",".join(claims.COLUMNS)
+
+
+def _toml(tmp_path, **kw):
+    fields = {"id": "T1", "sectie": "1", "citaat": "c", "lezing": "l", "toets": "x > 0"} | kw
+    path = tmp_path / "claims.toml"
+    path.write_text("[[claim]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in fields.items()))
+    return path
+
+
+@pytest.mark.parametrize("bron,berekening", [
+    ("brief", "cel('tabel1', 'haalbaar', 'z_route')"),  # says it needs no extract, but reads it
+    ("brief", "brief('tabel1', 'haalbaar', 'z_route') + stat('a', 'b', 'c', 'd')"),
+    ("extract", "brief('tabel1', 'haalbaar', 'z_route')"),  # counted as tested on the data, reads none
+    ("run", "cel('tabel1', 'haalbaar', 'z_route')"),  # not a source the contract knows
+])
+def test_a_claims_source_must_be_true_of_what_it_reads(tmp_path, bron, berekening):
+    with pytest.raises(ValueError, match="T1"):
+        claims.load_claims(_toml(tmp_path, bron=bron, berekening=berekening))
+
+
+def test_a_claim_whose_source_is_true_loads(tmp_path):
+    for bron, berekening in (("extract", "cel('tabel1', 'haalbaar', 'z_route')"),
+                             ("brief", "brief('tabel1', 'haalbaar', 'z_route')")):
+        assert claims.source(claims.load_claims(_toml(tmp_path, bron=bron, berekening=berekening))[0]) == bron
+    assert claims.source(claims.load_claims(_toml(tmp_path, berekening="cel('a', 'b', 'c')"))[0]) == "extract"
+
+
+def test_the_shipped_claims_sources_are_true_of_what_they_read():
+    loaded = claims.load_claims()
+    assert {claims.source(c) for c in loaded} == set(claims.BRONNEN)
+
+
+def test_a_letter_claim_keeps_its_verdict_at_any_horizon_and_on_any_extract(ctx):
+    """A claim on the letter's own figures reads nothing of the extract: another extract, or
+    one that ends before the date it speaks of, gives the same verdict and value."""
+    import datetime as dt
+    printed = reference.lookup(reference.load_figures(), "tabel1", "haalbaar", "z_route", "2024-05-01")["waarde"]
+    c = claim(bron="brief", peildatum="2024-05-01", berekening="brief('tabel1', 'haalbaar', 'z_route')",
+              toets=f"x == {int(printed)}", eenheid="aantal")
+    full = claims.evaluate_claim(c, ctx)
+    early = claims.Context(run_tables={}, params=Parameters(), horizon=dt.date(2020, 1, 1), stand_per=dt.date(2020, 1, 1))
+    assert claims.evaluate_claim(c, early) == full
+    assert full["status"] == "bevestigd" and full["bron"] == "brief"
+    # an extract claim about the same date is not comparable on that early extract
+    on_data = claims.evaluate_claim(claim(peildatum="2024-05-01", berekening="cel('tabel1', 'haalbaar', 'z_route')",
+                                          toets="x > 0"), early)
+    assert on_data["status"] == "niet_vergelijkbaar" and on_data["berekend"] == "" and on_data["bron"] == "extract"
+
+
+def test_the_summary_never_counts_the_letters_own_arithmetic_as_confirmed_by_the_extract():
+    df = pd.DataFrame({"id": ["C1", "C2", "C3", "C4", "C5"], "status": ["niet_vergelijkbaar", "bevestigd",
+                       "bevestigd", "afwijkend", "niet_toetsbaar"],
+                       "bron": ["extract", "extract", "brief", "brief", "extract"]})
+    line = claims.summary(df)
+    on_extract, on_letter = line.split("Getoetst aan dit extract: ")[1].split(" Alleen getoetst aan de eigen cijfers")
+    assert on_extract.startswith("3 (1 bevestigd, 0 afwijkend, 1 niet toetsbaar, 1 niet vergelijkbaar)")
+    assert "2 (1 kloppen binnen de brief, 1 tegenstrijdig in de brief)" in on_letter and "bevestigd" not in on_letter
+    assert claims.ordered(df)["id"].tolist() == ["C1", "C5", "C2", "C4", "C3"]  # extract first, deviating first
+
+
+def test_every_claim_speaks_of_the_latest_date_it_reads(synthetic):
+    """`peildatum` is the date a claim speaks of: a sentence that compares two dates speaks of
+    the later one (its conclusion is about then). Found by evaluating every claim with the
+    lookups recorded: the date each cell speaks of, each cel_op date, the date of each
+    printed figure read."""
+    from analysis import registry
+
+    letter = reference.letter_parameters()
+    tables = registry.compute_all(synthetic, letter)
+    figures = reference.load_figures()
+
+    class Recording(claims.Context):
+        def cel(self, tabel, rij, kolom, eenheid="aantal"):
+            seen.add(registry.spec(tabel).measured_on(str(rij), str(kolom), self.params.peildatum.isoformat()))
+            return super().cel(tabel, rij, kolom, eenheid)
+
+        def cel_op(self, tabel, datum, rij, kolom, eenheid="aantal"):
+            seen.add(datum)
+            return super().cel_op(tabel, datum, rij, kolom, eenheid)
+
+        def brief(self, tabel, rij, kolom, eenheid="aantal", peildatum=None):
+            sel = figures[(figures["output"] == tabel) & (figures["rij"] == str(rij)) & (figures["kolom"] == str(kolom))
+                          & (figures["eenheid"] == eenheid)]
+            seen.add(peildatum or sel["peildatum"].iloc[0])
+            return super().brief(tabel, rij, kolom, eenheid, peildatum)
+
+    ctx = Recording(run_tables=tables, params=letter, extract=synthetic, figures=figures)
+    checked = 0
+    for c in claims.load_claims():
+        if not c.get("berekening") or "stat(" in c["berekening"] + c["toets"]:
+            continue  # no computation, or statistics (dated by their analysis, not by a cell)
+        seen: set[str] = set()
+        x = claims.Evaluator(ctx).evaluate(c["berekening"])
+        claims.Evaluator(ctx, x).evaluate(c["toets"])
+        assert c.get("peildatum") == max(seen), (c["id"], sorted(seen))
+        checked += 1
+    assert checked >= 25

@@ -67,3 +67,21 @@ def test_typed_round_trip(tmp_path):
     loaded = derived.load(derived.derive(extract, tmp_path / "d"))
     for name in ("wi2021", "wi2013", "leningen", "examens"):
         pd.testing.assert_frame_equal(getattr(direct, name), getattr(loaded, name))
+
+
+def test_a_copy_another_process_finished_meanwhile_is_kept(tmp_path, monkeypatch):
+    """Two processes deriving the same extract at once (two test workers, two runs): the one
+    that finishes second keeps the first one's complete copy instead of removing it from
+    under a reader, and leaves no temporary folder."""
+    extract = valid_extract(tmp_path / "x")
+    target = derived.derive(extract, tmp_path / "d")
+    (target / "gelezen-door-een-ander-proces").write_text("")
+    real, calls = derived._complete, []
+
+    def not_yet(folder, key):  # the checks before conversion: the other process is not done yet
+        calls.append(folder)
+        return False if len(calls) <= 2 else real(folder, key)
+    monkeypatch.setattr(derived, "_complete", not_yet)
+    assert derived.derive(extract, tmp_path / "d") == target
+    assert len(calls) == 3 and (target / "gelezen-door-een-ander-proces").exists()
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [target.name]

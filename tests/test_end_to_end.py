@@ -109,12 +109,14 @@ def test_percentages_are_full_precision_and_empty_where_undefined(full_run, tmp_
     assert fields[("haalbaar", "z_route", "aantal")] == "0"
 
 
-def test_verification_zero_deviations_and_the_letters_inconsistency(full_run):
+def test_verification_one_deviation_where_the_letter_contradicts_itself(full_run):
     v = verification.read(full_run / "verificatie.csv")
     assert list(v.columns)[:8] == ["tabel", "rij", "kolom", "peildatum", "gepubliceerd", "gereproduceerd",
                                    "status", "toelichting"]
-    assert (v["status"] == "afwijking").sum() == 0
-    assert (v["status"] == "inconsistent_in_brief").sum() == 1
+    # the generator follows the printed cells, so the printed total that is not their sum differs
+    differing = v[v["status"] == "afwijking"]
+    assert len(differing) == 1 and verification.also_inconsistent(differing).all()
+    assert (v["status"] == "inconsistent_in_brief").sum() == 0
     log = (full_run / "run.log").read_text()
     assert "configuratie:" in log and "route:" in log and "tijden (s):" in log
 
@@ -251,10 +253,17 @@ def test_default_run_through_the_real_command(tmp_path):
                           "--derived", str(tmp_path / "d")], capture_output=True, text=True, timeout=900,
                          cwd=paths.project_root())
     assert res.returncode == 0, res.stderr
-    assert "Verificatie: " in res.stdout and "0 afwijkingen" in res.stdout
-    assert "inconsistent in de brief: Tabel 6, 1 juli 2023, Totaal" in res.stdout
+    assert "Verificatie: " in res.stdout and "1 afwijking (waarvan 1 waar de brief zichzelf ook tegenspreekt)" \
+        in res.stdout
+    assert "de brief spreekt zichzelf tegen: Tabel 6, 1 juli 2023, Totaal" in res.stdout
     assert f"Rapport: {out / 'index.html'}" in res.stdout
     assert "Traceback" not in res.stderr
+    # the README shows these lines ("..." where it shortens one): they stay true
+    readme = (paths.project_root() / "README.md").read_text(encoding="utf-8")
+    block = readme.split("`make report` ends with", 1)[1].split("```")[1].strip("\n").splitlines()
+    assert len(block) == 4 and block[-1].startswith("Rapport: ")
+    for line in block[:-1]:
+        assert re.search("^" + ".*".join(re.escape(part) for part in line.split("...")) + "$", res.stdout, re.M), line
 
 
 def varied(tmp_path: Path) -> Path:
@@ -384,3 +393,150 @@ def test_an_executed_notebook_run_again_by_hand_writes_nothing(full_run, tmp_pat
     assert list(tmp_path.iterdir()) == []
     shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", []))
     assert "Opnieuw uitgevoerd schrijft het niets weg" in shown
+
+
+# ---- an extract the suite did not make, cut before the letter's dates (issue 17 items 4, 5) ---
+
+CUT = "2023-10-01"
+
+
+@pytest.fixture(scope="module")
+def cut_run(synthetic_extract, tmp_path_factory):
+    """The shipped synthetic extract as another team might hand it over: drawn on 1 October
+    2023 (stand_per), described as their own synthetic extract (their `bron`, no generator
+    block of ours). One run through the command line; its folder and what it printed."""
+    import contextlib
+    import io
+
+    from builders import OTHER_BRON, cut_extract
+    base = tmp_path_factory.mktemp("afgesneden")
+    extract = cut_extract(synthetic_extract, base / "extract", CUT, meta={"bron": OTHER_BRON, "generator": None})
+    out, printed = base / "uit", io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = cli.main(["run", "--extract", str(extract), "--out", str(out), "--peildatum", CUT,
+                         "--derived", str(base / "d")])
+    assert code == 0
+    return out, printed.getvalue()
+
+
+def _texts(folder: Path) -> dict[str, str]:
+    """Every text a run wrote (workbook sheets included), by file."""
+    out = {}
+    for path in folder.rglob("*"):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                out[path.name] = html.unescape(" ".join(z.read(n).decode("utf-8") for n in z.namelist()
+                                                        if n.endswith(".xml")))
+        elif path.is_file() and path.suffix in (".html", ".ipynb", ".json", ".csv", ".log"):
+            out[str(path.relative_to(folder))] = path.read_text(encoding="utf-8")
+    return out
+
+
+def _workbook_strings(path: Path) -> str:
+    from openpyxl import load_workbook
+    return "\n".join(str(c.value) for ws in load_workbook(path) for row in ws.iter_rows() for c in row
+                     if isinstance(c.value, str))
+
+
+def test_an_extract_made_elsewhere_is_described_as_such_everywhere(cut_run):
+    """Case (b): synthetic, not made by this suite. No output says it imitates the letter;
+    the banner, the limitations, the provenance, the workbook, the notebooks and the lines the
+    run printed say what it is."""
+    from analysis import extract_kind as K
+    from test_extract_kind import assert_words_of, banner_sentences, sentences
+    out, printed = cut_run
+    assert json.loads((out / "herkomst.json").read_text())["extract"]["soort"] == K.ELDERS
+    for text in _texts(out).values():
+        assert_words_of(K.ELDERS, text)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    limits = page[page.index("id='beperkingen'"):page.index("id='verificatie'")]
+    assert_words_of(K.ELDERS, page, banner_sentences(K.ELDERS))
+    assert_words_of(K.ELDERS, limits, {s for s in sentences(K.ELDERS) if s not in banner_sentences(K.ELDERS)
+                                       and s not in (K.WORDS[K.ELDERS]["label"], K.WORDS[K.ELDERS]["bronregel"])})
+    herkomst = page[page.index("id='herkomst'"):]
+    assert K.WORDS[K.ELDERS]["label"] in herkomst and "&lt;X&gt;" in page and "<X>" not in page
+    assert_words_of(K.ELDERS, _workbook_strings(out / "tabellen.xlsx"), banner_sentences(K.ELDERS))
+    shown = " ".join(t for n, t in _texts(out).items() if n.startswith("notebooks/") and n.endswith(".html"))
+    assert all(s in shown for s in banner_sentences(K.ELDERS))
+    assert_words_of(K.ELDERS, printed, banner_sentences(K.ELDERS))
+
+
+def test_real_data_are_described_as_such(cut_run, tmp_path):
+    """Case (c): the same run's report and workbook, built from a herkomst that says the
+    extract is real (synthetisch false): nothing synthetic, nothing of the suite's generator."""
+    from analysis import extract_kind as K
+    from analysis.presentation import report
+    from builders import REAL_BRON
+    from test_extract_kind import assert_words_of, banner_sentences
+    out = tmp_path / "echt"
+    shutil.copytree(cut_run[0], out)
+    prov = json.loads((out / "herkomst.json").read_text())
+    prov["extract"].update(synthetisch=False, bron=REAL_BRON, generator=None)
+    report.build(out, prov)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert_words_of(K.ECHT, page, banner_sentences(K.ECHT))
+    assert "&lt;mei&gt;" in page and "<mei>" not in page
+    book = _workbook_strings(out / "tabellen.xlsx")
+    assert_words_of(K.ECHT, book, banner_sentences(K.ECHT))
+    from test_presentation import visible_text
+    for text in (visible_text(page), book):  # "synthetisch" only as "niet synthetisch"
+        rest = text.lower().replace("niet synthetisch", "")
+        assert "ynthetis" not in rest, rest[rest.find("ynthetis") - 200:][:400]
+
+
+def test_the_suites_own_extract_is_described_as_built_back_from_the_letter(full_run):
+    """Case (a), the shipped extract: its report, workbook and herkomst say that agreement
+    with the letter proves little here."""
+    from analysis import extract_kind as K
+    from test_extract_kind import assert_words_of, banner_sentences
+    page = (full_run / "index.html").read_text(encoding="utf-8")
+    assert_words_of(K.SUITE, page, banner_sentences(K.SUITE) | {K.WORDS[K.SUITE]["label"]})
+    assert_words_of(K.SUITE, _workbook_strings(full_run / "tabellen.xlsx"), banner_sentences(K.SUITE))
+    assert json.loads((full_run / "herkomst.json").read_text())["extract"]["soort"] == K.SUITE
+
+
+def test_the_audit_of_an_extract_cut_before_the_letters_dates(cut_run, full_run):
+    """Contract v1.2 section 5 on an extract drawn on 1 October 2023: a claim on the data about
+    a later date is not comparable; a claim on the letter's own figures keeps its verdict and
+    is shown apart, its value headed as the letter's; a figure that differs from the extract is
+    a difference also where the letter contradicts itself."""
+    out, printed = cut_run
+    text = (out / "claims.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "id,sectie,peildatum,citaat,gepubliceerd,berekend,status,bron,toelichting"
+    cut, full = claims.read(out / "claims.csv"), claims.read(full_run / "claims.csv").set_index("id")
+    assert set(cut["bron"]) == {"extract", "brief"}
+    letter = cut[cut["bron"] == "brief"]
+    assert len(letter) >= 4
+    for r in letter.itertuples():  # the same verdict and value as on the whole extract
+        assert (r.status, r.berekend) == (full.loc[r.id, "status"], full.loc[r.id, "berekend"]), r.id
+    data = cut[cut["bron"] == "extract"]
+    late = data["peildatum"] > CUT
+    assert late.sum() >= 20
+    assert (data.loc[late, "status"] == "niet_vergelijkbaar").all() and (data.loc[late, "berekend"] == "").all()
+    assert (data.loc[~late & (data["peildatum"] != ""), "status"] != "niet_vergelijkbaar").all()
+    # the report: claims on the letter's own figures in their own table, never under the extract's
+    page = (out / "index.html").read_text(encoding="utf-8")
+    section = page[page.index("<h2 id='claims'>"):page.index("<h2 id='kerncijfers_wi2021'>")]
+    on_data, on_letter = section.split("<h3>Getoetst aan de eigen cijfers van de brief")
+    assert "Deze run" not in section and "Uit de cijfers van de brief" in on_letter
+    for r in letter.itertuples():
+        assert f"<td class='tekst'>{r.id}</td>" in on_letter and f">{r.id}<" not in on_data
+    assert html.escape(claims.summary(cut), quote=True) in section
+    from openpyxl import load_workbook
+    ws = load_workbook(out / "tabellen.xlsx")["Claims"]
+    from analysis.presentation import excel, summaries
+    head = [c.value for c in ws[excel.HEADER_ROW]]
+    rows = {r[0].value: dict(zip(head, (c.value for c in r))) for r in ws.iter_rows(min_row=excel.HEADER_ROW + 1)
+            if r[0].value}
+    for r in letter.itertuples():
+        assert rows[r.id]["Berekend uit"] == "de brief zelf"
+        assert rows[r.id]["Status"] == summaries.LETTER_CLAIM_LABEL[r.status]
+    assert {rows[i]["Berekend uit"] for i in data["id"]} == {"dit extract"}
+    # verification: the Tabel 6 total of 1 July 2023 lies before the cut; it differs, and the
+    # letter contradicts itself there too
+    v = verification.read(out / "verificatie.csv")
+    assert (v.loc[v["peildatum"] > CUT, "status"] == "niet_vergelijkbaar").all()
+    both = v[verification.also_inconsistent(v)]
+    assert both[["tabel", "rij", "kolom"]].values.tolist() == [["tabel6", "2023-07-01", "totaal"]]
+    assert "verschil met de brief" in both["toelichting"].iloc[0]
+    assert verification.summary(v) in printed and "(waarvan 1 waar de brief zichzelf ook tegenspreekt)" in printed

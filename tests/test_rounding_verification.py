@@ -232,13 +232,61 @@ def test_verification_statuses():
     status = {(r.tabel, r.rij, r.kolom, r.eenheid): r.status for r in v.itertuples()}
     assert status[("tabel6", "2024-04-01", "2013", "aantal")] == "gelijk"
     assert status[("tabel6", "2024-04-01", "2014", "aantal")] == "afwijking"
-    # printed total 50 is not 7 + 40: the letter contradicts itself, whatever the data say
-    assert status[("tabel6", "2024-04-01", "totaal", "aantal")] == "inconsistent_in_brief"
+    # printed total 50 is not 7 + 40, and the data give 48: a difference first (contract v1.2)
+    assert status[("tabel6", "2024-04-01", "totaal", "aantal")] == "afwijking"
     note = v[(v.tabel == "tabel6") & (v.kolom == "totaal")]["toelichting"].iloc[0]
     assert "7 + 40" in note and "= 47" in note
     assert status[("tabel2", "inburgeringsplichtig", "2023-05-01", "aantal")] == "afgerond_gelijk"
     assert status[("tabel2", "met_pip", "2023-05-01", "procent")] == "afgerond_gelijk"
     assert verification.summary(v).startswith("Verificatie: 14 cijfers")
+
+
+def test_a_figure_that_differs_is_afwijking_also_where_the_letter_contradicts_itself():
+    """Contract v1.2: a printed figure that differs from the extract is a difference, whatever
+    else is wrong with it; toelichting gives both reasons, the summary counts it among the
+    differences. Where the data agree with the printed figure, it stays the letter's own
+    inconsistency."""
+    cols = [str(y) for y in range(2013, 2022)] + ["2022+"]
+    fig = ref_rows([
+        *({"output": "tabel6", "rij": "2024-04-01", "kolom": k, "peildatum": "2024-04-01", "eenheid": "aantal",
+           "waarde": {"2013": 7, "2014": 40}.get(k, 0)} for k in cols),
+        {"output": "tabel6", "rij": "2024-04-01", "kolom": "totaal", "peildatum": "2024-04-01", "eenheid": "aantal",
+         "waarde": 50}])
+
+    def verified(total: int):
+        t6 = run_table("tabel6", [{"rij": "2024-04-01", "kolom": k, "eenheid": "aantal",
+                                   "waarde": {"2013": 7, "2014": 40}.get(k, 0)} for k in cols]
+                       + [{"rij": "2024-04-01", "kolom": "totaal", "eenheid": "aantal", "waarde": total}])
+        v = verification.verify({("tabel6", "2024-04-01"): t6}, figures=fig)
+        return v[v.kolom == "totaal"].iloc[0], v
+
+    row, v = verified(47)  # the data: the sum of the cells, not the printed 50
+    assert row.status == "afwijking"
+    assert row.toelichting.startswith("verschil met de brief -3; " + verification.ALSO_LETTER)
+    assert "7 + 40" in row.toelichting and "= 47" in row.toelichting
+    assert verification.reasons(row.toelichting).count(";") == 1  # both reasons, not the letter's page
+    assert verification.counts(v)["afwijking"] == 1 and verification.counts(v)["inconsistent_in_brief"] == 0
+    assert "1 afwijking (waarvan 1 waar de brief zichzelf ook tegenspreekt)" in verification.summary(v)
+    row, v = verified(50)  # the data agree with the printed total: only the letter is inconsistent
+    assert row.status == "inconsistent_in_brief" and verification.ALSO_LETTER not in row.toelichting
+    assert "1 inconsistent in de brief, 0 afwijkingen." in verification.summary(v)
+
+
+def test_letter_cases_name_a_difference_where_the_letter_also_contradicts_itself(tmp_path):
+    """The lines under a run's summary: every place where the letter contradicts itself, also
+    where that figure counts as a difference."""
+    cols = [str(y) for y in range(2013, 2022)] + ["2022+"]
+    fig = ref_rows([
+        *({"output": "tabel6", "rij": "2024-04-01", "kolom": k, "peildatum": "2024-04-01", "eenheid": "aantal",
+           "waarde": {"2013": 7}.get(k, 0)} for k in cols),
+        {"output": "tabel6", "rij": "2024-04-01", "kolom": "totaal", "peildatum": "2024-04-01", "eenheid": "aantal",
+         "waarde": 9}])
+    t6 = run_table("tabel6", [{"rij": "2024-04-01", "kolom": k, "eenheid": "aantal",
+                               "waarde": {"2013": 7, "totaal": 7}.get(k, 0)} for k in cols + ["totaal"]])
+    path = verification.write(verification.verify({("tabel6", "2024-04-01"): t6}, figures=fig), tmp_path / "v.csv")
+    assert verification.letter_cases(path) == [
+        "Tabel 6, 1 april 2024, Totaal: gedrukt totaal 9 is niet de som van de gedrukte cohorten: "
+        "7 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 = 7 (en dit extract wijkt af: verschil met de brief -2)"]
 
 
 def test_a_percentage_no_rounding_of_the_printed_counts_gives():

@@ -14,6 +14,12 @@ from the run's extract, whatever P the run has. Each claim names the date it spe
 Status: bevestigd (the condition holds), afwijkend (it does not), niet_toetsbaar (the
 claim has no computation, or a value it needs is missing or hidden by celbeveiliging),
 niet_vergelijkbaar (a date it speaks of lies after the extract's horizon).
+
+Source (`bron`, contract v1.2 section 5): `extract` when the value comes from this run's
+extract, `brief` when the sentence is checked against the letter's own printed figures only
+(text against table). A `brief` claim reads nothing of the extract (checked when the claims
+are loaded), so its verdict is the same on every extract and at every horizon; it says
+nothing about the data and is never counted or shown as confirmed by the extract.
 """
 from __future__ import annotations
 
@@ -36,9 +42,13 @@ from .params import Parameters
 from .verification import horizon_reason
 from .rounding import half_up, largest_remainder
 
-COLUMNS = ("id", "sectie", "peildatum", "citaat", "gepubliceerd", "berekend", "status", "toelichting")
+COLUMNS = ("id", "sectie", "peildatum", "citaat", "gepubliceerd", "berekend", "status", "bron", "toelichting")
 STATUSES = ("afwijkend", "niet_vergelijkbaar", "niet_toetsbaar", "bevestigd")  # the report's order
+BRON_EXTRACT, BRON_BRIEF = "extract", "brief"
+BRONNEN = (BRON_EXTRACT, BRON_BRIEF)  # the report's order
 CLAIMS_FILE = "claims.toml"
+# what an expression may read, by source: the extract's tables and statistics, or the letter
+_READS = {BRON_EXTRACT: frozenset({"cel", "cel_op", "stat"}), BRON_BRIEF: frozenset({"brief"})}
 
 
 class Missing(Exception):
@@ -57,7 +67,32 @@ def load_claims(path: Path | None = None) -> list[dict]:
     ids = [c["id"] for c in claims]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{path}: dubbele claim-id's")
+    for c in claims:
+        _check_source(c, path)
     return claims
+
+
+def source(claim: dict) -> str:
+    return claim.get("bron", BRON_EXTRACT)
+
+
+def _check_source(claim: dict, path: Path) -> None:
+    """A claim's `bron` must be true of its computation: a `brief` claim reads only the
+    letter's figures (else its verdict would move with the extract while the report says it
+    does not), and an `extract` claim with a computation reads the extract (else it would be
+    counted as tested on the data while it only checks the letter's arithmetic)."""
+    bron = source(claim)
+    if bron not in BRONNEN:
+        raise ValueError(f"{path}: claim {claim['id']}: bron {bron!r} is niet een van {', '.join(BRONNEN)}")
+    calls = set()
+    for text in (claim.get("berekening", ""), claim.get("toets", "")):
+        if text:
+            calls |= {n.func.id for n in ast.walk(ast.parse(text, mode="eval"))
+                      if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    data_calls = calls & (_READS[BRON_EXTRACT] | _READS[BRON_BRIEF])
+    if data_calls - _READS[bron] or (claim.get("berekening") and not data_calls & _READS[bron]):
+        raise ValueError(f"{path}: claim {claim['id']} heeft bron {bron!r} maar leest "
+                         f"{', '.join(sorted(data_calls)) or 'niets'}")
 
 
 @dataclass
@@ -157,7 +192,7 @@ def dated_lookups(claims: list[dict], ctx: "Context") -> set[tuple[str, dt.date]
     names = ctx.names()
     out = set()
     for c in claims:
-        if c.get("bron") == "brief":
+        if source(c) == BRON_BRIEF:
             continue
         for text in (c.get("berekening", ""), c.get("toets", "")):
             if not text:
@@ -295,8 +330,8 @@ def arithmetic(text: str, ev: Evaluator) -> str:
 
 def evaluate_claim(claim: dict, ctx: Context) -> dict:
     base = {"id": claim["id"], "sectie": claim["sectie"], "peildatum": claim.get("peildatum", ""),
-            "citaat": claim["citaat"], "gepubliceerd": claim.get("gepubliceerd", "")}
-    from_letter = claim.get("bron") == "brief"
+            "citaat": claim["citaat"], "gepubliceerd": claim.get("gepubliceerd", ""), "bron": source(claim)}
+    from_letter = base["bron"] == BRON_BRIEF
     if from_letter:
         if ctx.figures is None:
             ctx.figures = reference.load_figures()
@@ -339,18 +374,30 @@ def evaluate(claims: list[dict], ctx: Context) -> pd.DataFrame:
 
 
 def ordered(df: pd.DataFrame) -> pd.DataFrame:
-    """Deviating claims first, then untestable, then confirmed (stable within)."""
+    """Claims on the extract before those on the letter's own figures; within each, deviating
+    claims first, then not comparable, untestable, confirmed (stable within)."""
     rank = {s: i for i, s in enumerate(STATUSES)}
-    return df.assign(_r=df["status"].map(rank)).sort_values(["_r", "id"], kind="stable").drop(columns="_r")
+    source_rank = df["bron"].map({b: i for i, b in enumerate(BRONNEN)}) if "bron" in df else 0
+    return (df.assign(_b=source_rank, _r=df["status"].map(rank))
+            .sort_values(["_b", "_r", "id"], kind="stable").drop(columns=["_b", "_r"]))
 
 
 def summary(df: pd.DataFrame) -> str:
-    c = {s: int((df["status"] == s).sum()) for s in STATUSES}
-    line = (f"Claims: {len(df)} uitspraken uit de brief getoetst: {c['bevestigd']} bevestigd, "
-            f"{c['afwijkend']} afwijkend, {c['niet_toetsbaar']} niet toetsbaar")
-    if c["niet_vergelijkbaar"]:
-        line += f", {c['niet_vergelijkbaar']} niet vergelijkbaar"
-    return line + "."
+    """The claims in one line, the two sources apart: a sentence checked against the
+    letter's own figures is never counted among those the extract confirms."""
+    def counts(part: pd.DataFrame, always: tuple[str, ...], words: dict[str, str]) -> str:
+        c = {s: int((part["status"] == s).sum()) for s in STATUSES}
+        shown = [s for s in ("bevestigd", "afwijkend", "niet_toetsbaar", "niet_vergelijkbaar") if c[s] or s in always]
+        return ", ".join(f"{c[s]} {words.get(s, s.replace('_', ' '))}" for s in shown)
+
+    on_extract, on_letter = df[df["bron"] == BRON_EXTRACT], df[df["bron"] == BRON_BRIEF]
+    line = (f"Claims: {len(df)} uitspraken uit de brief. Getoetst aan dit extract: {len(on_extract)} "
+            f"({counts(on_extract, ('bevestigd', 'afwijkend', 'niet_toetsbaar'), {})}).")
+    if len(on_letter):
+        words = {"bevestigd": "kloppen binnen de brief", "afwijkend": "tegenstrijdig in de brief"}
+        line += (f" Alleen getoetst aan de eigen cijfers van de brief, los van het extract: {len(on_letter)} "
+                 f"({counts(on_letter, ('bevestigd', 'afwijkend'), words)}).")
+    return line
 
 
 def write(df: pd.DataFrame, path: Path) -> Path:

@@ -87,7 +87,7 @@ def _run(args) -> int:
     print(summary_line(result))
     from .verification import letter_cases
     for case in letter_cases(result / "verificatie.csv"):
-        print(f"  inconsistent in de brief: {case}")
+        print(f"  de brief spreekt zichzelf tegen: {case}")
     print(f"Rapport: {result / 'index.html'}")
     return 0
 

@@ -91,6 +91,7 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
             "synthetisch": extract.meta.synthetisch,
             "stand_per": _iso(extract.meta.stand_per),
             "horizon": _iso(extract.meta.horizon),
+            "generator": extract.meta.generator,
             "bestanden": extract.meta.files,
             "rijen": {name: int(len(getattr(extract, name))) for name in TABLES},
             "waarschuwingen": extract.meta.warnings,
@@ -99,9 +100,19 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
         }
         (tmp / HERKOMST).write_text(json.dumps(herkomst, indent=2, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
+        # Another process may have derived the same extract meanwhile: its complete copy is
+        # kept (removing it could pull the folder away from under a reader), ours dropped.
+        if _complete(target, key):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return target
         if target.exists():  # an incomplete earlier attempt
             shutil.rmtree(target)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError:  # another process renamed its copy into place first
+            if not _complete(target, key):
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -121,9 +132,9 @@ def _complete(target: Path, key: str) -> bool:
         herkomst = json.loads((target / HERKOMST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    # a cache made before the horizon was recorded is made again
-    return herkomst.get("checksum") == key and herkomst.get("horizon") is not None and all(
-        (target / f"{name}.parquet").is_file() for name in TABLES)
+    # a cache made before the horizon or the generator block was recorded is made again
+    return (herkomst.get("checksum") == key and herkomst.get("horizon") is not None and "generator" in herkomst
+            and all((target / f"{name}.parquet").is_file() for name in TABLES))
 
 
 def herkomst(derived_dir: str | Path) -> dict:
@@ -140,5 +151,6 @@ def load(derived_dir: str | Path) -> Extract:
     meta = ExtractMeta(schema=info["schema"], bron=info["bron"], synthetisch=info["synthetisch"],
                        checksum=info["checksum"], files=info["bestanden"],
                        warnings=info.get("waarschuwingen", []),
-                       stand_per=_date(info.get("stand_per")), horizon=_date(info.get("horizon")))
+                       stand_per=_date(info.get("stand_per")), horizon=_date(info.get("horizon")),
+                       generator=info.get("generator"))
     return Extract(meta=meta, **frames)

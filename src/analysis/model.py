@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .extract_kind import Description
+
 
 @dataclass
 class ExtractMeta:
@@ -27,6 +29,12 @@ class ExtractMeta:
     # validation and survive the derived cache; None only in hand-made metadata.
     stand_per: dt.date | None = None
     horizon: dt.date | None = None
+    # extract.json's `generator` block as written (None when absent): with `synthetisch` it
+    # says whose extract this is, and so what agreement with the letter can mean on it.
+    generator: object = None
+
+    def description(self) -> Description:
+        return Description.of(self.synthetisch, self.generator, self.bron)
 
 
 class Extract:

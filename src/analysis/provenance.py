@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, paths
+from .extract_kind import Description
 
 HERKOMST = "herkomst.json"
 # Written into every herkomst.json: with the layout below, it is how a later run knows that
@@ -52,16 +53,9 @@ def git_commit(root: Path | None = None) -> dict[str, object]:
         return {"commit": "onbekend", "gewijzigd": None}
 
 
-def extract_generator(extract_dir: Path) -> dict | None:
-    try:
-        meta = json.loads((Path(extract_dir) / "extract.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta.get("generator")
-
-
 def collect(info: dict, cfg, started: dt.datetime, extract_dir: Path) -> dict:
     h = cfg.horizon
+    kind = Description.of(info["synthetisch"], info.get("generator"), info["bron"])
     horizon_info = {"datum": h.date.isoformat() if h and h.date else None,
                     "stand_per": h.stand_per.isoformat() if h and h.stand_per else None,
                     "bron": "stand_per" if h and h.stand_per else "laatste gebeurtenis"}
@@ -76,8 +70,11 @@ def collect(info: dict, cfg, started: dt.datetime, extract_dir: Path) -> dict:
             "checksum_sha256": info["checksum"],
             "bron": info["bron"],
             "synthetisch": info["synthetisch"],
+            "generator": info.get("generator"),
+            # whose extract this is (extract_kind): what agreement with the letter can mean on it
+            "soort": kind.kind,
+            "beschrijving": kind.label,
             "bestanden": info["bestanden"],
-            "generator": extract_generator(extract_dir),
         },
         "parameters": cfg.params.as_dict() | {"spreadsheet_nl": cfg.spreadsheet_nl},
         "horizon": horizon_info,

@@ -300,5 +300,10 @@ def _run_log(cfg: RunConfig, lines: list[str]) -> str:
 
 
 def summary_line(out: Path) -> str:
+    """The lines a run ends with: what the extract is (so that the count of differences
+    below is read for what it can mean on it), then the check against the letter."""
+    from .extract_kind import Description
+    from .presentation.safe_text import shorten
     from .verification import summary_from_file
-    return summary_from_file(out / "verificatie.csv")
+    prov = json.loads((out / provenance.HERKOMST).read_text(encoding="utf-8"))
+    return Description.of_herkomst(prov["extract"]).banner(shorten) + "\n" + summary_from_file(out / "verificatie.csv")

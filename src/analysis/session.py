@@ -49,10 +49,6 @@ class Session:
         return self.params.celbeveiliging
 
     @property
-    def synthetic(self) -> bool:
-        return self.extract.meta.synthetisch
-
-    @property
     def tables_dir(self) -> Path | None:
         return self.out / "tables" if self.out else None
 
@@ -61,18 +57,12 @@ class Session:
         return self.out / "figures" if self.out else None
 
     def banner(self):
-        """A notice that the data are synthetic (shown at the top of every notebook), and
-        the extract's horizon when the run's dates go past it."""
+        """What the extract is (shown at the top of every notebook: whose synthetic extract, or
+        real data, extract_kind), and the extract's horizon when the run's dates go past it."""
         from IPython.display import Markdown
 
         from .presentation.safe_text import for_markdown  # extract text is data, not markup
-        lines = []
-        if self.synthetic:
-            lines.append("> **Synthetische gegevens.** Dit extract is gemaakt door de generator van deze "
-                         "suite; de aantallen volgen de uitvoeringsbrief, maar zeggen niets over echte "
-                         "personen.")
-        else:
-            lines.append(f"> Extract: {for_markdown(self.extract.meta.bron)}")
+        lines = ["> " + self.extract.meta.description().banner(for_markdown, kop=lambda k: f"**{k}**")]
         warning = horizon.warning(self.extract, self.params)
         if warning:
             lines.append(f"> **Let op:** {warning}")
@@ -302,8 +292,7 @@ class Session:
         return df
 
     def source_line(self) -> str:
-        kind = "synthetische gegevens" if self.synthetic else "DUO-extract"
-        return f"Bron: {kind}, peildatum {self.params.peildatum.isoformat()}"
+        return f"Bron: {self.extract.meta.description().bronregel}, peildatum {self.params.peildatum.isoformat()}"
 
 
 def open_session(extract: str | None = None, derived_dir: str | None = None, uitvoer: str | None = None,

@@ -503,7 +503,7 @@ def validate_extract(directory: str | Path, spreadsheet_nl: bool = False,
     meta_obj = ExtractMeta(schema=meta["schema"], bron=meta["bron"], synthetisch=meta["synthetisch"],
                            checksum=extract_checksum(sums, spreadsheet_nl), files=sums,
                            warnings=warnings, stand_per=stand_per,
-                           horizon=stand_per or latest_event(parsed))
+                           horizon=stand_per or latest_event(parsed), generator=meta.get("generator"))
     wi2021 = _persons_frame(C.WI2021, parsed[C.WI2021.stem])
     wi2013 = _persons_frame(C.WI2013, parsed[C.WI2013.stem])
     lcols = parsed[C.LENINGEN.stem]

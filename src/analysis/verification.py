@@ -8,11 +8,13 @@ same at every P. A figure is compared as the letter prints it:
 
   gelijk                 the reproduced value is the printed one
   afgerond_gelijk        the reproduced value rounds (as the letter rounds) to the printed one
-  afwijking              it does not
-  inconsistent_in_brief  the letter contradicts itself here: a printed total that is not the
+  afwijking              it does not, also where the letter contradicts itself as well
+                         (contract v1.2): `toelichting` then gives both reasons
+  inconsistent_in_brief  the letter contradicts itself here (a printed total that is not the
                          sum of its printed cells, or a printed percentage that no rounding of
-                         the printed counts gives. `toelichting` shows the sums; whether the
-                         data agree with the cells is stated there too.
+                         the printed counts gives) and the extract does not differ from the
+                         printed figure, or cannot be compared with it. `toelichting` shows
+                         the sums.
   niet_vergelijkbaar     the figure's date lies after the extract's horizon (its stand_per,
                          or its latest event), or celbeveiliging hides the reproduced cell:
                          `toelichting` says which. Never silently left out of the count.
@@ -38,6 +40,8 @@ COLUMNS = ("tabel", "rij", "kolom", "peildatum", "gepubliceerd", "gereproduceerd
            "toelichting", "eenheid", "precisie")
 STATUSES = ("gelijk", "afgerond_gelijk", "afwijking", "inconsistent_in_brief", "niet_vergelijkbaar")
 NIET_VERGELIJKBAAR = "niet_vergelijkbaar"
+# Opens the letter's own contradiction in the toelichting of an afwijking, after the difference.
+ALSO_LETTER = "de brief spreekt zichzelf hier ook tegen: "
 
 
 def _fmt(v: float, eenheid: str, decimals: int = 1) -> str:
@@ -231,7 +235,9 @@ def verify(audit: dict[tuple[str, str], pd.DataFrame], figures: pd.DataFrame | N
             status, note, value = NIET_VERGELIJKBAAR, why_not, math.nan
         else:
             status, note = _compare(r, value, rounded)
-        if key in broken:
+        if key in broken and status == "afwijking":
+            note = f"{note}; {ALSO_LETTER}{broken[key]}"
+        elif key in broken:
             status = "inconsistent_in_brief"
             repro = f"; gereproduceerd {_fmt(value, r.eenheid, 2)}" if not math.isnan(value) else ""
             note = broken[key] + repro + (f". {note}" if note else "")
@@ -263,15 +269,31 @@ def counts(df: pd.DataFrame) -> dict[str, int]:
     return {s: int((df["status"] == s).sum()) for s in STATUSES}
 
 
+def also_inconsistent(df: pd.DataFrame) -> pd.Series:
+    """Deviations where the letter also contradicts itself (both reasons in `toelichting`)."""
+    return (df["status"] == "afwijking") & df["toelichting"].str.contains(ALSO_LETTER, regex=False)
+
+
+def reasons(toelichting: str) -> str:
+    """Why a figure has its status, without the letter's page and line: the first reason,
+    and for a deviation where the letter also contradicts itself, that second reason too."""
+    parts = [p.strip() for p in toelichting.split(";")]
+    return "; ".join(parts[:1] + [p for p in parts[1:2] if p.startswith(ALSO_LETTER)])
+
+
 def summary(df: pd.DataFrame) -> str:
     """The one line a run prints."""
     if df.empty:
         return "Verificatie: er staan geen cijfers van de brief in de referentiegegevens."
     c = counts(df)
     equal = c["gelijk"] + c["afgerond_gelijk"]
+    both = int(also_inconsistent(df).sum())
     line = (f"Verificatie: {len(df)} cijfers uit de brief, elk op de eigen peildatum: {equal} gelijk "
             f"(waarvan {c['afgerond_gelijk']} binnen de afronding), "
-            f"{c['inconsistent_in_brief']} inconsistent in de brief, {c['afwijking']} afwijkingen")
+            f"{c['inconsistent_in_brief']} inconsistent in de brief, "
+            f"{c['afwijking']} afwijking{'' if c['afwijking'] == 1 else 'en'}")
+    if both:
+        line += f" (waarvan {both} waar de brief zichzelf ook tegenspreekt)"
     if c[NIET_VERGELIJKBAAR]:
         line += f", {c[NIET_VERGELIJKBAAR]} niet vergelijkbaar"
     return line + "."
@@ -301,12 +323,20 @@ def read(path: Path) -> pd.DataFrame:
 
 
 def letter_cases(path: Path) -> list[str]:
-    """One line per place where the letter contradicts itself, for the command line."""
+    """One line per place where the letter contradicts itself, for the command line; where the
+    extract differs from the printed figure too, the line says so."""
     if not path.is_file():
         return []
     df = read(path)
-    df = df[df["status"] == "inconsistent_in_brief"]
-    return [f"{cell_name(r.tabel, r.rij, r.kolom, r.peildatum)}: {r.toelichting.split(';')[0]}" for r in df.itertuples()]
+    out = []
+    for r, both in zip(df.itertuples(), also_inconsistent(df)):
+        if both:
+            difference, letter = reasons(r.toelichting).split("; ", 1)
+            out.append(f"{cell_name(r.tabel, r.rij, r.kolom, r.peildatum)}: {letter.removeprefix(ALSO_LETTER)} "
+                       f"(en dit extract wijkt af: {difference})")
+        elif r.status == "inconsistent_in_brief":
+            out.append(f"{cell_name(r.tabel, r.rij, r.kolom, r.peildatum)}: {r.toelichting.split(';')[0]}")
+    return out
 
 
 def cell_name(tabel: str, rij: str, kolom: str, peildatum: str) -> str:

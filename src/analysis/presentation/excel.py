@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from .. import contract as C
 from ..rounding import decimals_for, with_letter_rounding
 from .. import dutch, registry
+from ..extract_kind import Description
 from ..monitor import EENHEID_DAGEN
 from . import letter_tables, safe_text, summaries
 
@@ -183,7 +184,7 @@ def _verification_frame(ver: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 def _claims_frame(claims: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     table = summaries.claims_table(claims, full=True).rename(columns={"§": "Paragraaf"})
     fmts = {}
-    for col in ("Brief", "Deze run"):
+    for col in ("Brief", "Berekend"):
         parsed = [_number(v) for v in table[col]]
         table[col] = [v for v, _f in parsed]
         fmts[col] = [f for _v, f in parsed]
@@ -229,11 +230,10 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, ver
     ws.title = "Toelichting"
     _append(ws, ["Tabellen van de uitvoeringsbrief inburgering (24 juni 2024), opnieuw berekend"])
     ws["A1"].font = Font(bold=True, size=13)
-    if prov["extract"]["synthetisch"]:
-        _append(ws, ["SYNTHETISCHE GEGEVENS: gemaakt door de generator van de suite; zegt niets over echte personen."])
+    kind = Description.of_herkomst(prov["extract"])
+    _append(ws, [kind.banner(safe_text.shorten)])
+    if kind.synthetic:
         ws["A2"].font, ws["A2"].fill = BOLD, WARN
-    else:
-        _append(ws, [f"Extract: {safe_text.shorten(prov['extract']['bron'])}"])
     _append(ws, [])
     elip = params["elip_peildata"]
     elip = elip.split(",") if isinstance(elip, str) else list(elip)
@@ -269,8 +269,9 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, ver
     table, fmts = _verification_frame(verification)
     _frame_sheet(wb.create_sheet("Verificatie"), "Verificatie tegen de brief", table, text, fmts)
     table, fmts = _claims_frame(claims)
-    _frame_sheet(wb.create_sheet("Claims"), "Uitspraken in de tekst (claims)", table,
-                 {"Id": 6, "Paragraaf": 10, **text}, fmts)
+    _frame_sheet(wb.create_sheet("Claims"), "Uitspraken in de tekst (claims). Berekend uit 'de brief zelf': "
+                 "alleen getoetst aan de eigen cijfers van de brief, los van dit extract", table,
+                 {"Id": 6, "Paragraaf": 10, "Berekend uit": 16, **text}, fmts)
     _frame_sheet(wb.create_sheet("Statistiek"), "Statistiek (volledige precisie)", _statistics_frame(statistics),
                  {"Analyse": 44, "Kenmerk": 30, "Toets of maat": 32, "Grootheid": 32, "Waarde": 16},
                  {"Waarde": "0.000###"})

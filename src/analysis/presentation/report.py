@@ -21,6 +21,7 @@ from .. import verification as verification_mod
 from ..statistics import analyses as stats_mod
 from ..statistics import interpretation
 from .. import dutch
+from ..extract_kind import SUITE, Description
 from . import excel, glossary, letter_tables, safe_text, summaries, texts
 
 CSS = """
@@ -34,7 +35,7 @@ th,td{border:1px solid #c8c8c8;padding:.25rem .5rem;vertical-align:top}
 th{background:#f0f4f8;text-align:left}td{text-align:right}td.tekst{text-align:left}
 figure{margin:1rem 0}figure img{max-width:min(100%,820px);border:1px solid #eee}
 figcaption{font-size:.85rem;color:#555}
-.status-AFWIJKING,.status-AFWIJKEND{color:#b00020;font-weight:700}.status-inconsistent{color:#a05a00;font-weight:700}
+.status-AFWIJKING,.status-AFWIJKEND{color:#b00020;font-weight:700}.status-inconsistent,.status-TEGENSTRIJDIG{color:#a05a00;font-weight:700}
 nav a{margin-right:.8rem}code{font-size:.85rem}details{margin:.5rem 0}
 .klein{font-size:.85rem;color:#444}
 td.tekst,th{overflow-wrap:break-word}code{overflow-wrap:anywhere}
@@ -131,7 +132,7 @@ def build(out: Path, prov: dict) -> None:
     ver = verification_mod.read(out / "verificatie.csv")
     cl = claims_mod.read(out / "claims.csv")
     st = stats_mod.read(out / "statistiek.csv")
-    synthetic = prov["extract"]["synthetisch"]
+    kind = Description.of_herkomst(prov["extract"])
     from ..params import parse_parameters
     p_obj = parse_parameters(peildatum, params["vorige_peildatum"], params["elip_peildata"], params["elip_drempel"],
                              celbeveiliging=params["celbeveiliging"], marge=params["marge"], seed=params["seed"])
@@ -143,14 +144,12 @@ def build(out: Path, prov: dict) -> None:
     parts.append(f"<header><h1>Tabellen van de uitvoeringsbrief inburgering, opnieuw berekend</h1>"
                  f"<p>Peildatum {_e(dutch.datum(peildatum))} · vergelijkingspeildatum "
                  f"{_e(dutch.datum(params['vorige_peildatum']))} · brief van 24 juni 2024</p>")
-    if synthetic:
-        parts.append("<p class='synthetisch' id='synthetisch'>SYNTHETISCHE GEGEVENS. Dit rapport is "
-                     "gemaakt op een extract dat de suite zelf genereert. De aantallen zijn zo gekozen dat "
-                     "ze de cijfers van de brief nabootsen; alles daarbuiten (data, examens, leningen, "
-                     "analfabetisme) komt uit aannames. Niets in dit rapport zegt iets over echte personen. "
+    words = kind.banner(safe_text.for_html, text=_e)
+    if kind.synthetic:
+        parts.append(f"<p class='synthetisch' id='synthetisch'>{words} "
                      "<a href='#beperkingen'>Wat dit rapport wel en niet laat zien</a>.</p>")
     else:
-        parts.append(f"<p class='echt'>Extract: {safe_text.for_html(prov['extract']['bron'])}</p>")
+        parts.append(f"<p class='echt'>{words}</p>")
     for w in prov.get("waarschuwingen", []):
         parts.append(f"<p class='synthetisch' role='alert'>Let op: {safe_text.for_html(w, 400)}</p>")
     nav = ["<a href='#beperkingen'>Beperkingen</a>", "<a href='#verificatie'>Verificatie</a>",
@@ -159,7 +158,7 @@ def build(out: Path, prov: dict) -> None:
     nav += ["<a href='#monitor'>Monitor</a>", "<a href='#statistiek'>Statistiek</a>", "<a href='#begrippen'>Begrippen</a>",
             "<a href='#herkomst'>Herkomst</a>"]
     parts.append("</header><nav aria-label='Inhoud'>" + " ".join(nav) + "</nav><main>")
-    parts.append(limitations(synthetic, int(params.get("celbeveiliging", 0))))
+    parts.append(limitations(kind, int(params.get("celbeveiliging", 0))))
 
     # verification
     parts.append("<h2 id='verificatie'>Verificatie tegen de brief</h2>")
@@ -183,12 +182,9 @@ def build(out: Path, prov: dict) -> None:
     # claims
     parts.append("<h2 id='claims'>Uitspraken in de tekst (claims)</h2>")
     parts.append(f"<p><strong>{_e(claims_mod.summary(cl))}</strong> Elke uitspraak is gelezen zoals een "
-                 "lezer haar leest (welke basis, procent of procentpunt, wat 'bijna' toelaat) en opnieuw "
-                 "berekend uit het extract van deze run, op de data waarover de brief spreekt; afwijkende uitspraken staan bovenaan, met de "
-                 "rekensom.</p>")
-    parts.append(glossary.link(_plain_table(summaries.claims_table(cl, full=True),
-                                            ("Id", "§", "Peildatum", "Uitspraak", "Brief", "Deze run", "Status",
-                                             "Lezing en berekening"))))
+                 "lezer haar leest (welke basis, procent of procentpunt, wat 'bijna' toelaat); afwijkende "
+                 "uitspraken staan bovenaan, met de rekensom.</p>")
+    parts.append(claims_section(cl))
 
     # tables
     for name in registry.LETTER_OUTPUTS:
@@ -241,6 +237,35 @@ def build(out: Path, prov: dict) -> None:
     excel.write_workbook(out / "tabellen.xlsx", tables, secret, ver, cl, st, prov, params)
 
 
+CLAIM_GROUPS = {
+    claims_mod.BRON_EXTRACT: (
+        "Getoetst aan dit extract", "Uit dit extract",
+        "Opnieuw berekend uit het extract van deze run, op de data waarover de brief spreekt. Een "
+        "uitspraak over een datum na de horizon van het extract is niet vergeleken."),
+    claims_mod.BRON_BRIEF: (
+        "Getoetst aan de eigen cijfers van de brief", "Uit de cijfers van de brief",
+        "Deze uitspraken zet de brief tegen haar eigen tabellen: de waarde is berekend uit de gedrukte "
+        "cijfers van de brief, niet uit dit extract. Het oordeel is daarom bij elk extract en op elke "
+        "peildatum hetzelfde, en bevestigt niets over de gegevens."),
+}
+
+
+def claims_section(cl: pd.DataFrame) -> str:
+    """The claims in two tables, by what their value was computed from: a sentence checked
+    against the letter's own figures never stands among those the extract confirms, and
+    its value is headed as taken from the letter."""
+    parts = []
+    for bron, (title, value, about) in CLAIM_GROUPS.items():
+        part = cl[cl["bron"] == bron]
+        if part.empty:
+            continue
+        table = summaries.claims_table(part, full=True).drop(columns="Berekend uit").rename(columns={"Berekend": value})
+        parts.append(f"<h3>{_e(title)} ({len(part)})</h3><p class='klein'>{_e(about)}</p>")
+        parts.append(glossary.link(_plain_table(table, ("Id", "§", "Peildatum", "Uitspraak", "Brief", value, "Status",
+                                                        "Lezing en berekening"))))
+    return "\n".join(parts)
+
+
 def monitor_section(out: Path, tables: dict[str, pd.DataFrame]) -> str:
     """The monitor outputs (contract section 7) as the monitor notebook left them: per output
     its definition, a link to its CSV, its figure with the description and the sentence the
@@ -273,24 +298,9 @@ def _alt(name: str, peildatum: str) -> str:
     return f"Grafiek bij {letter_tables.title(name, peildatum)}; de cijfers staan in de tabel erboven."
 
 
-def limitations(synthetic: bool, celbeveiliging: int) -> str:
+def limitations(kind: Description, celbeveiliging: int) -> str:
     """What this report shows and what it cannot show, in the words of a reader."""
-    items = []
-    if synthetic:
-        items.append("<li><strong>Synthetische gegevens.</strong> Het extract is door de suite zelf gemaakt. "
-                     "De aantallen volgen de gedrukte cijfers van de brief; alles wat de brief niet noemt "
-                     "(data, examens, leningen, analfabetisme) komt uit aannames. De uitkomsten zeggen niets "
-                     "over echte personen, ook de statistiek niet.</li>")
-        items.append("<li><strong>Wat de vergelijking met de brief bewijst.</strong> De generator rekent terug "
-                     "vanuit de gedrukte cijfers. Dat deze run die cijfers terugvindt, laat dus zien dat de "
-                     "generator en de tabellen met elkaar kloppen, niet dat de tabellen goed berekend zijn. "
-                     "Dat de tabellen goed zijn, volgt uit de tests met kleine, met de hand opgebouwde "
-                     "extracten waarvan de uitkomst met de hand is uitgerekend, en uit de controle van de "
-                     "statistiek tegen gepubliceerde referentiewaarden.</li>")
-    else:
-        items.append("<li><strong>Wat de vergelijking met de brief laat zien.</strong> Een afwijking kan liggen "
-                     "aan het extract (een andere datum van aanlevering), aan de definitie (zie het contract) "
-                     "of aan de brief zelf.</li>")
+    items = [f"<li><strong>{title}</strong> {text}</li>" for title, text in kind.limitations(safe_text.for_html, _e)]
     items.append("<li><strong>Uitspraken uit de brief.</strong> Elke uitspraak is op één manier gelezen; de "
                  "lezing staat erbij. Een andere lezing kan tot een ander oordeel leiden.</li>")
     items.append("<li><strong>Celbeveiliging.</strong> "
@@ -334,7 +344,7 @@ def _letter_notes(ver: pd.DataFrame, name: str) -> str:
         return ""
     items = "".join(f"<li><strong>{_e(summaries.STATUS_LABEL[r.status])}</strong> "
                     f"({_e(dutch.label(r.rij))}, {_e(dutch.label(r.kolom))}): "
-                    f"{_e(dutch.leesbaar(r.toelichting.split(';')[0]))}</li>" for r in rows.itertuples())
+                    f"{_e(dutch.leesbaar(verification_mod.reasons(r.toelichting)))}</li>" for r in rows.itertuples())
     return f"<ul class='klein'>{items}</ul>"
 
 
@@ -391,12 +401,14 @@ def _provenance(prov: dict, params: dict) -> str:
     ex = prov["extract"]
     code = prov["code"]
     generator = ex.get("generator")
+    kind = Description.of_herkomst(prov["extract"])
     rows = [
-        ("Gegevens", "SYNTHETISCH (door de suite gegenereerd)" if ex["synthetisch"] else "echt extract"),
+        ("Gegevens", kind.label),
         ("Bron", safe_text.shorten(ex["bron"])),
         ("Extract", ex["map"]),
         ("Checksum extract (SHA-256)", ex["checksum_sha256"]),
-        ("Generator", safe_text.shorten(_mapping_text(generator) if isinstance(generator, dict) else generator)
+        ("Generator", ("" if kind.kind == SUITE else "niet die van deze suite: ")
+         + safe_text.shorten(_mapping_text(generator) if isinstance(generator, dict) else generator)
          if generator else "-"),
         ("Parameters", _mapping_text(prov["parameters"])),
         ("Code", f"{prov['suite']}, commit {code['commit']}" + (" (met niet-vastgelegde wijzigingen)" if code.get("gewijzigd") else "")),

@@ -21,6 +21,10 @@ STATUS_LABEL = {
     "niet_toetsbaar": "niet toetsbaar",
     "niet_vergelijkbaar": "niet vergelijkbaar",
 }
+# A claim checked against the letter's own figures (bron brief) is judged on the letter alone:
+# its verdict reads as such, never as a confirmation by the extract.
+LETTER_CLAIM_LABEL = {"bevestigd": "klopt binnen de brief", "afwijkend": "TEGENSTRIJDIG in de brief"}
+CLAIM_SOURCE_LABEL = {claims_mod.BRON_EXTRACT: "dit extract", claims_mod.BRON_BRIEF: "de brief zelf"}
 SEVERITY = {"afwijking": 0, "inconsistent_in_brief": 1, "niet_vergelijkbaar": 2, "afgerond_gelijk": 3, "gelijk": 4}
 
 
@@ -53,13 +57,17 @@ def verification_table(df: pd.DataFrame, only_problems: bool = False) -> pd.Data
 
 
 def claims_table(df: pd.DataFrame, full: bool = False) -> pd.DataFrame:
+    """The claims for a reader: what the letter says, the value computed and what it was
+    computed from (this extract, or the letter's own figures), the verdict in words."""
     d = claims_mod.ordered(df)
     cols = {"id": "Id", "sectie": "§", "peildatum": "Peildatum", "citaat": "Uitspraak", "gepubliceerd": "Brief",
-            "berekend": "Deze run", "status": "Status"}
+            "berekend": "Berekend", "bron": "Berekend uit", "status": "Status"}
     if full:
         cols["toelichting"] = "Lezing en berekening"
     out = d[list(cols)].rename(columns=cols)
-    out["Status"] = out["Status"].map(STATUS_LABEL)
+    out["Status"] = [LETTER_CLAIM_LABEL.get(s, STATUS_LABEL[s]) if b == claims_mod.BRON_BRIEF else STATUS_LABEL[s]
+                     for s, b in zip(d["status"], d["bron"])]
+    out["Berekend uit"] = out["Berekend uit"].map(CLAIM_SOURCE_LABEL)
     out["Peildatum"] = [dutch.datum(d) if d else "" for d in out["Peildatum"]]
     if full:
         out["Lezing en berekening"] = out["Lezing en berekening"].map(dutch.leesbaar)
@@ -72,11 +80,9 @@ def overview(session):
 
     out = session.out
     meta = session.extract.meta
-    lines = []
-    if meta.synthetisch:
-        lines.append("> **Synthetische gegevens.** Alle aantallen in deze run komen uit een door de "
-                     "suite gemaakt extract; ze zeggen niets over echte personen.")
-    lines.append(f"- Extract: {safe_text.for_markdown(meta.bron)}")
+    kind = meta.description()
+    lines = ["> " + kind.banner(safe_text.for_markdown, kop=lambda k: f"**{k}**"), ""]
+    lines.append(f"- Extract ({kind.label}): {safe_text.for_markdown(meta.bron)}")
     lines.append(f"- Checksum (SHA-256): `{meta.checksum}`")
     lines.append(f"- Peildatum {dutch.datum(session.params.peildatum)}, vergelijkingspeildatum "
                  f"{dutch.datum(session.params.q)}, ELIP-peildata "

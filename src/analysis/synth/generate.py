@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from .. import __version__, paths
 from .. import contract as C
 from ..errors import UsageError
+from ..extract_kind import generator_block
 from ..extract_writer import write_extract
 from . import wi2013, wi2021
 from .draw import GeneratorError
@@ -91,9 +92,8 @@ def generate(out: str | Path, seed: int | None = None, geplant_verschil: float |
                             "gedocumenteerde aannames."),
                       synthetisch=True, fmt=fmt,
                       extra_meta={"stand_per": STAND_PER.isoformat(),
-                                  "generator": {"versie": __version__, "seed": seed,
-                                                "geplant_verschil": a["geplant"]["verschil"],
-                                                "geplant_cohorten": a["geplant"]["cohorten"]}})
+                                  "generator": generator_block(__version__, seed, a["geplant"]["verschil"],
+                                                               a["geplant"]["cohorten"])})
         try:
             os.rename(tmp, out)  # fails, without touching it, when `out` holds anything
             return out
