@@ -33,6 +33,10 @@ CASES = [
     (["--marge", "nan"], ["--marge 'nan'", "tussen 0 en 1"]),
     (["--marge", "1.5"], ["--marge '1.5'", "tussen 0 en 1"]),
     (["--seed", "-1"], ["--seed -1", "0 of groter"]),
+    (["--min-at-risk", "0"], ["--min-at-risk 0", "geheel getal van 1 of meer"]),
+    (["--min-at-risk=-5"], ["--min-at-risk -5", "geheel getal van 1 of meer"]),
+    (["--min-at-risk", "2.5"], ["--min-at-risk '2.5'", "geen geheel getal"]),
+    (["--min-at-risk", "twintig"], ["--min-at-risk 'twintig'", "geen geheel getal", "standaard"]),
 ]
 
 
@@ -55,6 +59,16 @@ def test_boundaries_that_are_accepted():
     from analysis.params import parse_parameters
     p = parse_parameters(C.WI2013_START.isoformat(), None, None, str(C.ELIP_DREMPEL_MAX_EURO))
     assert p.peildatum == C.WI2013_START and p.elip_drempel_cent == C.ELIP_DREMPEL_MAX_EURO * 100
+
+
+def test_min_at_risk_from_the_command_line_reaches_the_run_parameters():
+    from analysis.params import Parameters, parse_parameters
+    assert parse_parameters(min_at_risk="5").min_at_risk == 5
+    assert parse_parameters(min_at_risk=" ").min_at_risk == parse_parameters().min_at_risk == Parameters.min_at_risk
+    assert Parameters(min_at_risk=5).as_dict()["min_at_risk"] == 5
+    assert Parameters(min_at_risk=5).notebook_values()["min_at_risk"] == 5
+    help_text = cli._parser()._subparsers._group_actions[0].choices["run"].format_help()
+    assert "--min-at-risk" in help_text
 
 
 def test_jobs_minus_one_through_the_real_command_ends_at_once(tmp_path):

@@ -15,7 +15,7 @@
 The shares are read off the curves by survival.duur(..., dagen=...), the reader the
 interface uses too, so `duur("einde", "wi2013_opgelegd", P, groep="cohort", dagen=[365, ...])`
 gives these numbers. Contract section 7 (v1.2): a share at day d stands only where at least
-`min_at_risk` persons of the group (Parameters.min_at_risk, default 20) are still followed at
+`min_at_risk` persons of the group (its default in Parameters) are still followed at
 d (exit day >= d); otherwise the estimate and interval are empty and at_risk says why. "The
 cohort has been followed that long" is not enough: a cohort of three whose last member was
 censored at day 517 has no value at two years, whatever P is. The median is the first day on

@@ -202,34 +202,42 @@ def at_days(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...], dage
     per outcome and day, with the estimate and interval of the step function on that day and
     `at_risk`, the number still followed at its start (exit day >= d).
 
-    The estimators are evaluated on a table that holds the asked days besides the days on
-    which someone left, so a value read between two outcomes is the estimator's own value
-    there, interval included, not a copy made here. An outcome that did not occur in the
-    group (by that day or at all) reads 0 with the interval the Aalen-Johansen estimator gives
-    a zero count. A day after everyone has left has at_risk 0 and no estimate. Columns: those
-    of COLUMNS without `groep`; no follow-up rule is applied here (see `follow_up`).
+    The estimators run on a table that holds the asked days besides the days on which
+    someone left (no one leaves on an added day, so at_risk is read there), and the value of
+    each outcome is taken on the last day up to d on which that outcome occurred: the row
+    `curves` shows for it. The estimate and its variance do not change between two days with
+    that outcome (every term of another day is zero there), so this is the estimator's value
+    at d, interval included, without the 0 * inf of a day on which everyone left had another
+    outcome. Before an outcome first occurs (or when it never does) the estimate is 0 with
+    zero variance, and its interval is what `_interval` makes of that. A day after everyone
+    has left has at_risk 0 and no estimate. Columns: those of COLUMNS without `groep`; no
+    follow-up rule is applied here (see `follow_up`).
     """
     days = np.asarray(days, dtype=np.int64)
     outcome = np.asarray(outcome, dtype=np.int64)
     dagen = np.asarray(dagen, dtype=np.int64)
     table = EventTable.of(days, outcome, also=dagen)
     where = np.searchsorted(table.days, dagen)
+    gone = table.at_risk[where] == 0  # no one left to estimate from
+    zero = np.zeros(len(dagen))
+    zero_lo, zero_hi = _interval(zero, np.full(len(dagen), np.nan), np.full(len(dagen), np.nan), zero)
     estimates = _estimates(table) if table.per_outcome else {}
     parts = []
     for k, label in enumerate(labels, start=1):
-        if k in estimates:
-            est, lo, hi = estimates[k]
-        else:
-            none = EventTable(table.days, table.at_risk, table.observed,
-                              {**table.per_outcome, k: np.zeros(len(table.days), dtype=np.int64)})
-            est, lo, hi, _ = aalen_johansen(none, k)
-        gone = table.at_risk[where] == 0  # no one left to estimate from
+        est, lo, hi = estimates.get(k, (zero, zero_lo, zero_hi))
+        seen = np.flatnonzero(table.per_outcome[k] > 0) if k in table.per_outcome else np.zeros(0, dtype=np.int64)
+        last = np.searchsorted(seen, where, side="right") - 1  # the last day with outcome k up to d
+        before = last < 0
+        at = seen[np.maximum(last, 0)] if len(seen) else np.zeros(len(dagen), dtype=np.int64)
+
+        def value(x, first):
+            return np.where(gone, np.nan, np.where(before, first, np.asarray(x, dtype=float)[at]))
         parts.append(pd.DataFrame({
             "uitkomst": label,
             "dagen": dagen,
-            "cumulatieve_incidentie": np.where(gone, np.nan, np.asarray(est, dtype=float)[where]),
-            "ci_laag": np.where(gone, np.nan, np.asarray(lo, dtype=float)[where]),
-            "ci_hoog": np.where(gone, np.nan, np.asarray(hi, dtype=float)[where]),
+            "cumulatieve_incidentie": value(est, zero),
+            "ci_laag": value(lo, zero_lo),
+            "ci_hoog": value(hi, zero_hi),
             "at_risk": table.at_risk[where].astype(np.int64),
         }))
     return pd.concat(parts, ignore_index=True)

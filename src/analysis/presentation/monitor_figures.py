@@ -122,15 +122,14 @@ def _pip(fig: Figure, data: M.FigureData) -> None:
     spec = registry.spec(M.DUUR_TOT_PIP)
     for i, g in enumerate(C.DOELGROEPEN):
         c = curves[curves["groep"] == g]
-        if c.empty:
-            continue
-        days = np.concatenate([[0], c["dagen"].to_numpy()])
-        est = 100 * np.concatenate([[0.0], c["cumulatieve_incidentie"].to_numpy(dtype=float)])
-        lo = 100 * np.concatenate([[0.0], c["ci_laag"].to_numpy(dtype=float)])
-        hi = 100 * np.concatenate([[0.0], c["ci_hoog"].to_numpy(dtype=float)])
         colour = PALETTE[i]
-        ax.step(days, est, where="post", color=colour, label=spec.rij_label(g))
-        ax.fill_between(days, lo, hi, step="post", color=colour, alpha=0.2, lw=0)
+        if len(c):
+            days = np.concatenate([[0], c["dagen"].to_numpy()])
+            est = 100 * np.concatenate([[0.0], c["cumulatieve_incidentie"].to_numpy(dtype=float)])
+            lo = 100 * np.concatenate([[0.0], c["ci_laag"].to_numpy(dtype=float)])
+            hi = 100 * np.concatenate([[0.0], c["ci_hoog"].to_numpy(dtype=float)])
+            ax.step(days, est, where="post", color=colour, label=spec.rij_label(g))
+            ax.fill_between(days, lo, hi, step="post", color=colour, alpha=0.2, lw=0)
         # the published shares at 91 ... 730 days with their intervals, as in the table
         at = np.array(M.PIP_DAGEN, dtype=float)
         v = np.array([_value(df, g, f"{d}d", C.EENHEID_PROCENT) for d in M.PIP_DAGEN])
@@ -139,7 +138,8 @@ def _pip(fig: Figure, data: M.FigureData) -> None:
         keep = ~np.isnan(v)
         if keep.any():
             err = np.vstack([v - np.where(np.isnan(low), v, low), np.where(np.isnan(high), v, high) - v])
-            ax.errorbar(at[keep], v[keep], yerr=err[:, keep], fmt="s", ms=4, color=colour, capsize=3, lw=1)
+            ax.errorbar(at[keep], v[keep], yerr=err[:, keep], fmt="s", ms=4, color=colour, capsize=3, lw=1,
+                        label=None if len(c) else spec.rij_label(g))
         median = _value(df, g, M.MEDIAAN, M.EENHEID_DAGEN)
         if not math.isnan(median):
             ax.plot([median], [50], marker="o", color=colour)
