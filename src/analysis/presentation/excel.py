@@ -305,7 +305,7 @@ def _series_sheet(ws, df: pd.DataFrame, params: dict) -> None:
     """A row per month, a column per kerncijfer of either law (count, and its share where the
     kerncijfers have one): the series a reader charts."""
     columns = []
-    for tabel in dict.fromkeys(df["tabel"]):
+    for tabel in [t for t in registry.LETTER_OUTPUTS if t in set(df["tabel"])]:  # the letter's order
         spec, part = registry.spec(tabel), df[df["tabel"] == tabel]
         law = spec.titel.removeprefix("Kerncijfers ")
         for rij in dict.fromkeys(part["rij"]):
