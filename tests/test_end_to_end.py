@@ -85,6 +85,7 @@ def test_run_writes_the_monitor_outputs_with_the_contracts_keys(full_run, synthe
     page = (full_run / "index.html").read_text(encoding="utf-8")
     section = page[page.index("<h2 id='monitor'>"):page.index("<h2 id='statistiek'>")]
     assert "href='#monitor'" in page and section.count("<img ") == 3 and section.count("class='definitie'") == 3
+    assert f"nog ten minste {Parameters.min_at_risk} personen gevolgd" in section
     for name in registry.MONITOR_OUTPUTS:
         about = json.loads((full_run / "figures" / f"{name}.json").read_text(encoding="utf-8"))
         assert html.escape(about["zin"], quote=True) in section and html.escape(about["alt"], quote=True) in section
@@ -243,6 +244,15 @@ def test_celbeveiliging_in_every_output(tmp_path, capsys):
         df = outputs.read_table(out / "tables" / f"{name}.csv")
         counts = df[df["eenheid"] == "aantal"]["waarde"].dropna()
         assert not ((counts > 0) & (counts < 5)).any(), name
+    for name in ("cohort_uitkomst_wi2013", "duur_tot_pip_wi2021"):  # the monitor's new columns (contract 1.2)
+        df = outputs.read_table(out / "tables" / f"{name}.csv")
+        at_risk = df[df["eenheid"].str.startswith("at_risk")]["waarde"].dropna()
+        assert len(at_risk) and not ((at_risk > 0) & (at_risk < 5)).any(), name
+        cell = {(r.rij, r.kolom, r.eenheid): r.waarde for r in df.itertuples()}
+        for (rij, kolom, eenheid), w in cell.items():
+            if eenheid.startswith("procent") and pd.isna(w):
+                assert pd.isna(cell[(rij, kolom, eenheid.replace("procent", "ci_laag"))])
+                assert pd.isna(cell[(rij, kolom, eenheid.replace("procent", "ci_hoog"))])
     page = (out / "index.html").read_text()
     assert "Celbeveiliging" in page and ">x<" in page
     from openpyxl import load_workbook

@@ -129,11 +129,11 @@ def _read(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep:
     return rows
 
 
-def _cells(rows: pd.DataFrame, suffix: str = "") -> list[tuple[str, float]]:
-    """One read row as the output's cells: the share and its interval in percent, at_risk."""
-    r = rows
-    return [(f"procent{suffix}", 100.0 * r["cumulatieve_incidentie"]), (f"ci_laag{suffix}", 100.0 * r["ci_laag"]),
-            (f"ci_hoog{suffix}", 100.0 * r["ci_hoog"]), (f"at_risk{suffix}", float(r["at_risk"]))]
+def _cells(row: pd.Series, suffix: str = "") -> list[tuple[str, float]]:
+    """One read row as the output's cells, in the order a reader reads them: the share and its
+    interval in percent (the scale of the estimate), then the number still followed."""
+    return [(f"procent{suffix}", 100.0 * row["cumulatieve_incidentie"]), (f"ci_laag{suffix}", 100.0 * row["ci_laag"]),
+            (f"ci_hoog{suffix}", 100.0 * row["ci_hoog"]), (f"at_risk{suffix}", float(row["at_risk"]))]
 
 
 def cohort_uitkomst_wi2013(extract: Extract, p: dt.date, celbeveiliging: int = 0,

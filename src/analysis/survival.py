@@ -87,13 +87,8 @@ class EventTable:
     per_outcome: dict[int, np.ndarray]  # code -> d_kj
 
     @classmethod
-    def of(cls, days: np.ndarray, outcome: np.ndarray, also: np.ndarray | None = None) -> "EventTable":
-        """`also`: days to add to the table without anyone leaving on them, so that the
-        estimators are evaluated on those days too (a day without an outcome changes neither
-        an estimate nor its variance: every term of that day is zero)."""
-        everything = days if also is None else np.concatenate([days, np.asarray(also, dtype=days.dtype)])
-        times, inverse = np.unique(everything, return_inverse=True)
-        inverse = inverse[:len(days)]
+    def of(cls, days: np.ndarray, outcome: np.ndarray) -> "EventTable":
+        times, inverse = np.unique(days, return_inverse=True)
         removed = np.bincount(inverse, minlength=len(times))
         at_risk = len(days) - np.concatenate(([0], np.cumsum(removed)[:-1]))
         codes = sorted(set(outcome[outcome > 0].tolist()))
@@ -202,43 +197,43 @@ def at_days(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...], dage
     per outcome and day, with the estimate and interval of the step function on that day and
     `at_risk`, the number still followed at its start (exit day >= d).
 
-    The estimators run on a table that holds the asked days besides the days on which
-    someone left (no one leaves on an added day, so at_risk is read there), and the value of
-    each outcome is taken on the last day up to d on which that outcome occurred: the row
-    `curves` shows for it. The estimate and its variance do not change between two days with
-    that outcome (every term of another day is zero there), so this is the estimator's value
-    at d, interval included, without the 0 * inf of a day on which everyone left had another
-    outcome. Before an outcome first occurs (or when it never does) the estimate is 0 with
-    zero variance, and its interval is what `_interval` makes of that. A day after everyone
-    has left has at_risk 0 and no estimate. Columns: those of COLUMNS without `groep`; no
-    follow-up rule is applied here (see `follow_up`).
+    Each outcome is read on the last day up to d on which it occurred: the row `curves` shows
+    for it, with the estimators' interval. The estimate and its variance do not change between
+    two days with that outcome (every term of another day is zero there), so this is the
+    estimator's value at d, without the 0 * inf its variance formula meets on a later day on
+    which everyone left had another outcome. Before an outcome first occurs (or when it never
+    does) the estimate is 0 with zero variance, and its interval is what `_interval` makes of
+    that. A day after everyone has left has at_risk 0 and no estimate. Columns: those of
+    COLUMNS without `groep`; no follow-up rule is applied here (see `follow_up`).
     """
     days = np.asarray(days, dtype=np.int64)
     outcome = np.asarray(outcome, dtype=np.int64)
     dagen = np.asarray(dagen, dtype=np.int64)
-    table = EventTable.of(days, outcome, also=dagen)
-    where = np.searchsorted(table.days, dagen)
-    gone = table.at_risk[where] == 0  # no one left to estimate from
+    table = EventTable.of(days, outcome)
+    at_risk = len(days) - np.searchsorted(np.sort(days), dagen, side="left")  # exit day >= d
+    gone = at_risk == 0  # no one left to estimate from
     zero = np.zeros(len(dagen))
     zero_lo, zero_hi = _interval(zero, np.full(len(dagen), np.nan), np.full(len(dagen), np.nan), zero)
     estimates = _estimates(table) if table.per_outcome else {}
     parts = []
     for k, label in enumerate(labels, start=1):
-        est, lo, hi = estimates.get(k, (zero, zero_lo, zero_hi))
-        seen = np.flatnonzero(table.per_outcome[k] > 0) if k in table.per_outcome else np.zeros(0, dtype=np.int64)
-        last = np.searchsorted(seen, where, side="right") - 1  # the last day with outcome k up to d
-        before = last < 0
-        at = seen[np.maximum(last, 0)] if len(seen) else np.zeros(len(dagen), dtype=np.int64)
+        if k not in estimates:
+            est, lo, hi, at = zero, zero_lo, zero_hi, np.full(len(dagen), -1)
+        else:
+            est, lo, hi = estimates[k]
+            seen = np.flatnonzero(table.per_outcome[k] > 0)  # rows of the days with outcome k
+            last = np.searchsorted(table.days[seen], dagen, side="right") - 1  # the last one up to d
+            at = np.where(last >= 0, seen[np.maximum(last, 0)], -1)
 
         def value(x, first):
-            return np.where(gone, np.nan, np.where(before, first, np.asarray(x, dtype=float)[at]))
+            return np.where(gone, np.nan, np.where(at < 0, first, np.asarray(x, dtype=float)[np.maximum(at, 0)]))
         parts.append(pd.DataFrame({
             "uitkomst": label,
             "dagen": dagen,
             "cumulatieve_incidentie": value(est, zero),
             "ci_laag": value(lo, zero_lo),
             "ci_hoog": value(hi, zero_hi),
-            "at_risk": table.at_risk[where].astype(np.int64),
+            "at_risk": at_risk.astype(np.int64),
         }))
     return pd.concat(parts, ignore_index=True)
 
