@@ -202,8 +202,8 @@ def at_days(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...], dage
     two days with that outcome (every term of another day is zero there), so this is the
     estimator's value at d, without the 0 * inf its variance formula meets on a later day on
     which everyone left had another outcome. Before an outcome first occurs (or when it never
-    does) the estimate is 0 with zero variance, and its interval is what `_interval` makes of
-    that. A day after everyone has left has at_risk 0 and no estimate. Columns: those of
+    does) the estimate is 0, with the interval the estimator gives a count of zero
+    (`_zero_count`). A day after everyone has left has at_risk 0 and no estimate. Columns: those of
     COLUMNS without `groep`; no follow-up rule is applied here (see `follow_up`).
     """
     days = np.asarray(days, dtype=np.int64)
@@ -213,7 +213,7 @@ def at_days(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...], dage
     at_risk = len(days) - np.searchsorted(np.sort(days), dagen, side="left")  # exit day >= d
     gone = at_risk == 0  # no one left to estimate from
     zero = np.zeros(len(dagen))
-    zero_lo, zero_hi = _interval(zero, np.full(len(dagen), np.nan), np.full(len(dagen), np.nan), zero)
+    zero_lo, zero_hi = (np.full(len(dagen), b) for b in _zero_count(len(days)))
     estimates = _estimates(table) if table.per_outcome else {}
     parts = []
     for k, label in enumerate(labels, start=1):
@@ -236,6 +236,15 @@ def at_days(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...], dage
             "at_risk": at_risk.astype(np.int64),
         }))
     return pd.concat(parts, ignore_index=True)
+
+
+def _zero_count(n: int) -> tuple[float, float]:
+    """The interval the Aalen-Johansen estimator gives an outcome nobody has had (yet) among n
+    at risk: its own answer on a day without outcomes, so that a change of interval method
+    in `aalen_johansen` reaches these cells too."""
+    none = np.zeros(1, dtype=np.int64)
+    _, lo, hi, _ = aalen_johansen(EventTable(none, np.array([max(n, 1)]), none, {1: none}), 1)
+    return float(lo[0]), float(hi[0])
 
 
 def follow_up(result: pd.DataFrame, min_at_risk: int) -> pd.DataFrame:
