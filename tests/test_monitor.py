@@ -219,6 +219,9 @@ def test_pip_curves_carry_intervals_and_are_protected(ext):
     c = M.pip_curves(ext, Parameters(peildatum=P, min_at_risk=1))
     assert set(c["uitkomst"]) == {"pip"} and list(c["groep"]) == ["asiel", "asiel"]
     assert list(c["dagen"]) == [59, 243] and 0 < c["ci_laag"].iloc[0] < 0.25 < c["ci_hoog"].iloc[0]
+    # day 243: the last ones at risk all have an outcome; the variance is the finite limit (issue 17,
+    # survival.aalen_johansen), here 3/4 * 1/4 / 4 as for a binomial share of 4
+    assert c["ci_laag"].iloc[1] < 0.75 < c["ci_hoog"].iloc[1] and not math.isnan(c["ci_laag"].iloc[1])
     shown = M.pip_curves(ext, Parameters(peildatum=P, celbeveiliging=2, min_at_risk=1))
     assert math.isnan(shown["cumulatieve_incidentie"].iloc[0])  # one PIP by day 59
     # the figure shows no more than the table: day 243 has one still followed

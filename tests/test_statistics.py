@@ -29,7 +29,7 @@ def refs(familie):
 
 def test_every_family_has_a_sourced_reference():
     for fam in ("chi2", "residu", "fisher", "kappa", "mcnemar", "newcombe", "wilson", "trend", "mde", "holm",
-                "score_mn", "score_mee", "tost"):
+                "score_mn", "score_mee", "tost", "exact_ni", "tost_exact", "mcnemar_midp"):
         assert refs(fam), fam
     assert (REF["bron"].str.len() > 2).all()
 
@@ -401,3 +401,125 @@ def test_power_at_five_points_next_to_the_analytic_mde(record_property):
     assert size == pytest.approx(0.05, abs=0.015)  # at these sizes the test holds its level
     at_mde, _ = M.simulated_power(N1, N2, BASE, diff, 4000, 7)
     assert at_mde == pytest.approx(0.80, abs=0.03)
+
+
+# ---- exact where the asymptotic test is wrong in small samples (issue 17) ----------------
+
+def brute_force_exact_noninferiority(x1, n1, x2, n2, diff, grid=301):
+    """p of H0 p1 - p2 <= diff by complete enumeration, independent of methods.py: every table
+    scored with the numerically maximised restricted likelihood (restricted_mle_numeric), the
+    tables at least as extreme as the observed one summed under every (p1, p2) of a grid over
+    the whole null region p1 - p2 <= diff (not only its boundary), and the largest sum kept."""
+    n = n1 + n2
+    z = np.empty((n1 + 1, n2 + 1))
+    for a in range(n1 + 1):
+        for b in range(n2 + 1):
+            q1, q2 = restricted_mle_numeric(a, n1, b, n2, diff)
+            num = a / n1 - b / n2 - diff
+            var = (q1 * (1 - q1) / n1 + q2 * (1 - q2) / n2) * n / (n - 1)
+            z[a, b] = 0.0 if abs(num) < 1e-12 else num / math.sqrt(var)
+    region = (z >= z[x1, x2] - 1e-7).astype(float)
+    best = 0.0
+    for p2 in np.linspace(0, 1, grid):
+        p1s = np.linspace(0, min(1.0, max(0.0, p2 + diff)), 12)  # the null: p1 <= p2 + diff
+        if p2 + diff < 0:
+            continue
+        b1 = stats.binom.pmf(np.arange(n1 + 1)[None, :], n1, p1s[:, None])
+        b2 = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
+        best = max(best, float((b1 @ region @ b2).max()))
+    return best
+
+
+@pytest.mark.parametrize("x1,n1,x2,n2,diff", [(3, 12, 5, 10, -0.1), (0, 8, 0, 10, -0.2), (8, 8, 2, 9, 0.3),
+                                              (4, 15, 1, 12, 0.05), (0, 10, 6, 10, -0.3), (5, 6, 6, 6, -0.15)])
+def test_exact_noninferiority_against_complete_enumeration(x1, n1, x2, n2, diff):
+    """Bug (issue 17): the score test is asymptotic only; the exact unconditional p-value must
+    equal complete enumeration, whose maximum over the whole null region (not only its
+    boundary, where the code looks) it may not fall below."""
+    ours = M.exact_noninferiority(x1, n1, x2, n2, diff)
+    brute = brute_force_exact_noninferiority(x1, n1, x2, n2, diff)
+    assert ours >= brute - 1e-9  # the grid's maximum cannot exceed the true supremum
+    assert ours == pytest.approx(brute, abs=2e-3)  # a 301 x 12 grid finds it to about that
+
+
+@pytest.mark.parametrize("geval,inp,g,waarde,tol,bron", refs("exact_ni"))
+def test_exact_noninferiority_against_chans_vaccine_example(geval, inp, g, waarde, tol, bron):
+    """Bug (issue 17): no exact test existed. H0 p1 >= p2 for 7/15 against 12/15 is H0 p1' <= p2'
+    for the complementary counts 8/15 and 3/15 (the score statistic changes sign with them)."""
+    x1, n1, x2, n2, diff = inp
+    assert M.exact_noninferiority(n1 - x1, n1, n2 - x2, n2, -diff) == pytest.approx(float(waarde), abs=tol)
+
+
+@pytest.mark.parametrize("geval,inp,g,waarde,tol,bron", refs("tost_exact"))
+def test_exact_tost_reference_and_the_score_tost_calls_it_equivalent(geval, inp, g, waarde, tol, bron):
+    """Bug (issue 17): 0/57 against 0/239 at 5 points: the score TOST says equivalent (p 0,042),
+    the exact unconditional one does not (0,054), and the run uses the exact one here."""
+    x1, n1, x2, n2, margin = inp
+    p, p_low, p_upp = M.tost_exact(x1, n1, x2, n2, margin)
+    assert p == pytest.approx(float(waarde), abs=tol) and p == max(p_low, p_upp)
+    brute = max(brute_force_exact_noninferiority(x1, n1, x2, n2, -margin, grid=201),
+                brute_force_exact_noninferiority(n1 - x1, n1, n2 - x2, n2, -margin, grid=201))
+    assert p == pytest.approx(brute, abs=1e-3)
+    assert M.tost(x1, n1, x2, n2, margin)[0] < 0.05 < p
+    assert M.tost_needs_exact(x1, n1, x2, n2, margin)
+    from analysis.statistics import analyses as A
+    toets, (q, _, _) = A.equivalence(x1, n1, x2, n2, margin)
+    assert toets == A.TOST_EXACT and q == p
+
+
+def test_exact_tost_only_below_the_expected_count_rule():
+    """Cochran's rule on the restricted MLE of both one-sided nulls: the ELIP groups of the
+    synthetic extract's size keep the score TOST (and its published checks)."""
+    from analysis.statistics import analyses as A
+    assert not M.tost_needs_exact(560, 2348, 271, 1091, 0.05)
+    assert A.equivalence(560, 2348, 271, 1091, 0.05) == (A.TOST, M.tost(560, 2348, 271, 1091, 0.05))
+    assert M.tost_needs_exact(7, 300, 14, 300, 0.08)  # under p1 - p2 = -0,08: 300 p1 = 4,5 expected
+    assert not M.tost_needs_exact(30, 100, 35, 100, 0.05)
+
+
+def test_exact_tost_with_degenerate_groups_is_defined():
+    assert all(math.isnan(v) for v in M.tost_exact(0, 0, 3, 10, 0.05))
+    p, lo, hi = M.tost_exact(5, 5, 10, 10, 0.1)  # everyone has it in both groups
+    assert 0 <= lo <= 1 and 0 <= hi <= 1 and p == max(lo, hi)
+    assert M.tost_exact(0, 10, 10, 10, 0.05)[0] == pytest.approx(1.0)  # 0% against 100%
+    assert M.tost_exact(1, 1, 0, 1, 0.05)[0] == pytest.approx(1.0)  # groups of one show nothing
+
+
+@pytest.mark.parametrize("n1,n2,d", [(7, 9, 0.1), (12, 5, -0.25), (20, 20, 0.0), (6, 14, 0.4)])
+def test_restricted_mle_for_all_tables_equals_the_polynomial_one(n1, n2, d):
+    """The exact test scores every table with a vectorised bisection; it must agree with the
+    polynomial `restricted_mle` on each of them, zero and full counts included."""
+    p1, p2 = M.restricted_mle_all(n1, n2, d)
+    for a in range(n1 + 1):
+        for b in range(n2 + 1):
+            assert (p1[a, b], p2[a, b]) == pytest.approx(M.restricted_mle(a, n1, b, n2, d), abs=1e-9), (a, b)
+    z = M.score_statistics_all(n1, n2, d)
+    assert z[2, 3] == pytest.approx(M.score_statistic(2, n1, 3, n2, d), abs=1e-9)
+
+
+@pytest.mark.parametrize("geval,inp,g,waarde,tol,bron", refs("mcnemar_midp"))
+def test_mcnemar_midp(geval, inp, g, waarde, tol, bron):
+    """Bug (issue 17): 3 discordant pairs gave the asymptotic p 0,083 where the exact p is 0,25;
+    the mid-p (Fagerland et al. 2013) is used, and the run writes it as `mcnemar_midp`."""
+    stat, p = M.mcnemar_midp(inp)
+    assert p == pytest.approx(float(waarde), abs=tol)
+    b, c = inp[0][1], inp[1][0]
+    assert stat == pytest.approx((b - c) ** 2 / (b + c))
+    exact = min(1.0, 2 * stats.binom.cdf(min(b, c), b + c, 0.5))
+    assert p < exact  # the exact conditional p is larger, and so conservative
+
+
+def test_mcnemar_midp_in_the_run_and_at_the_edges():
+    from analysis.statistics import analyses as A
+    t1 = pd.DataFrame({"rij": ["haalbaar", "haalbaar", "niet_haalbaar", "niet_haalbaar"],
+                       "kolom": ["b1_onderwijsroute", "z_route"] * 2, "eenheid": "aantal",
+                       "waarde": [5.0, 3.0, 0.0, 4.0]})
+    rows = A.Rows()
+    A.lbt_agreement(rows, t1)
+    df = rows.frame()
+    assert A.value(df, "lbt_overeenstemming", "", A.MCNEMAR, "p") == pytest.approx(0.125)
+    assert df[df["toets"] == "mcnemar"].empty  # the asymptotic p is not written as the test's
+    assert M.mcnemar_midp([[4, 0], [0, 9]]) == (0.0, 1.0)  # no discordant pairs
+    assert M.mcnemar_midp([[0, 3], [3, 0]])[1] == 1.0  # as many each way: nothing against symmetry
+    # with many discordant pairs it is the asymptotic p (Fagerland et al.: nearly as powerful)
+    assert M.mcnemar_midp([[0, 130], [100, 0]])[1] == pytest.approx(M.mcnemar_test([[0, 130], [100, 0]])[1], rel=0.02)

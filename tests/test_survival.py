@@ -43,16 +43,26 @@ def step(df, uitkomst, day):
 # ---- published examples ------------------------------------------------------------------
 
 def test_kaplan_meier_against_the_gehan_control_group_as_stata_prints_it():
+    """Stata's `sts list` prints S with its log(-log S) interval on Greenwood's variance. The
+    interval function (`_interval`, the log(-log) transform of the quantity it is given)
+    applied to S must give Stata's bounds; the suite applies the same function to F = 1 - S."""
     (times, events), ref = refs("km")
     df = S.curves(np.array(times), np.array(events), ("terugval",))
+    table = S.EventTable.of(np.array(times), np.array(events))
+    _, _, _, var = S.aalen_johansen(table, 1)  # with one cause: Greenwood's (next test)
     for t in (1, 2):
         row = df[df["dagen"] == t].iloc[0]
         value, tol = ref[f"S_{t}"]
         assert 1 - row["cumulatieve_incidentie"] == pytest.approx(value, abs=tol)
-        lo, tol = ref[f"S_laag_{t}"]
-        hi, _ = ref[f"S_hoog_{t}"]
-        assert 1 - row["ci_hoog"] == pytest.approx(lo, abs=tol)  # 1 - S: the bounds swap
-        assert 1 - row["ci_laag"] == pytest.approx(hi, abs=tol)
+        s_t = 1 - row["cumulatieve_incidentie"]
+        v = var[table.days.tolist().index(t)]
+        lo, hi = S._interval(np.array([s_t]), np.array([v]))
+        value, tol = ref[f"S_laag_{t}"]
+        assert lo[0] == pytest.approx(value, abs=tol)
+        value, tol = ref[f"S_hoog_{t}"]
+        assert hi[0] == pytest.approx(value, abs=tol)
+        f_lo, f_hi = S._interval(np.array([1 - s_t]), np.array([v]))  # what duur shows
+        assert (row["ci_laag"], row["ci_hoog"]) == pytest.approx((f_lo[0], f_hi[0]), abs=1e-15)
 
 
 def test_aalen_johansen_variance_with_one_cause_is_greenwoods():
@@ -86,7 +96,9 @@ def test_aalen_johansen_against_satagopan_2004():
 
 def lifelines_curves(days, code, labels):
     """The curves through lifelines itself (how survival.py computed them up to v1.1): times
-    shifted by one day past lifelines' pinned origin, the random jitter of ties switched off."""
+    shifted by one day past lifelines' pinned origin, the random jitter of ties switched off.
+    One way out: the estimate from KaplanMeierFitter, the interval from AalenJohansenFitter
+    (the same log(-log F) interval as with several, survival._interval)."""
     import warnings
 
     from lifelines import AalenJohansenFitter, KaplanMeierFitter
@@ -101,24 +113,20 @@ def lifelines_curves(days, code, labels):
     rows, variances = [], {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if len(observed) == 1:
-            km = KaplanMeierFitter(alpha=S.ALPHA).fit(t, event_observed=np.asarray(code) > 0)
-            table = km.event_table
-            keep = (table["observed"] > 0).to_numpy()
-            est = 1 - km.survival_function_.iloc[:, 0].reindex(table.index).to_numpy()
-            ci = km.confidence_interval_survival_function_.reindex(table.index).to_numpy()
-            lo, hi = S._interval(est, 1 - ci[:, 1], 1 - ci[:, 0], None)
-            rows.append((labels[observed[0] - 1], table, keep, est, lo, hi))
-        else:
-            for k in observed:
-                aj = Exact(alpha=S.ALPHA).fit(t, code, event_of_interest=k)
-                table = aj.event_table
-                keep = (table[aj.label_cmprisk] > 0).to_numpy()
-                est = aj.cumulative_density_.iloc[:, 0].to_numpy()
-                ci = aj.confidence_interval_.to_numpy()
-                lo, hi = S._interval(est, ci[:, 0], ci[:, 1], aj.variance_.to_numpy())
-                rows.append((labels[k - 1], table, keep, est, lo, hi))
-                variances[k] = aj.variance_.to_numpy()[1:]  # without lifelines' origin row
+        for k in observed:
+            aj = Exact(alpha=S.ALPHA).fit(t, code, event_of_interest=k)
+            table = aj.event_table
+            keep = (table[aj.label_cmprisk] > 0).to_numpy()
+            est = aj.cumulative_density_.iloc[:, 0].to_numpy()
+            if len(observed) == 1:
+                km = KaplanMeierFitter(alpha=S.ALPHA).fit(t, event_observed=np.asarray(code) > 0)
+                est = 1 - km.survival_function_.iloc[:, 0].reindex(table.index).to_numpy()
+            ci = aj.confidence_interval_.to_numpy()
+            var = aj.variance_.to_numpy()
+            lo, hi = np.fmin(ci[:, 0], ci[:, 1]), np.fmax(ci[:, 0], ci[:, 1])
+            lo, hi = np.where(var == 0, est, lo), np.where(var == 0, est, hi)  # the point, as _interval
+            rows.append((labels[k - 1], table, keep, est, lo, hi))
+            variances[k] = var[1:]  # without lifelines' origin row
     out = pd.concat([pd.DataFrame({"uitkomst": u, "dagen": np.rint(tb.index.to_numpy()[keep] - 1).astype(np.int64),
                                    "cumulatieve_incidentie": e[keep], "ci_laag": lo[keep], "ci_hoog": hi[keep],
                                    "at_risk": tb["at_risk"].to_numpy()[keep].astype(np.int64)})
@@ -126,16 +134,66 @@ def lifelines_curves(days, code, labels):
     return out, variances
 
 
+def delta_method_exact(days, code, k):
+    """The delta-method variance of F_k on every day of the event table, in exact rational
+    arithmetic and from the gradient, not from survival.py's expanded sums: F_k(t) = sum_j
+    S_{j-1} h_kj with multinomial increments h_cj = d_cj / n_j (Var h_cj = h_cj (1 - h_cj) / n_j,
+    Cov = -h_cj h_c'j / n_j), dF/dh_cj = S_{j-1} [c = k] - G_j, and G_j = sum_{i > j} h_ki
+    prod_{l < i, l != j} (1 - h_l): no division by 1 - h_j, so it is defined where
+    everyone at risk has an outcome."""
+    from fractions import Fraction
+    table = S.EventTable.of(np.asarray(days), np.asarray(code))
+    n = [int(v) for v in table.at_risk]
+    causes = sorted(table.per_outcome)
+    h = {c: [Fraction(int(v), n[j]) for j, v in enumerate(table.per_outcome[c])] for c in causes}
+    hall = [sum(h[c][j] for c in causes) for j in range(len(n))]
+
+    def prod(idx):
+        out = Fraction(1)
+        for l in idx:
+            out *= 1 - hall[l]
+        return out
+    out = []
+    for m in range(len(n)):
+        var = Fraction(0)
+        for j in range(m + 1):
+            g = sum((h[k][i] * prod([l for l in range(i) if l != j]) for i in range(j + 1, m + 1)), Fraction(0))
+            a = {c: prod(range(j)) * (c == k) - g for c in causes}
+            first = sum(a[c] ** 2 * h[c][j] for c in causes)
+            mean = sum(a[c] * h[c][j] for c in causes)
+            var += (first - mean ** 2) / n[j]
+        out.append(var)
+    return np.array([float(v) for v in out]), table
+
+
+def everyone_has_an_outcome(days, code):
+    table = S.EventTable.of(np.asarray(days), np.asarray(code))
+    return set(table.days[table.at_risk == table.observed].tolist())
+
+
 def assert_same_as_lifelines(days, code, labels=("a", "b", "c", "d")):
+    """Equal to lifelines everywhere except on a day when everyone at risk has an outcome:
+    lifelines 0.30 gives NaN there (its expanded first sum is inf - inf), survival.py the
+    finite limit, checked against the exact delta method instead."""
     days, code = np.asarray(days, np.int64), np.asarray(code, np.int64)
     ours = S.curves(days, code, labels)
     theirs, variances = lifelines_curves(days, code, labels)
     assert ours[["uitkomst", "dagen", "at_risk"]].equals(theirs[["uitkomst", "dagen", "at_risk"]])
-    for col in ("cumulatieve_incidentie", "ci_laag", "ci_hoog"):
-        np.testing.assert_allclose(ours[col], theirs[col], rtol=0, atol=1e-9, equal_nan=True, err_msg=col)
+    edge = ours["dagen"].isin(everyone_has_an_outcome(days, code)).to_numpy()
+    np.testing.assert_allclose(ours["cumulatieve_incidentie"], theirs["cumulatieve_incidentie"], rtol=0, atol=1e-9)
+    for col in ("ci_laag", "ci_hoog"):
+        np.testing.assert_allclose(ours[col][~edge], theirs[col][~edge], rtol=0, atol=1e-9, equal_nan=True,
+                                   err_msg=col)
+        assert not ours[col].isna().any(), col  # every row has an interval
     table = S.EventTable.of(days, code)
+    last = table.at_risk == table.observed
     for k, var in variances.items():
-        np.testing.assert_allclose(S.aalen_johansen(table, k)[3], var, rtol=0, atol=1e-9, equal_nan=True)
+        np.testing.assert_allclose(S.aalen_johansen(table, k)[3][~last], var[~last], rtol=0, atol=1e-9)
+        assert np.isnan(var[last]).all()  # lifelines' NaN where the exact value is finite
+    if edge.any() and len(days) <= 60:
+        for k in table.per_outcome:
+            exact, _ = delta_method_exact(days, code, k)
+            np.testing.assert_allclose(S.aalen_johansen(table, k)[3], exact, rtol=0, atol=1e-12)
     return ours
 
 
@@ -187,6 +245,73 @@ def test_ties_between_outcomes_are_exact_and_deterministic():
     b = df[df["uitkomst"] == "b"]
     assert b["cumulatieve_incidentie"].tolist() == pytest.approx([1 / 8, 2 / 8], abs=1e-15)
     pd.testing.assert_frame_equal(df, S.curves(days, code, ("a", "b")))  # no random jitter
+
+
+def test_variance_where_everyone_at_risk_has_an_outcome_is_finite():
+    """Bug (issue 17): on a day when everyone still at risk has an outcome the code divided by
+    n - d = 0 and gave an empty interval. 4 persons, 3 with outcome a and 1 with b on one day:
+    without censoring F_a is a proportion, 3/4, with the binomial variance 3/4 * 1/4 / 4."""
+    days, code = np.array([5, 5, 5, 5]), np.array([1, 1, 1, 2])
+    table = S.EventTable.of(days, code)
+    f, lo, hi, var = S.aalen_johansen(table, 1)
+    assert f[0] == 0.75 and var[0] == pytest.approx(0.75 * 0.25 / 4, abs=1e-15)
+    se = math.sqrt(0.75 * 0.25 / 4)
+    assert lo[0] == pytest.approx(0.75 ** math.exp(-Z * se / (0.75 * math.log(0.75))), abs=1e-12)
+    assert hi[0] == pytest.approx(0.75 ** math.exp(Z * se / (0.75 * math.log(0.75))), abs=1e-12)
+    df = S.curves(days, code, ("a", "b"))
+    assert df["ci_laag"].notna().all() and (df["ci_laag"] < df["cumulatieve_incidentie"]).all()
+    assert (df["cumulatieve_incidentie"] < df["ci_hoog"]).all()
+    # one way out, everyone has had it at the end: F = 1 with variance 0 (S = 0), the point
+    km = S.curves(np.array([1, 2, 2]), np.array([1, 1, 1]), ("a",))
+    assert km.iloc[-1][["cumulatieve_incidentie", "ci_laag", "ci_hoog"]].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_variance_without_censoring_is_binomial_on_every_day():
+    """Without censoring F_k(t) is the share with outcome k by t; the delta method gives its
+    binomial variance F (1 - F) / n on every day, the last (everyone has an outcome) included."""
+    rng = np.random.default_rng(4)
+    days, code = rng.integers(0, 6, 30), rng.integers(1, 4, 30)
+    table = S.EventTable.of(days, code)
+    assert table.at_risk[-1] == table.observed[-1]
+    for k in table.per_outcome:
+        share = np.array([((days <= d) & (code == k)).mean() for d in table.days])
+        np.testing.assert_allclose(S.aalen_johansen(table, k)[3], share * (1 - share) / 30, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_variance_at_that_edge_with_censoring_equals_the_exact_delta_method(seed):
+    """With censoring and ties before it, every day's variance (the last day, when everyone
+    left has an outcome, included) against the delta method in exact fractions."""
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(5, 25))
+    days, code = rng.integers(0, 8, n), rng.integers(0, 4, n)
+    code[days == days.max()] = rng.integers(1, 3, int((days == days.max()).sum()))
+    table = S.EventTable.of(days, code)
+    assert table.at_risk[-1] == table.observed[-1]
+    for k in table.per_outcome:
+        exact, _ = delta_method_exact(days, code, k)
+        _, lo, hi, var = S.aalen_johansen(table, k)
+        np.testing.assert_allclose(var, exact, rtol=0, atol=1e-12)
+        assert not np.isnan(lo[table.per_outcome[k] > 0]).any()
+
+
+def test_one_competing_event_does_not_switch_the_interval_method():
+    """Bug (issue 17): one way out had the log(-log S) interval, several the log(-log F) one,
+    so one competing event changed a group's method. With one outcome the Kaplan-Meier
+    interval must now be the Aalen-Johansen one (equal estimate and variance, one transform)."""
+    days = np.array([0, 2, 2, 3, 5, 5, 8, 9, 9, 9])
+    code = np.array([1, 1, 0, 1, 1, 0, 1, 0, 1, 1])
+    table = S.EventTable.of(days, code)
+    km = S.kaplan_meier(table)
+    aj = S.aalen_johansen(table, 1)
+    for a, b in zip(km, aj[:3]):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-14)
+    # a person censored after the last outcome of interest who instead has the competing
+    # outcome on that day leaves every row of the first curve as it was
+    days2 = np.append(days, 12)
+    before = S.curves(days2, np.append(code, 0), ("a", "b"))
+    after = S.curves(days2, np.append(code, 2), ("a", "b"))
+    pd.testing.assert_frame_equal(before, after[after["uitkomst"] == "a"].reset_index(drop=True))
 
 
 def test_no_outcome_gives_the_empty_frame_with_the_columns():
@@ -245,9 +370,11 @@ def test_duur_by_group_aalen_johansen_and_kaplan_meier_intervals_by_hand(ext):
     assert asiel[asiel["uitkomst"] == "pip"]["cumulatieve_incidentie"].tolist() == pytest.approx([1 / 3, 2 / 3])
     gezin = df[df["groep"] == "gezin"].iloc[0]  # one way out: Kaplan-Meier, S = 1/2 with n = 2
     assert (gezin["uitkomst"], gezin["dagen"], gezin["at_risk"]) == ("pip", 20, 2)
-    s, g = 0.5, math.sqrt(1 / 2) / abs(math.log(0.5))  # Greenwood on the log(-log S) scale
-    assert gezin["ci_laag"] == pytest.approx(1 - s ** math.exp(-Z * g), abs=1e-12)
-    assert gezin["ci_hoog"] == pytest.approx(1 - s ** math.exp(Z * g), abs=1e-12)
+    # Greenwood: Var S = S^2 d / (n (n - d)) = 1/4 * 1/2; the interval on the log(-log F) scale
+    # of F = 1/2, as for the asiel group with two ways out
+    f, se = 0.5, math.sqrt(1 / 8)
+    assert gezin["ci_laag"] == pytest.approx(f ** math.exp(-Z * se / (f * math.log(f))), abs=1e-12)
+    assert gezin["ci_hoog"] == pytest.approx(f ** math.exp(Z * se / (f * math.log(f))), abs=1e-12)
 
 
 def test_duur_einde_wi2013_day_zero_counts(ext):

@@ -92,7 +92,9 @@ LABELS = {
     "cramers_v": "Cramér's V", "fisher": "exacte toets van Fisher", "mde": "kleinste aantoonbare verschil (MDE)",
     "power_simulatie": "onderscheidend vermogen (simulatie)", "residu_cohort": "gecorrigeerd residu per cohort",
     "tost": "equivalentietoets (TOST)", "aandeel_afwijking_omhoog": "aandeel afwijkingen naar boven",
+    "tost_exact": "exacte equivalentietoets (TOST, exact onvoorwaardelijk)",
     "kappa": "kappa van Cohen", "mcnemar": "toets van McNemar", "overeenstemming": "overeenstemming",
+    "mcnemar_midp": "toets van McNemar (mid-p)",
     "residu": "gecorrigeerd residu", "cochran_armitage": "trendtoets van Cochran-Armitage",
     # statistiek.csv: quantities
     "ci_hoog": "bovengrens 95%-interval", "ci_laag": "ondergrens 95%-interval", "schatting": "schatting",

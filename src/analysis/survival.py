@@ -8,15 +8,18 @@ with numpy; see below):
 
 * more than one way out (more than one outcome occurs in the group): the Aalen-Johansen
   estimator, as `lifelines.AalenJohansenFitter`, F_k(t) = sum over days t_j <= t of
-  S(t_j -) d_kj / n_j, with S the all-cause Kaplan-Meier curve. Its pointwise 95%
-  interval: the delta-method (Greenwood-type) variance of Collett (2015, Modelling
-  Survival Data in Medical Research, 3rd ed., p. 411; also SAS PROC LIFETEST's CIF
-  variance) on the log(-log F) scale, i.e. F ** exp(+-1.96 se / (F log F)), the interval
-  Pintilie (2006, Competing Risks: A Practical Perspective) recommends.
+  S(t_j -) d_kj / n_j, with S the all-cause Kaplan-Meier curve, and the delta-method
+  (Greenwood-type) variance of Collett (2015, Modelling Survival Data in Medical Research,
+  3rd ed., p. 411; also SAS PROC LIFETEST's CIF variance, ERROR=DELTA).
 * one way out: Kaplan-Meier, as `lifelines.KaplanMeierFitter`, reported as 1 - S(t), with
-  the log(-log S) interval on Greenwood's variance (Kalbfleisch & Prentice 2002; what
-  Stata's `sts list` prints). With one outcome the Aalen-Johansen estimate equals 1 - S
-  exactly; only the interval differs.
+  Greenwood's variance. With one outcome the Aalen-Johansen estimate equals 1 - S and its
+  variance equals Greenwood's.
+
+The pointwise 95% interval is the same in both cases (`_interval`): the delta method on
+the log(-log F) scale of the reported cumulative incidence F, F ** exp(+-1.96 se / (F log F))
+(Pintilie 2006, Competing Risks: A Practical Perspective; Choudhury 2002). Up to v1.2 one-way
+groups had the log(-log S) interval instead, so one competing event switched a group's
+method; docs/statistiek.md gives the reasons for the choice.
 
 Checked against published values in data/reference/statistiek_referentiewaarden.csv
 (families `km` and `aj`), against hand-computed examples, and against lifelines itself on
@@ -40,10 +43,10 @@ Why not lifelines itself (it was used up to v1.1 of this module):
 Conventions (contract section 6): an event on day d counts at every t >= d; `at_risk` is
 the number of persons still without an outcome at the start of day d (those censored on
 day d included); a person whose plicht started on P is at risk on day 0 and censored
-there. Where the variance is not defined (everyone still at risk has an outcome on the
-same day, so a Greenwood term divides by zero, or the estimate is 0 or 1 with zero
-variance) the interval is the point itself when the variance is zero and empty (NaN)
-otherwise.
+there. On a day when everyone still at risk has an outcome (the last day) the variance is
+its finite limit (`aalen_johansen`, docs/statistiek.md), not lifelines' NaN; where the
+variance is zero (the estimate is 0 or 1, or no one could have varied) the interval is
+the point itself.
 """
 from __future__ import annotations
 
@@ -98,9 +101,14 @@ class EventTable:
 
 
 def kaplan_meier(table: EventTable, with_ci: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """1 - S(t) of every outcome together, and its interval from the log(-log S) interval on
-    Greenwood's variance; lifelines' KaplanMeierFitter term for term (S as the exponent of a
-    sum of logs, a Greenwood term that divides by zero counted as 0, an undefined bound 1)."""
+    """1 - S(t) of every outcome together, with Greenwood's variance of S and the interval of
+    `_interval` on the reported F = 1 - S; the estimate is lifelines' KaplanMeierFitter term for
+    term (S as the exponent of a sum of logs).
+
+    Greenwood's term d / (n (n - d)) is infinite on a day when everyone at risk has an outcome
+    (n = d); that is the last day (nobody is left), where S = 0, and the delta-method
+    variance of S there is 0 (docs/statistiek.md, "Where everyone at risk has an outcome"):
+    the term is counted as 0 and S^2 = 0 multiplies the sum, as lifelines does."""
     n = table.at_risk
     d = table.observed
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -110,14 +118,9 @@ def kaplan_meier(table: EventTable, with_ci: bool = True) -> tuple[np.ndarray, n
             nan = np.full(len(est), np.nan)
             return est, nan, nan
         term = d / (n * (n - d)).astype(float)
-        term[np.isinf(term)] = 0.0
-        var = np.cumsum(term)
-        v = np.log(s)
-        s_lo = np.exp(-np.exp(np.log(-v) - Z * np.sqrt(var) / v))
-        s_hi = np.exp(-np.exp(np.log(-v) + Z * np.sqrt(var) / v))
-    s_lo[np.isnan(s_lo)] = 1.0
-    s_hi[np.isnan(s_hi)] = 1.0
-    lo, hi = _interval(est, 1.0 - s_hi, 1.0 - s_lo, None)
+    term[n == d] = 0.0
+    var = s ** 2 * np.cumsum(term)
+    lo, hi = _interval(est, var)
     return est, lo, hi
 
 
@@ -129,6 +132,14 @@ def aalen_johansen(table: EventTable, k: int, with_ci: bool = True
     for a few thousand days); here its three sums are cumulative sums over the days, with
     lifelines' own expansion of the squares, so the two agree to rounding
     (tests/test_survival.py checks 1e-9 on published and random data).
+
+    Where everyone still at risk has an outcome (n_j = d_j, necessarily the last day) the
+    first sum's coefficient d / (n (n - d)) is infinite and lifelines 0.30 returns NaN (an
+    empty interval) although the variance is finite: written as the delta method gives it,
+    that term is G_j^2 h_j (1 - h_j) / n_j with h_j = d_j / n_j and G_j = (F(t) - F(t_j)) /
+    (1 - h_j) a finite sum of products, so it is exactly 0 at h_j = 1 (derivation in
+    docs/statistiek.md). The coefficient is therefore 0 on that day; the other two terms are
+    finite there. Without censoring this gives the binomial variance F (1 - F) / n.
     """
     n = table.at_risk.astype(float)
     d = table.observed.astype(float)
@@ -142,27 +153,36 @@ def aalen_johansen(table: EventTable, k: int, with_ci: bool = True
             return f, nan, nan, nan
         # sum_i a_i (F(t) - F_i)^2, expanded as lifelines does: F^2 sum a - F sum 2aF_i + sum aF_i^2
         a = d / n / (n - d)
-        quadratic = np.cumsum(a * f ** 2) + np.cumsum(-(2 * a * f)) * f + np.cumsum(a) * f ** 2
-        second = np.cumsum(lag_s ** 2 * dk * (n - dk) / n ** 3)
-        c = lag_s * dk / n ** 2
-        linear = np.cumsum(-(c * f)) + np.cumsum(c) * f  # sum_i c_i (F(t) - F_i)
-        var = (quadratic + second) - 2 * linear
-        loglog = np.log(-np.log(f))
-        se = np.sqrt(var) / (f * np.absolute(np.log(f)))
-        b1 = np.exp(-np.exp(loglog + Z * se))
-        b2 = np.exp(-np.exp(loglog - Z * se))
-    lo, hi = _interval(f, b1, b2, var)
+    a[n == d] = 0.0  # the limit of the term, not lifelines' NaN (docstring)
+    quadratic = np.cumsum(a * f ** 2) + np.cumsum(-(2 * a * f)) * f + np.cumsum(a) * f ** 2
+    second = np.cumsum(lag_s ** 2 * dk * (n - dk) / n ** 3)
+    c = lag_s * dk / n ** 2
+    linear = np.cumsum(-(c * f)) + np.cumsum(c) * f  # sum_i c_i (F(t) - F_i)
+    var = np.fmax((quadratic + second) - 2 * linear, 0.0)  # a rounding -1e-18 is a zero
+    lo, hi = _interval(f, var)
     return f, lo, hi, var
 
 
-def _interval(est: np.ndarray, lo: np.ndarray, hi: np.ndarray, var: np.ndarray | None):
-    """Order the bounds (lifelines labels them the other way round for the CIF), and give the
-    point itself where the variance is zero."""
-    lo, hi = np.fmin(lo, hi), np.fmax(lo, hi)
-    if var is not None:
-        zero = np.asarray(var) == 0
-        lo, hi = np.where(zero, est, lo), np.where(zero, est, hi)
-    return lo, hi
+def _interval(est: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pointwise interval of a cumulative incidence F, one method for Kaplan-Meier and
+    Aalen-Johansen alike: the delta method on the log(-log F) scale, F ** exp(+-z se / (F log
+    F)) (Kalbfleisch & Prentice's transform applied to the reported F, as Pintilie 2006 and
+    Choudhury 2002 recommend for a cumulative incidence; lifelines' AalenJohansenFitter).
+
+    Why one method: with one way out F = 1 - S and the two variances are equal, so a
+    group's interval must not change method because one competing outcome occurs in it
+    (docs/statistiek.md). Where the variance is 0 (F is 0 or 1, or nobody could have
+    varied) the interval is the point itself; both bounds stay inside [0, 1].
+    """
+    est = np.asarray(est, dtype=float)
+    var = np.asarray(var, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        se = np.sqrt(var) / (est * np.log(est))  # negative: log F < 0
+        b1 = est ** np.exp(Z * se)
+        b2 = est ** np.exp(-Z * se)
+    lo, hi = np.fmin(b1, b2), np.fmax(b1, b2)
+    point = (var == 0) | (est <= 0) | (est >= 1)
+    return np.where(point, est, lo), np.where(point, est, hi)
 
 
 def curves(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...],

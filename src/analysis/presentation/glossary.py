@@ -47,7 +47,8 @@ TERMS = (
      ("Gelijkwaardigheid", "gelijkwaardig", "equivalentie")),
     ("begrip-tost", "TOST",
      "'Two one-sided tests': de gebruikelijke equivalentietoets. Twee toetsen, één per kant van de marge; "
-     "zijn beide significant, dan ligt het verschil aantoonbaar binnen de marge.",
+     "zijn beide significant, dan ligt het verschil aantoonbaar binnen de marge. Bij kleine aantallen "
+     "(een verwacht aantal onder 5) wordt elke kant exact berekend in plaats van met de normale benadering.",
      ("TOST",)),
     ("begrip-power", "onderscheidend vermogen (power)",
      "De kans dat een toets een verschil van een bepaalde grootte ook echt vindt. Bij een klein "
@@ -64,7 +65,8 @@ TERMS = (
      ("kappa",)),
     ("begrip-mcnemar", "toets van McNemar",
      "Toetst bij gekoppelde indelingen of afwijkingen de ene kant op even vaak voorkomen als de andere kant op "
-     "(hier: vaker naar een zwaardere route dan naar een lichtere).",
+     "(hier: vaker naar een zwaardere route dan naar een lichtere). De p-waarde is de mid-p-waarde van de "
+     "exacte binomiale toets, die ook bij weinig afwijkingen klopt.",
      ("McNemar",)),
     ("begrip-cramer", "Cramér's V",
      "Maat voor de sterkte van een samenhang in een kruistabel, tussen 0 (geen samenhang) en 1 (volledige "

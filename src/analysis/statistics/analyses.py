@@ -9,7 +9,7 @@ elip_samenstelling  the ELIP group at an ELIP peildatum, cohorts 2020-2021 again
                     simulated size, and TOST; and every cohort
                     against the others (k x 2, small cohorts pooled until every expected
                     count is at least 5).
-lbt_overeenstemming Tabel 1: observed agreement, Cohen's kappa, McNemar on the discordant cells.
+lbt_overeenstemming Tabel 1: observed agreement, Cohen's kappa, McNemar (mid-p) on the discordant cells.
 pip_verandering     Tabel 2 and 4: the share at P and at Q and the change, with intervals, and
 aanbod_verandering  how much the two populations overlap.
 leerroute_doelgroep Tabel 3: chi-square of leerroute by doelgroep, adjusted residuals, V.
@@ -36,6 +36,11 @@ from ..params import Parameters
 from . import methods as M
 
 COLUMNS = ("analyse", "kenmerk", "toets", "grootheid", "waarde")
+# the toets names say which test gave the p-value (docs/statistiek.md, "Exact where the
+# asymptotic test is wrong"): the score TOST or, with small expected counts, the exact one;
+# McNemar always as the mid-p test
+TOST, TOST_EXACT = "tost", "tost_exact"
+MCNEMAR = "mcnemar_midp"
 from .counts import (COHORT_ROWS, GROEP, KENMERKEN, _composition_blocks, composition_data,  # noqa: F401
                      disclosed, overlap, overlap_cell)
 
@@ -97,6 +102,16 @@ def _pool_small(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(counts, index=labels, columns=table.columns)
 
 
+def equivalence(x1: int, n1: int, x2: int, n2: int, marge: float) -> tuple[str, tuple[float, float, float]]:
+    """The TOST of the composition and the name it is written under: the exact unconditional
+    test where an expected count is below 5 (methods.tost_needs_exact), the score TOST
+    otherwise; the exact test's cost grows with n1 n2, and at large expected counts the two
+    agree."""
+    if min(n1, n2) > 0 and M.tost_needs_exact(x1, n1, x2, n2, marge):
+        return TOST_EXACT, M.tost_exact(x1, n1, x2, n2, marge)
+    return TOST, M.tost(x1, n1, x2, n2, marge)
+
+
 def elip_composition(rows: Rows, extract: Extract, params: Parameters, opt: Options) -> None:
     d = opt.elip_peildatum or (params.elip[-1] if params.elip else None)
     if d is None:
@@ -141,8 +156,8 @@ def elip_composition(rows: Rows, extract: Extract, params: Parameters, opt: Opti
             power, size = M.simulated_power(n1, n2, p2, opt.marge, opt.herhalingen, opt.seed)
             r.add(a, k, "power_simulatie", schatting=power, omvang=size,
                   verschil=opt.marge, herhalingen=opt.herhalingen, seed=opt.seed)
-        pt, plo, phi = M.tost(x1, n1, x2, n2, opt.marge)
-        r.add(a, k, "tost", p=pt, p_laag=plo, p_hoog=phi, marge=opt.marge)
+        toets, (pt, plo, phi) = equivalence(x1, n1, x2, n2, opt.marge)
+        r.add(a, k, toets, p=pt, p_laag=plo, p_hoog=phi, marge=opt.marge)
         # every cohort against the others: k x 2, small cohorts pooled
         ct = pd.crosstab(known["kolom"], known[k]).reindex(columns=[1.0, 0.0], fill_value=0)
         ct = ct.reindex([c for c in C.TABEL6_KOLOMMEN[:-1] if c in ct.index])
@@ -194,8 +209,8 @@ def lbt_agreement(rows: Rows, t1: pd.DataFrame) -> None:
     rows.add(a, "", "overeenstemming", schatting=agree / n, ci_laag=lo, ci_hoog=hi)
     kap, se, klo, khi = M.kappa([[hb, hz], [nb, nz]])
     rows.add(a, "", "kappa", schatting=kap, se=se, ci_laag=klo, ci_hoog=khi)
-    stat, p = M.mcnemar_test([[hb, hz], [nb, nz]])
-    rows.add(a, "", "mcnemar", statistiek=stat, df=1, p=p)
+    stat, p = M.mcnemar_midp([[hb, hz], [nb, nz]])
+    rows.add(a, "", MCNEMAR, statistiek=stat, df=1, p=p)
     up, down = int(nb), int(hz)  # niet haalbaar placed higher; haalbaar placed lower
     if up + down:
         lo, hi = M.wilson(up, up + down)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..params import Parameters
 from ..dutch import datum, getal
-from .analyses import GROEP, KENMERKEN, value
+from .analyses import GROEP, KENMERKEN, MCNEMAR, TOST, TOST_EXACT, value
 
 ALPHA = 0.05
 KENMERK_LABEL = {"analfabeet": "Analfabetisme", "meer_dan_drie_examens": "Meer dan drie examenonderdelen gehaald"}
@@ -43,6 +43,15 @@ def _v(df, a, k, t, g):
     return value(df, a, k, t, g)
 
 
+def _tost(df, a, k) -> tuple[float, str]:
+    """The TOST p-value of a characteristic and how to name it: the score TOST, or the exact
+    one where the expected counts are small (analyses.py writes one of the two)."""
+    p = _v(df, a, k, TOST_EXACT, "p")
+    if not math.isnan(p):
+        return p, "exacte TOST"
+    return _v(df, a, k, TOST, "p"), "TOST"
+
+
 def composition(df: pd.DataFrame, marge: float) -> list[str]:
     a = "elip_samenstelling"
     out = []
@@ -56,7 +65,7 @@ def composition(df: pd.DataFrame, marge: float) -> list[str]:
         d, dlo, dhi = (_v(df, a, k, "verschil", g) for g in ("schatting", "ci_laag", "ci_hoog"))
         p_chi, p_holm = _v(df, a, k, "chi2", "p"), _v(df, a, k, "chi2", "p_holm")
         p_f = _v(df, a, k, "fisher", "p")
-        p_tost = _v(df, a, k, "tost", "p")
+        p_tost, tost_naam = _tost(df, a, k)
         mde = _v(df, a, k, "mde", "schatting")
         power = _v(df, a, k, "power_simulatie", "schatting")
         size = _v(df, a, k, "power_simulatie", "omvang")
@@ -76,10 +85,10 @@ def composition(df: pd.DataFrame, marge: float) -> list[str]:
         m = getal(100 * marge, 0)
         if p_tost < ALPHA:
             text += (f"De groepen zijn **aantoonbaar gelijkwaardig** binnen ±{m} procentpunt "
-                     f"(TOST {p_is(p_tost)}). ")
+                     f"({tost_naam} {p_is(p_tost)}). ")
         else:
             bound = max(abs(dlo), abs(dhi))
-            text += (f"Gelijkwaardigheid binnen ±{m} procentpunt is **niet aangetoond** (TOST "
+            text += (f"Gelijkwaardigheid binnen ±{m} procentpunt is **niet aangetoond** ({tost_naam} "
                      f"{p_is(p_tost)}): een verschil tot {pp(bound)} procentpunt past nog bij de gegevens. ")
         text += (f"Met deze groepsgroottes wordt een verschil vanaf {pp(mde)} procentpunt met 80% kans "
                  f"gevonden (gesimuleerd onderscheidingsvermogen van de chi-kwadraattoets bij {m} procentpunt: "
@@ -105,7 +114,7 @@ def agreement(df: pd.DataFrame) -> list[str]:
              else "substantieel" if k < 0.8 else "bijna volledig")
     up, down = _v(df, a, "", "aandeel_afwijking_omhoog", "omhoog"), _v(df, a, "", "aandeel_afwijking_omhoog", "omlaag")
     share_up = _v(df, a, "", "aandeel_afwijking_omhoog", "schatting")
-    stat, p = _v(df, a, "", "mcnemar", "statistiek"), _v(df, a, "", "mcnemar", "p")
+    stat, p = _v(df, a, "", MCNEMAR, "statistiek"), _v(df, a, "", MCNEMAR, "p")
     direction = ("vaker naar boven dan naar beneden" if up > down else
                  "vaker naar beneden dan naar boven" if down > up else "even vaak naar boven als naar beneden")
     return [f"**Leerbaarheidstoets en leerroute (Tabel 1).** Uitslag en gekozen route komen bij "
@@ -114,7 +123,7 @@ def agreement(df: pd.DataFrame) -> list[str]:
             f"overeenstemming: Cohen's kappa {getal(k, 2)} ({getal(klo, 2)} tot {getal(khi, 2)}), "
             f"{label} volgens Landis en Koch. Van de {getal(up + down)} afwijkingen gaat {pct(share_up)} "
             f"omhoog (niet haalbaar, toch B1-/onderwijsroute: {getal(up)}) en de rest omlaag (haalbaar, "
-            f"toch Z-route: {getal(down)}); McNemar chi-kwadraat {getal(stat, 1)}, {p_is(p)}. "
+            f"toch Z-route: {getal(down)}); toets van McNemar: chi-kwadraat {getal(stat, 1)}, mid-{p_is(p)}. "
             f"Gemeenten wijken dus {direction} af."]
 
 
@@ -214,6 +223,6 @@ def composition_table(df: pd.DataFrame) -> pd.DataFrame:
             "p (Fisher)": pval(_v(df, a, k, "fisher", "p")),
             "Cramér's V": getal(_v(df, a, k, "cramers_v", "schatting"), 3),
             "MDE (pp)": pp(_v(df, a, k, "mde", "schatting")),
-            "p (TOST)": pval(_v(df, a, k, "tost", "p")),
+            "p (TOST)": pval(_tost(df, a, k)[0]),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
