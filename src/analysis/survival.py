@@ -220,10 +220,9 @@ def at_days(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...], dage
     Each outcome is read on the last day up to d on which it occurred: the row `curves` shows
     for it, with the estimators' interval. The estimate and its variance do not change between
     two days with that outcome (every term of another day is zero there), so this is the
-    estimator's value at d, without the 0 * inf its variance formula meets on a later day on
-    which everyone left had another outcome. Before an outcome first occurs (or when it never
-    does) the estimate is 0, with the interval the estimator gives a count of zero
-    (`_zero_count`). A day after everyone has left has at_risk 0 and no estimate. Columns: those of
+    estimator's value at d, and a value read off the curve equals the curve. Before an outcome
+    first occurs (or when it never does) the estimate is 0, with the interval the estimator
+    gives a count of zero (`_zero_count`). A day after everyone has left has at_risk 0 and no estimate. Columns: those of
     COLUMNS without `groep`; no follow-up rule is applied here (see `follow_up`).
     """
     days = np.asarray(days, dtype=np.int64)
