@@ -2,6 +2,7 @@
 is read or written, with exit 2 and one Dutch paragraph, never a traceback or a hang."""
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -29,6 +30,12 @@ CASES = [
     (["--elip-drempel", "100000.01"], ["ten hoogste 100.000"]),
     (["--elip-drempel", "veel"], ["--elip-drempel 'veel'", "geen bedrag"]),
     (["--celbeveiliging", "-1"], ["--celbeveiliging -1", "0 (geen afscherming)"]),
+    (["--celbeveiliging", "1"], ["--celbeveiliging 1", "0 (geen afscherming)", "2 of meer"]),
+    (["--elip-drempel", "9500.005"], ["--elip-drempel '9500.005'", "preciezer dan een cent"]),
+    (["--elip-drempel", "9499,999"], ["--elip-drempel '9499,999'", "preciezer dan een cent"]),
+    (["--peildatum", "2013-06-01", "--vorige-peildatum", "2012-07-01"], ["--vorige-peildatum 2012-07-01", "2013-01-01"]),
+    (["--peildatum", "2024-05-01", "--elip-peildata", "2024-06-01,2024-07-01"],
+     ["--elip-peildata 2024-06-01, 2024-07-01 liggen na de peildatum 2024-05-01"]),
     (["--celbeveiliging", "vijf"], ["--celbeveiliging 'vijf'", "geen geheel getal"]),
     (["--marge", "nan"], ["--marge 'nan'", "tussen 0 en 1"]),
     (["--marge", "1.5"], ["--marge '1.5'", "tussen 0 en 1"]),
@@ -59,6 +66,11 @@ def test_boundaries_that_are_accepted():
     from analysis.params import parse_parameters
     p = parse_parameters(C.WI2013_START.isoformat(), None, None, str(C.ELIP_DREMPEL_MAX_EURO))
     assert p.peildatum == C.WI2013_START and p.elip_drempel_cent == C.ELIP_DREMPEL_MAX_EURO * 100
+    assert p.q == dt.date(2012, 1, 1)  # the default Q, before the Wi2013: it counts nothing
+    for text, cents in (("9500.5", 950050), ("9500,50", 950050), ("9500.000", 950000), ("0.01", 1)):
+        assert parse_parameters(elip_drempel=text).elip_drempel_cent == cents, text
+    assert parse_parameters(celbeveiliging="2").celbeveiliging == 2
+    assert parse_parameters(celbeveiliging="0").celbeveiliging == 0
 
 
 def test_min_at_risk_from_the_command_line_reaches_the_run_parameters():

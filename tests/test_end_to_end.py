@@ -379,3 +379,37 @@ def test_what_a_kernel_writes_on_its_stderr_goes_to_kernels_log_not_to_the_termi
                         progress_bar=False, kernel_manager_class=_kernel_manager(log))
     assert "kernel-stderr" in log.read_text()
     assert "kernel-stderr" not in capfd.readouterr().err
+
+
+def test_the_run_records_its_final_folder_not_the_build(full_run):
+    """parameters.json and every executed notebook say where the run's files are: the final
+    --out, not the build folder that was renamed into place (issue 17)."""
+    params = json.loads((full_run / "parameters.json").read_text())
+    assert params["uitvoer"] == str(full_run)
+    for name in plan.targets():
+        meta = nbformat.read(full_run / "notebooks" / name, as_version=4).metadata["papermill"]
+        assert meta["parameters"]["uitvoer"] == str(full_run) and meta["output_path"] == str(full_run / "notebooks" / name)
+    assert not [p for p in full_run.rglob("*") if p.is_file() and b".bouw-" in p.read_bytes()]
+
+
+def test_an_executed_notebook_run_again_by_hand_writes_nothing(full_run, tmp_path, monkeypatch):
+    """Opened from reports/ in JupyterLab and run again, an executed notebook shows its results
+    and writes nowhere: not into its run folder (which stays as the run left it), not beside
+    it (it used to recreate the deleted build folder there), not into the working folder."""
+    from nbclient import NotebookClient
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    monkeypatch.delenv("ANALYSIS_BOUWMAP", raising=False)
+    monkeypatch.chdir(tmp_path)
+    name = registry.spec("kerncijfers_wi2013").notebook
+    nb = nbformat.read(full_run / "notebooks" / name, as_version=4)
+    def beside_it():  # what a run into that folder may leave beside it (other tests share its parent)
+        return sorted(p.name for p in full_run.parent.glob(f".{full_run.name}.*"))
+    beside = beside_it()
+    before = {p: p.stat().st_mtime_ns for p in full_run.rglob("*")}
+    NotebookClient(nb, kernel_name="python3", timeout=300).execute()
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+    assert {p: p.stat().st_mtime_ns for p in full_run.rglob("*")} == before
+    assert beside_it() == beside
+    assert list(tmp_path.iterdir()) == []
+    shown = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "Opnieuw uitgevoerd schrijft het niets weg" in shown

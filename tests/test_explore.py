@@ -128,10 +128,30 @@ def test_elip_default_and_given_threshold(x):
     assert n[("2017", "asiel")] == 1 and sum(n.values()) == 2
 
 
-def test_kruistabel_before_the_law_started_has_no_cohort_rows(x):
-    df = x.kruistabel("cohort", "doelgroep", "wi2021_plichtig", dt.date(2021, 6, 1))
-    assert df.empty and list(df.columns) == list(K.COLUMNS)
-    assert cells(x.kruistabel("doelgroep", "aanbod", "wi2021_plichtig", dt.date(2021, 6, 1)))[("asiel", "ja")] == 0
+@pytest.mark.parametrize("populatie,before,start", [
+    ("wi2021_plichtig", "2021-06-01", "2022-01-01"), ("wi2021_met_pip", "2021-12-31", "2022-01-01"),
+    ("wi2013_opgelegd", "2012-06-01", "2013-01-01"), ("elip", "2012-12-31", "2013-01-01")])
+def test_both_laws_alike_before_their_start(x, populatie, before, start):
+    """One rule for both laws (docs/keuzes.md): a question about a population at a date
+    before its law began is refused, naming the law's start and the date as given; on the
+    first day of the law it is answered (and counts nobody here)."""
+    law = "Wi2021" if populatie.startswith("wi2021") else "Wi2013"
+    for call in (lambda d: x.kruistabel("doelgroep", "status", populatie, d),
+                 lambda d: x.duur("einde", populatie, d)):
+        with pytest.raises(UsageError, match=f"peildatum {before} ligt vóór de start van de {law} "
+                                             f"\\({start}\\): populatie {populatie} bestaat dan nog niet"):
+            call(before)
+        assert call(start) is not None
+    assert x.kruistabel("doelgroep", "status", populatie, start)["aantal"].sum() == 0
+
+
+def test_tabel_before_a_laws_start_is_what_the_run_writes(x, ext):
+    """`tabel` gives what a run at that P writes, and a run shows both laws: the Wi2021's
+    tables in 2021 count nobody."""
+    p = dt.date(2021, 6, 1)
+    df = x.tabel("kerncijfers_wi2021", p)
+    pd.testing.assert_frame_equal(df, registry.compute("kerncijfers_wi2021", ext, Parameters(peildatum=p)))
+    assert (df[df["eenheid"] == "aantal"]["waarde"] == 0).all()
 
 
 def test_jaar_lbt_extension_answers_which_leerroute_those_tested_in_a_year_got(x):
@@ -205,6 +225,26 @@ def test_celbeveiliging_must_be_a_whole_number(ext):
     for bad in (-1, 2.5, "veel"):
         with pytest.raises(UsageError, match="celbeveiliging"):
             Verkenning(ext, celbeveiliging=bad)
+
+
+@pytest.mark.parametrize("bad,message", [("10", "geen geheel getal|moet een geheel getal zijn"),
+                                         (True, "moet een geheel getal zijn"), (False, "moet een geheel getal zijn"),
+                                         (10.0, "moet een geheel getal zijn"), (None, "moet een geheel getal zijn"),
+                                         (1, "2 of meer"), (np.int64(1), "2 of meer")])
+def test_celbeveiliging_is_refused_unless_zero_or_at_least_two(ext, tmp_path, monkeypatch, bad, message):
+    """Text and booleans are refused, not converted (True would be 1); contract section 8:
+    N >= 2, and 0 means none. open_extract refuses before it derives anything."""
+    with pytest.raises(UsageError, match=message) as info:
+        Verkenning(ext, celbeveiliging=bad)
+    assert "0 (geen afscherming)" in str(info.value) or "0 voor geen afscherming" in str(info.value)
+    monkeypatch.setenv("ANALYSIS_DERIVED", str(tmp_path / "cache"))
+    with pytest.raises(UsageError, match=message):
+        analysis.open_extract(build().write(tmp_path / "x"), celbeveiliging=bad)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_celbeveiliging_accepts_whole_numbers_as_python_holds_them(ext):
+    assert [Verkenning(ext, celbeveiliging=n).celbeveiliging for n in (0, 2, np.int64(5))] == [0, 2, 5]
 
 
 def test_open_extract_refuses_a_missing_folder(tmp_path):

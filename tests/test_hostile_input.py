@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -193,6 +194,15 @@ VARIANTS = [
     ("dubbele_kolomnaam", lambda d: edit(d, W13, "analfabeet", "doelgroep"), [W13, "regel 1", "meer dan één keer", "doelgroep"]),
     ("geen_utf8", lambda d: (d / W13).write_bytes((d / W13).read_bytes().replace(b"B2", b"B\xe92")),
      [W13, "regel 3", "UTF-8", "Windows-1252"]),
+    # issue 17: UTF-16 (Excel's 'Unicode-tekst') is said to be UTF-16, not Windows-1252
+    ("utf16_le_met_bom", lambda d: (d / W13).write_bytes((d / W13).read_text().encode("utf-16")),
+     [W13, "regel 1", "UTF-16", "Sla het op als UTF-8"]),
+    ("utf16_be_met_bom", lambda d: (d / LEN).write_bytes(b"\xfe\xff" + (d / LEN).read_text().encode("utf-16-be")),
+     [LEN, "regel 1", "UTF-16", "Sla het op als UTF-8"]),
+    ("utf16_zonder_bom", lambda d: (d / EX).write_bytes((d / EX).read_text().encode("utf-16-le")),
+     [EX, "regel 1", "UTF-16", "Sla het op als UTF-8"]),
+    ("utf16_extract_json", lambda d: (d / "extract.json").write_bytes((d / "extract.json").read_text().encode("utf-16")),
+     ["extract.json", "UTF-16", "Sla het op als UTF-8"]),
     ("bom", lambda d: (d / W21).write_bytes(b"\xef\xbb\xbf" + (d / W21).read_bytes()), [W21, "BOM", "--spreadsheet-nl"]),
     ("puntkomma_decimale_komma", lambda d: (d / LEN).write_text(
         (d / LEN).read_text().replace(",", ";").replace("9500.00", "9500,00")), [LEN, "puntkomma", "--spreadsheet-nl"]),
@@ -284,6 +294,7 @@ def test_corrupt_variant_is_refused_clearly(name, mutate, expected, tmp_path, ex
     for fragment in expected:
         assert fragment in message, f"{fragment!r} missing in:\n{message[:5000]}"
     assert len(message) < 20_000  # never a whole input value echoed
+    assert not re.search(r"(?<!\.)\.\.(?!\.)", message), "a sentence ends in two full stops"
     assert snapshot(existing_out) == before
     assert not list(existing_out.parent.glob(".uit.bouw-*"))
     # personal data never in a message
@@ -579,3 +590,47 @@ def test_loan_sums_are_exact_integers():
     assert sums.dtype == np.int64
     assert sums.tolist() == [big + 1, 2**62 + 2**62 - 1]
     assert loans_until(x, dt.date(2019, 12, 31)).tolist() == [0, 0]
+
+
+def test_parquet_problems_on_several_rows_say_rijen(tmp_path, capsys):
+    csv_dir = valid_extract(tmp_path / "csv")
+    df = pd.read_csv(csv_dir / W21, dtype=str, keep_default_na=False).replace("", None)
+    df["doelgroep"] = "onbekend"
+    (csv_dir / W21).unlink()
+    df.to_parquet(csv_dir / "wi2021_personen.parquet", index=False)
+    code, message = run_cli(["validate", "--extract", str(csv_dir)], capsys)
+    assert code != 0
+    assert "rij 1, kolom B (doelgroep)" in message and "(ook op rijen 2, 3; 3 in totaal)" in message
+    assert "rijs" not in message
+
+
+def _dutch_loans(extract: Path, amounts: list[str]) -> None:
+    """The loans file as a Dutch spreadsheet saves it: semicolons, decimal commas, BOM."""
+    rows = [f"B1;01-01-2017;{a}" for a in amounts]
+    (extract / LEN).write_bytes(b"\xef\xbb\xbf" + ("persoon_id;datum;bedrag\n" + "\n".join(rows) + "\n").encode())
+
+
+def test_dutch_thousands_points_are_read_under_spreadsheet_nl(tmp_path, capsys):
+    """10.000,00 (thousands point and decimal comma) is how a Dutch spreadsheet writes ten
+    thousand euro; 1.000.000 can only be a million. Both are read as such (issue 17)."""
+    from analysis.validation import validate_extract
+    extract = valid_extract(tmp_path / "extract")
+    _dutch_loans(extract, ["10.000,00", "1.234,5", "1.000.000", "9500,00", "12,34", "7"])
+    code, message = run_cli(["validate", "--extract", str(extract), "--spreadsheet-nl"], capsys)
+    assert code == 0, message
+    cents = validate_extract(extract, spreadsheet_nl=True).leningen["bedrag_cent"].tolist()
+    assert cents == [1_000_000, 123_450, 100_000_000, 950_000, 1234, 700]
+    code, message = run_cli(["validate", "--extract", str(extract)], capsys)
+    assert code != 0 and "--spreadsheet-nl" in message  # not the contract's form: asked for, not guessed
+
+
+@pytest.mark.parametrize("amount", ["10.000", "1.250", "12.500"])
+def test_a_single_thousands_point_is_ambiguous_and_refused(amount, tmp_path, capsys):
+    """10.000 in a Dutch file is ten thousand euro, in the contract's form ten euro: refused,
+    with both readings, never guessed."""
+    extract = valid_extract(tmp_path / "extract")
+    _dutch_loans(extract, [amount])
+    code, message = run_cli(["validate", "--extract", str(extract), "--spreadsheet-nl"], capsys)
+    assert code != 0
+    assert f"{LEN}, regel 2, kolom C (bedrag): bedrag is dubbelzinnig" in message and f"'{amount}'" in message
+    assert "geen geldig bedrag" not in message

@@ -384,3 +384,115 @@ def test_a_killed_run_leaves_a_build_that_the_next_run_removes(tmp_path, capsys)
     assert code == 2
     assert not list(tmp_path.glob(".uit.bouw-*"))  # ... and the next run removed it
     assert snapshot(out) == before
+
+
+# --- no input folder written into: the derived folder, the notebooks, links (issue 17) -------
+
+def stops_after_deriving(extract: Path) -> list[str]:
+    """Arguments that make a run stop right after deriving (a peildatum past the stand_per
+    this sets): should a check below ever be missed, the test still ends in seconds."""
+    meta = json.loads((extract / "extract.json").read_text())
+    (extract / "extract.json").write_text(json.dumps(meta | {"stand_per": "2024-01-31"}))
+    return ["--peildatum", "2024-05-01"]
+
+
+@pytest.mark.parametrize("where", ["gelijk", "erin", "via-koppeling", "via-puntpunt"])
+def test_derived_folder_equal_to_or_inside_the_extract_is_refused(where, tmp_path, capsys):
+    extract = valid_extract(tmp_path / "extract")
+    late = stops_after_deriving(extract)
+    (tmp_path / "koppeling").symlink_to(extract, target_is_directory=True)
+    derived = {"gelijk": extract, "erin": extract / "afgeleid", "via-koppeling": tmp_path / "koppeling" / "afgeleid",
+               "via-puntpunt": tmp_path / "elders" / ".." / "extract" / "cache"}[where]
+    before = snapshot(extract)
+    code, message = run_cli(["run", "--extract", str(extract), *late, "--out", str(tmp_path / "uit"),
+                             "--derived", str(derived)], capsys)
+    assert code == 2, message
+    assert "De map voor afgeleide gegevens" in message and "(--derived)" in message and "invoermap" in message
+    assert snapshot(extract) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["extract", "koppeling"]
+
+
+def test_derived_folder_from_the_environment_inside_the_extract_is_refused(tmp_path, capsys, monkeypatch):
+    import analysis
+    from analysis.errors import UsageError
+    extract = valid_extract(tmp_path / "extract")
+    late = stops_after_deriving(extract)
+    monkeypatch.setenv("ANALYSIS_DERIVED", str(extract / "cache"))
+    before = snapshot(extract)
+    code, message = run_cli(["run", "--extract", str(extract), *late, "--out", str(tmp_path / "uit")], capsys)
+    assert code == 2 and "ANALYSIS_DERIVED" in message, message
+    with pytest.raises(UsageError, match="ANALYSIS_DERIVED"):
+        analysis.open_extract(extract)
+    assert snapshot(extract) == before and sorted(p.name for p in tmp_path.iterdir()) == ["extract"]
+
+
+def test_an_extract_file_linking_into_the_output_folder_is_refused(tmp_path, capsys):
+    """Replacing the earlier output would delete the file the extract's link points at."""
+    out = earlier_output(tmp_path / "uit")
+    extract = valid_extract(tmp_path / "extract")
+    late = stops_after_deriving(extract)
+    (extract / "wi2013_examens.csv").rename(out / "tables" / "examens.csv")
+    (extract / "wi2013_examens.csv").symlink_to(out / "tables" / "examens.csv")
+    before = snapshot(out)
+    code, message = run_cli(["run", "--extract", str(extract), *late, "--out", str(out),
+                             "--derived", str(tmp_path / "d")], capsys)
+    assert code == 2, message
+    assert "wi2013_examens.csv in het extract" in message and "verwijst naar" in message
+    assert snapshot(out) == before and (extract / "wi2013_examens.csv").is_file()
+    assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("relation", ["in", "om"])
+def test_out_inside_or_around_the_notebooks_folder_is_refused(relation, tmp_path):
+    from analysis.errors import UsageError
+    from analysis.params import Parameters
+    extract = valid_extract(tmp_path / "extract")
+    notebooks = tmp_path / "notebooks" if relation == "in" else tmp_path / "uit" / "notebooks"
+    notebooks.mkdir(parents=True)
+    out = notebooks / "uit" if relation == "in" else tmp_path / "uit"
+    before = snapshot(tmp_path)
+    with pytest.raises(UsageError, match="de map met notebooks"):
+        runner.run(runner.RunConfig(extract=extract, out=out, params=Parameters(), notebooks_dir=notebooks,
+                                    derived_root=tmp_path / "d", log=lambda *_: None))
+    assert snapshot(tmp_path) == before
+
+
+# --- an --out that cannot be moved aside: refused before any work ---------------------------
+
+def _mount(out: Path):
+    if subprocess.run(["mount", "-t", "tmpfs", "none", str(out)], capture_output=True).returncode != 0:
+        pytest.skip("deze gebruiker kan geen map koppelen (mount)")
+    return lambda: subprocess.run(["umount", str(out)], check=True)
+
+
+def _immutable(out: Path):
+    if os.geteuid() != 0 or subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is hier niet mogelijk")
+    return lambda: subprocess.run(["chattr", "-i", str(out)], check=True)
+
+
+@pytest.mark.parametrize("make", [_mount, _immutable], ids=["koppelpunt", "niet-verplaatsbaar"])
+def test_an_output_folder_that_cannot_be_moved_aside_is_refused_at_once(make, tmp_path, capsys):
+    """It used to be found out when publishing, after the whole run (exit 70)."""
+    out = tmp_path / "uit"
+    out.mkdir()
+    undo = make(out)
+    try:
+        code, message = run_cli(["run", "--extract", str(valid_extract(tmp_path / "extract")), "--out", str(out),
+                                 "--derived", str(tmp_path / "d")], capsys)
+        assert code == 2, message
+        assert "--out" in message and ("koppelpunt" in message or "kan niet worden vervangen" in message)
+        assert "Er is niets geschreven" in message
+        assert not (tmp_path / "d").exists() and list(out.iterdir()) == []
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["extract", "uit"]  # no lock, no build left
+    finally:
+        undo()
+
+
+def test_a_refused_run_leaves_no_folders_made_for_its_output(tmp_path, capsys):
+    """A new --out several folders deep, and an extract that is refused: the folders made to
+    hold the lock beside --out are gone again, so nothing at all is written."""
+    code, message = run_cli(["run", "--extract", str(broken_extract(tmp_path)),
+                             "--out", str(tmp_path / "nieuw" / "diep" / "uit"), "--derived", str(tmp_path / "d")], capsys)
+    assert code == 2 and "ontbreekt" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kapot"]

@@ -50,6 +50,37 @@ def test_markdown_escape_survives_the_notebook_renderer():
     assert "&lt;script&gt;" in rendered and "[klik](javascript:alert(1))" in rendered
 
 
+@pytest.mark.parametrize("bron", ["[klik](https://kwaad.example/x)", "![beeld](https://kwaad.example/a.png)",
+                                  "zie https://kwaad.example/x", "<https://kwaad.example>", "www.kwaad.example",
+                                  "[a]: https://kwaad.example", "mail naar iemand@kwaad.example"])
+def test_a_link_in_extract_text_is_no_link_in_the_notebooks_html(bron, tmp_path):
+    """Every notebook shows the extract's `bron` (the banner, and the overview): rendered by
+    the exporter the runner uses, no link or image comes of it, also not from a bare URL,
+    which renderers turn into a link by themselves (issue 17)."""
+    import json as json_mod
+
+    import nbformat
+
+    from analysis.params import Parameters
+    from analysis.presentation import summaries
+    from analysis.session import Session
+    from analysis.validation import validate_extract
+    from builders import valid_extract
+    extract = valid_extract(tmp_path / "x")
+    meta = json_mod.loads((extract / "extract.json").read_text())
+    (extract / "extract.json").write_text(json_mod.dumps(meta | {"bron": bron, "synthetisch": False}))
+    session = Session(extract=validate_extract(extract), params=Parameters(), out=None)
+    nb = nbformat.v4.new_notebook()
+    for shown in (session.banner(), summaries.overview(session)):
+        cell = nbformat.v4.new_code_cell("s.banner()")
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": shown.data, "text/plain": ""})]
+        nb.cells.append(cell)
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    page = report.notebook_html(tmp_path / "n.ipynb").read_text(encoding="utf-8")
+    assert page.count("kwaad") == 2  # shown in both ...
+    assert not re.search(r"""(href|src)=["'][^"']*kwaad""", page) and "<img" not in page  # ... as text
+
+
 @pytest.mark.parametrize("text,formula", [("=1+1", True), ("+31 6", True), ("-2+3", True), ("@SUM(A1)", True),
                                           ("\t=x", True), ("-", False), ("x", False), ("tekst = 1", False),
                                           (5, False)])

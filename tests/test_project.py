@@ -110,3 +110,16 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make test" in ci and "make test" in readme and "make report" in readme
+
+
+def test_the_readme_points_only_at_files_a_clone_has():
+    """Every document the README names is in the repository (it once linked
+    ../shared/spec/CONTRACT.md, which lies outside any clone)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([\w./-]+\.md)`", text)) | set(re.findall(r"\]\(([^)#\s]+)\)", text))
+    assert "docs/contract.md" in named
+    for name in sorted(named):
+        if re.match(r"^[a-z]+:", name):
+            continue  # a web address
+        path = (ROOT / name).resolve()
+        assert ROOT.resolve() in path.parents and path.exists(), name

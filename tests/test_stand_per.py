@@ -140,3 +140,25 @@ def test_a_cache_without_horizon_is_made_again(tmp_path):
     path.write_text(json.dumps(info))
     assert derived.derive(extract, tmp_path / "d") == folder
     assert derived.load(folder).meta.horizon == dt.date(2022, 3, 1)
+
+
+# ---- validate prints the horizon (contract v1.2 section 4) -------------------------------------
+
+def test_validate_prints_stand_per_as_the_horizon(tmp_path, capsys):
+    from analysis import cli
+    extract = set_stand_per(base().write(tmp_path / "x"), "2024-05-01")
+    assert cli.main(["validate", "--extract", str(extract)]) == 0
+    out = capsys.readouterr().out
+    assert "Horizon: 1 mei 2024 (stand_per in extract.json)." in out and "Waarschuwing" not in out
+
+
+def test_validate_prints_the_latest_event_and_warns_when_it_lies_in_the_future(tmp_path, capsys):
+    """An extract with events years ahead used to pass without a word."""
+    from analysis import cli
+    future = dt.date(dt.date.today().year + 8, 3, 1)
+    extract = with_late("wi2013_examens", "datum", future.isoformat()).write(tmp_path / "x")
+    assert cli.main(["validate", "--extract", str(extract)]) == 0
+    out = capsys.readouterr().out
+    from analysis.dutch import datum
+    assert f"Horizon: {datum(future)} (de laatste gebeurtenis in het extract; extract.json geeft geen stand_per)." in out
+    assert "Waarschuwing: de horizon ligt na vandaag" in out and "gebeurtenissen in de toekomst" in out

@@ -124,7 +124,31 @@ def _validate(args) -> int:
     print(f"Extract in orde: {len(extract.wi2021):,} Wi2021-personen, {len(extract.wi2013):,} "
           f"Wi2013-personen, {len(extract.leningen):,} leningbetalingen, {len(extract.examens):,} "
           f"examenpogingen.".replace(",", "."))
+    print(_horizon_line(extract))
     return 0
+
+
+def _horizon_line(extract) -> str:
+    """Contract section 4 (v1.2): the horizon, and where it comes from. A horizon after
+    today is said out loud: events in the future are typing errors or test data, and a run
+    would otherwise accept every peildatum up to them."""
+    import datetime as dt
+
+    from . import horizon
+    from .dutch import datum
+    h = horizon.of(extract)
+    if h.date is None:
+        return "Horizon: geen (het extract bevat geen enkele gebeurtenis)."
+    source = ("stand_per in extract.json" if h.declared
+              else "de laatste gebeurtenis in het extract; extract.json geeft geen stand_per")
+    line = f"Horizon: {datum(h.date)} ({source})."
+    today = dt.date.today()
+    if h.date > today:
+        line += (f"\nWaarschuwing: de horizon ligt na vandaag ({datum(today)}): het extract bevat "
+                 + ("een stand_per" if h.declared else "gebeurtenissen")
+                 + " in de toekomst. Controleer de datums; een tabel op een peildatum tot die horizon "
+                   "wordt niet geweigerd.")
+    return line
 
 
 def _terminate(signum, frame):

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -41,11 +42,29 @@ def extract_files(directory: Path) -> list[Path]:
     return found
 
 
-def derive(extract_dir: str | Path, root: str | Path | None = None,
-           spreadsheet_nl: bool = False) -> Path:
-    """Folder with the typed extract, creating it when no valid copy exists yet."""
-    extract_dir = Path(extract_dir)
+def check_root(extract_dir: str | Path, root: str | Path | None = None) -> Path:
+    """The derived root (`root`, else ANALYSIS_DERIVED, else data/derived), refused when it is
+    the extract or lies inside it (symlinks and `..` resolved): typed record-level copies
+    must never be written into someone's input folder."""
+    origin = "--derived" if root is not None else (
+        f"{paths.DERIVED_ENV} (omgevingsvariabele)" if os.environ.get(paths.DERIVED_ENV) else "de standaardmap")
     root = Path(root) if root is not None else paths.derived_root()
+    source, target = Path(extract_dir).resolve(), root.resolve()
+    if target == source or source in target.parents:
+        raise UsageError(f"De map voor afgeleide gegevens {root} ({origin}) is het extract {extract_dir} of "
+                         "ligt erin. De suite schrijft nooit in een invoermap: de afgeleide gegevens zijn "
+                         "kopieën op persoonsniveau. Kies een map buiten het extract. Er is niets geschreven.")
+    return root
+
+
+def derive(extract_dir: str | Path, root: str | Path | None = None,
+           spreadsheet_nl: bool = False, before_write: Callable[[Extract], None] | None = None) -> Path:
+    """Folder with the typed extract, creating it when no valid copy exists yet.
+
+    `before_write` sees the validated extract before its copy is written, so that a caller
+    can still refuse (a run past the horizon) with nothing written."""
+    extract_dir = Path(extract_dir)
+    root = check_root(extract_dir, root)
     sums = None
     if extract_dir.is_dir():
         sums = file_checksums(extract_files(extract_dir))
@@ -53,6 +72,8 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
         if _complete(root / key[:16], key):
             return root / key[:16]
     extract = validation.validate_extract(extract_dir, spreadsheet_nl, checksums=sums)
+    if before_write is not None:
+        before_write(extract)
     key = extract.meta.checksum
     target = root / key[:16]
     if _complete(target, key):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 MAX_GROUPS_PER_FILE = 20  # distinct (column, rule) problems listed per file
 MAX_LINES_LISTED = 5  # line numbers listed per problem
 MAX_VALUE_CHARS = 60  # a value or name from the input is never echoed longer than this
+PLURAL = {"regel": "regels", "rij": "rijen"}  # "ook op rijen 3, 4", not "rijs"
 
 
 def shorten(value: object, limit: int = MAX_VALUE_CHARS) -> str:
@@ -69,7 +70,11 @@ class Violation:
                 where.append(f"{self.column_word} {column_letter(self.column_index)} ({column})")
             else:
                 where.append(f"{self.column_word} {column}")
-        text = ", ".join(where) + f": {self.rule}"
+        # A rule may end in a sentence of its own (a conversion hint): its full stop is the
+        # one this line ends with, never a second one.
+        rule = self.rule.rstrip()
+        rule = rule[:-1] if rule.endswith(".") and not rule.endswith("..") else rule
+        text = ", ".join(where) + f": {rule}"
         if self.example is not None:
             text += f"; voorbeeld: {shorten(self.example)!r}"
         if self.count > 1:
@@ -78,7 +83,7 @@ class Violation:
             tail = ", ".join(others)
             if more > 0:
                 tail = (tail + " en " if tail else "") + f"nog {dutch_int(more)} andere"
-            text += f" (ook op {self.line_word}s {tail}; {dutch_int(self.count)} in totaal)"
+            text += f" (ook op {PLURAL.get(self.line_word, self.line_word)} {tail}; {dutch_int(self.count)} in totaal)"
         return text + "."
 
 

@@ -8,7 +8,10 @@ exploration leaves no report folder behind.
 
 Peildata after the extract's horizon (contract section 1) are refused when the extract
 states `stand_per`, and allowed with a warning naming the latest event date when it does
-not, as a run does.
+not, as a run does. Dates are read by `params.parse_date`, as the command line and the
+notebooks read them, and every message names the method's own argument (`peildatum`,
+`vorige_peildatum`, ...). `kruistabel` and `duur` ask about one law's population and
+refuse a peildatum before that law began; `tabel` gives what a run at that P writes.
 """
 from __future__ import annotations
 
@@ -19,24 +22,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import contract as C
 from . import derived, horizon, monitor, registry
 from . import kruistabel as K
+from . import populations as POP
 from . import survival as S
 from .errors import UsageError
 from .model import Extract
-from .params import Parameters, parse_date, parse_min_at_risk, parse_parameters
+from .params import PYTHON, Parameters, celbeveiliging_argument, parse_date, parse_min_at_risk, parse_parameters
 
 TABEL_OPTIES = ("vorige_peildatum", "elip_peildata", "elip_drempel")
-
-
-def _celbeveiliging(value) -> int:
-    try:
-        n = int(value or 0)
-    except (TypeError, ValueError):
-        raise UsageError(f"celbeveiliging '{value}' is geen geheel getal.") from None
-    if n < 0 or n != float(value or 0):
-        raise UsageError(f"celbeveiliging moet een geheel getal van 0 of meer zijn, niet '{value}'.")
-    return n
 
 
 class Verkenning:
@@ -51,7 +46,7 @@ class Verkenning:
 
     def __init__(self, extract: Extract, celbeveiliging: int = 0, min_at_risk: int | None = None) -> None:
         self.extract = extract
-        self.celbeveiliging = _celbeveiliging(celbeveiliging)
+        self.celbeveiliging = celbeveiliging_argument(celbeveiliging)
         self.min_at_risk = parse_min_at_risk(min_at_risk, "min_at_risk", text=False)
         self._horizon = horizon.of(extract)
         self._sessions: dict = {}
@@ -61,13 +56,20 @@ class Verkenning:
         """The horizon (contract section 1): stand_per where stated, else the latest event date."""
         return self._horizon.date
 
-    def _peildatum(self, value: str | dt.date, what: str = "peildatum") -> dt.date:
-        if value is None:
-            raise UsageError(f"Geef een {what} op (JJJJ-MM-DD of datetime.date).")
-        p = parse_date(value, what)
-        horizon.check(self.extract, Parameters(peildatum=p, vorige_peildatum=p, elip_peildata=()),
-                      warn=lambda text: warnings.warn(text, stacklevel=3))
+    def _peildatum(self, value, what: str = "peildatum", populatie: str | None = None) -> dt.date:
+        """A peildatum argument of one of the methods, named as the method names it; with a
+        population, refused before that population's law began (populations.check_started)."""
+        p = parse_date(value, what, earliest=None if populatie else C.WI2013_START)
+        if populatie is not None:
+            POP.check_started(populatie, p, what)
+        self._horizon_check(Parameters(peildatum=p, elip_peildata=()), stacklevel=6)
         return p
+
+    def _horizon_check(self, params: Parameters, stacklevel: int = 5) -> None:
+        """Contract section 1, as a run: the dates the caller gave, by their argument names.
+        (`stacklevel`: the warning points at the caller's line, not at this module.)"""
+        horizon.check(self.extract, params, warn=lambda text: warnings.warn(text, stacklevel=stacklevel),
+                      labels=horizon.ARGUMENTS)
 
     def tabel(self, naam: str, peildatum: str | dt.date, **opties) -> pd.DataFrame:
         """One output of contract section 3 (or a monitor output of section 7), as `run`
@@ -82,11 +84,12 @@ class Verkenning:
             raise UsageError(f"Onbekende optie(s) {', '.join(onbekend)}. Mogelijk: {', '.join(TABEL_OPTIES)}.")
         if naam not in registry.OUTPUTS and naam not in monitor.OUTPUTS:
             raise UsageError(f"Onbekende tabel '{naam}'. Kies uit: {', '.join(registry.OUTPUTS + monitor.OUTPUTS)}.")
-        p = self._peildatum(peildatum)
-        params = parse_parameters(p, opties.get("vorige_peildatum"), opties.get("elip_peildata"),
-                                  opties.get("elip_drempel"))
-        for d in (params.q, *params.elip):
-            self._peildatum(d, "datum")
+        if peildatum is None or (isinstance(peildatum, str) and not peildatum.strip()):
+            parse_date(None, "peildatum")  # refused: a run's default P is no default here
+        params = parse_parameters(peildatum, opties.get("vorige_peildatum"), opties.get("elip_peildata"),
+                                  opties.get("elip_drempel"), naming=PYTHON)
+        self._horizon_check(params)
+        p = params.peildatum
         if naam in monitor.OUTPUTS:
             return monitor.compute(naam, self.extract, p, self.celbeveiliging, self.min_at_risk)
         if not self.celbeveiliging:
@@ -111,8 +114,8 @@ class Verkenning:
         line up row by row; columns rij, kolom, aantal, procent_rij, procent_kolom (0-100, NaN
         where the base is zero). A wrong name is refused with the valid ones.
         """
-        p = self._peildatum(peildatum)
-        drempel = parse_parameters(p, elip_drempel=elip_drempel).elip_drempel_cent
+        p = self._peildatum(peildatum, populatie=populatie)
+        drempel = parse_parameters(p, elip_drempel=elip_drempel, naming=PYTHON).elip_drempel_cent
         return K.kruistabel(self.extract, rij, kolom, populatie, p, drempel, self.celbeveiliging)
 
     def duur(self, gebeurtenis: str, populatie: str, peildatum: str | dt.date, groep: str | None = None,
@@ -136,8 +139,8 @@ class Verkenning:
         were at risk that day or fewer than N had that outcome by then; at_risk below N is
         emptied too (survival.protect says what this does and does not protect).
         """
-        p = self._peildatum(peildatum)
-        drempel = parse_parameters(p, elip_drempel=elip_drempel).elip_drempel_cent
+        p = self._peildatum(peildatum, populatie=populatie)
+        drempel = parse_parameters(p, elip_drempel=elip_drempel, naming=PYTHON).elip_drempel_cent
         out = S.duur(self.extract, gebeurtenis, populatie, p, groep, drempel, dagen=dagen, uitkomsten=uitkomsten,
                      min_at_risk=self.min_at_risk)
         if self.celbeveiliging and len(out):
@@ -164,7 +167,7 @@ def open_extract(path: str | Path | None = None, celbeveiliging: int = 0,
     kept in memory. `path=None` opens the shipped synthetic extract (generated on first use).
     `min_at_risk`: the follow-up rule of the monitor outputs and of `duur(..., dagen=...)`
     (None: Parameters.min_at_risk)."""
-    n = _celbeveiliging(celbeveiliging)
+    n = celbeveiliging_argument(celbeveiliging)
     parse_min_at_risk(min_at_risk, "min_at_risk", text=False)  # refused before the extract is read
     if path is None:
         from .synth.generate import ensure_default

@@ -40,6 +40,24 @@ from .contract import FileSpec
 from .errors import Violation, shorten
 
 BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # little and big endian (UTF-32 LE starts the same)
+UTF16_HINT = ("het bestand is opgeslagen als UTF-16 (in Excel heet dat 'Unicode-tekst'); het "
+              "contract vraagt UTF-8. Sla het op als UTF-8: in Excel als 'CSV UTF-8', in een "
+              "teksteditor met de codering UTF-8")
+
+
+def is_utf16(data: bytes) -> bool:
+    """UTF-16 text: a UTF-16 byte-order mark, or (without one) ASCII text in two bytes per
+    character, every other byte zero. Said as such, because the other diagnoses (invalid
+    UTF-8 'probably Windows-1252', or column names full of NUL characters) send the user
+    to the wrong fix."""
+    if data.startswith(UTF16_BOMS):
+        return True
+    head = data[:512]
+    if len(head) < 4:
+        return False
+    odd, even = head[1::2], head[0::2]
+    return odd.count(0) >= 0.9 * len(odd) or even.count(0) >= 0.9 * len(even)
 CONVERT_HINT = (
     "Sla het bestand op als 'CSV (door komma's gescheiden)' in UTF-8 zonder BOM, met "
     "datums als JJJJ-MM-DD en een punt als decimaalteken, of start de analyse met "
@@ -285,6 +303,8 @@ def _read_csv(path: Path, spreadsheet_nl: bool) -> RawTable:
     notes: list[str] = []
     if not data or (len(data) < 65536 and not data.strip()):
         raise _fail(name, "het bestand is leeg; verwacht ten minste een kopregel met de kolomnamen")
+    if is_utf16(data):
+        raise _fail(name, UTF16_HINT, line=1)
     if data.startswith(BOM):
         if not spreadsheet_nl:
             raise _fail(name, "het bestand begint met een byte-order-mark (BOM), zoals Excel bij "

@@ -49,36 +49,73 @@ def late_dates(extract: Extract, params: Parameters) -> list[dt.date]:
     return [d for d in params.dates if h.date is not None and d > h.date]
 
 
-def _names(params: Parameters, late: list[dt.date]) -> str:
-    what = []
-    for d in late:
-        kinds = [k for k, ds in (("peildatum", (params.peildatum,)), ("vergelijkingspeildatum", (params.q,)),
-                                 ("ELIP-peildatum", params.elip)) if d in ds]
-        what.append(f"{' en '.join(kinds)} {datum(d)}")
-    return ", ".join(what)
+# How a message names each date: in a run's words (the command line, the report, the
+# notebooks), or by the interface's keyword arguments (contract section 6: a method's
+# messages name its own arguments).
+RUN = {"peildatum": ("peildatum", "peildatum"), "vorige_peildatum": ("vergelijkingspeildatum", "vergelijkingspeildatum"),
+       "elip_peildata": ("ELIP-peildatum", "ELIP-peildata")}
+ARGUMENTS = {k: (k, k) for k in RUN}
 
 
-def check(extract: Extract, params: Parameters, warn: Callable[[str], None]) -> None:
-    """Refuse dates past a declared stand_per; warn about dates past the latest event."""
+def _typed(params: Parameters) -> list[tuple[str, tuple[dt.date, ...]]]:
+    """The dates the user gave, by field: P always (typed or the run's default), Q and the
+    ELIP peildata only when given. A default Q lies before P and the default ELIP peildata
+    on or before it, so a default date past the horizon always comes with P past it: naming
+    P says it all, and a message never lists dates the user never typed."""
+    out = [("peildatum", (params.peildatum,))]
+    if params.vorige_peildatum is not None:
+        out.append(("vorige_peildatum", (params.vorige_peildatum,)))
+    if params.elip_peildata is not None:
+        out.append(("elip_peildata", tuple(sorted(params.elip_peildata))))
+    return out
+
+
+def _names(params: Parameters, late: list[dt.date], labels: dict) -> tuple[str, int]:
+    """The late dates the user gave, in words, and how many there are (for the verb)."""
+    parts, n = [], 0
+    for field, dates in _typed(params):
+        mine = [d for d in dates if d in late]
+        if mine:
+            singular, plural = labels[field]
+            parts.append(f"{singular if len(mine) == 1 else plural} {_enumerate([datum(d) for d in mine])}")
+            n += len(mine)
+    return _enumerate(parts), n
+
+
+def _enumerate(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def check(extract: Extract, params: Parameters, warn: Callable[[str], None], labels: dict = RUN) -> None:
+    """Refuse dates past a declared stand_per; warn about dates past the latest event.
+    `labels`: how the message names the dates (RUN, or the interface's ARGUMENTS)."""
     late = late_dates(extract, params)
     if not late:
         return
     h = of(extract)
+    names, n = _names(params, late, labels)
+    verb = "ligt" if n == 1 else "liggen"
     if h.declared:
         raise UsageError(
-            f"De {_names(params, late)} ligt na de stand van het extract ({datum(h.stand_per)}, "
+            f"De {names} {verb} na de stand van het extract ({datum(h.stand_per)}, "
             f"stand_per in extract.json). Een tabel op een latere datum zou te weinig gebeurtenissen "
             f"tellen. Kies een peildatum op of vóór {datum(h.stand_per)}, of gebruik een extract "
             "dat later is getrokken.")
-    warn(warning(extract, params))
+    warn(_warning(h, names, verb))
 
 
-def warning(extract: Extract, params: Parameters) -> str | None:
+def warning(extract: Extract, params: Parameters, labels: dict = RUN) -> str | None:
     """The warning text for dates past an undeclared horizon (None when there are none)."""
     late = late_dates(extract, params)
     h = of(extract)
     if not late or h.declared:
         return None
-    return (f"de {_names(params, late)} ligt na de laatste gebeurtenis in het extract "
+    names, n = _names(params, late, labels)
+    return _warning(h, names, "ligt" if n == 1 else "liggen")
+
+
+def _warning(h: Horizon, names: str, verb: str) -> str:
+    return (f"de {names} {verb} na de laatste gebeurtenis in het extract "
             f"({datum(h.date)}); extract.json geeft geen stand_per. Tabellen op die datum tellen "
             "mogelijk te weinig gebeurtenissen.")

@@ -1,8 +1,12 @@
 """The output folder of a run: what may be replaced, one run at a time, nothing half-built.
 
 The rules (docs/keuzes.md, "Output folder"):
-* `--out` is never the extract or the derived data, never inside them and never around
-  them (symlinks resolved): a run does not write into its own input.
+* `--out` is never the extract, the derived data or the notebooks, never inside them and
+  never around them (symlinks and `..` resolved): a run does not write into its own input.
+  Nor may a file of the extract be a symbolic link into `--out`: replacing an earlier
+  output would delete it.
+* An existing `--out` must be one the run can move aside (not a mount point, nor a folder
+  the user may not rename): tried before any work, not found out after the whole run.
 * An existing, non-empty `--out` is replaced only when it is an earlier output of this
   suite (provenance.is_earlier_output); anything else is someone's folder and is refused.
 * A run holds an exclusive lock, `.<name>.lock` beside `--out`, from its start to its end;
@@ -45,6 +49,41 @@ def check_relations(out: Path, inputs: dict[str, Path | None]) -> None:
         if out in p.parents:
             raise UsageError(f"--out {out} bevat {what} ({p}); vervangen zou de invoer wissen. Kies "
                              "een uitvoermap die de invoer niet bevat. Er is niets geschreven.")
+
+
+def check_links(out: Path, extract: Path | None) -> None:
+    """Refuse an extract holding a file (or folder) that resolves into --out: the run
+    replaces an earlier output folder and would delete what the link points at."""
+    if extract is None or not Path(extract).is_dir():
+        return
+    out = Path(out).resolve()
+    for entry in sorted(Path(extract).iterdir()):
+        target = entry.resolve()
+        if target == out or out in target.parents:
+            raise UsageError(f"{entry.name} in het extract {extract} verwijst naar {target}, in --out {out}. "
+                             "De run vervangt die map en zou het bestand wissen. Kopieer het bestand "
+                             "in het extract, of kies een andere --out. Er is niets geschreven.")
+
+
+def check_publishable(out: Path) -> None:
+    """An existing --out must be movable: publish() renames it aside and the build into its
+    place. Tried here, on the real folder and put back at once, while the lock is held
+    (a run killed in between gets it back from _clean_stale, as after publish), so that a
+    mount point or a folder the user may not move is refused before any work."""
+    if not out.exists():
+        return
+    if os.path.ismount(out):
+        raise UsageError(f"--out {out} is een koppelpunt (mount point); een run vervangt zijn uitvoermap in "
+                         "zijn geheel en kan een koppelpunt niet verplaatsen. Kies een map daarbinnen of "
+                         "ernaast. Er is niets geschreven.")
+    aside = out.with_name(f"{_prefix(out, 'oud-')}{os.getpid()}")
+    try:
+        os.replace(out, aside)
+    except OSError as exc:
+        raise UsageError(f"--out {out} bestaat al en kan niet worden vervangen ({exc.strerror}): een run "
+                         f"verplaatst de oude uitvoer opzij, en dat mag hier niet. Kies een andere uitvoermap, "
+                         "of een map waarvan u de bovenliggende map mag wijzigen. Er is niets geschreven.") from None
+    os.replace(aside, out)
 
 
 def check_replaceable(out: Path) -> None:
@@ -101,6 +140,7 @@ def claimed(out: Path):
     """Hold the lock on --out for the duration of the block; refuse if another run holds it."""
     parent = out.parent
     lock = parent / (_prefix(out, "lock"))
+    made = [folder for folder in (parent, *parent.parents) if not folder.exists()]  # deepest first
     try:
         parent.mkdir(parents=True, exist_ok=True)
         fd = _open_lock(lock)
@@ -108,6 +148,7 @@ def claimed(out: Path):
         raise UsageError(f"Er loopt al een run naar {out} (het slot {lock} is bezet). Wacht tot die "
                          "klaar is, of kies een andere --out. Er is niets geschreven.") from None
     except OSError as exc:
+        _remove_empty(made)
         raise UsageError(f"In {parent} kan niet worden geschreven ({exc.strerror}). Kies een "
                          "uitvoermap op een plek waar u mag schrijven. Er is niets geschreven.") from None
     try:
@@ -119,6 +160,35 @@ def claimed(out: Path):
         except OSError:
             pass
         os.close(fd)
+        if not out.exists():  # refused or failed: "nothing written" includes the folders above it
+            _remove_empty(made)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders a refused run made for its lock, deepest first, while empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+# The runner tells its notebook kernels, and only them, which build folder they fill: the
+# notebooks record the final --out as `uitvoer` (that is where their files end up), and a
+# notebook re-executed later by hand, without this variable, writes nothing.
+BUILD_ENV = "ANALYSIS_BOUWMAP"
+
+
+def build_for(out: str | Path) -> Path | None:
+    """The build folder a running run fills for `out`, when this process is one of its
+    kernels; None otherwise (a notebook re-executed from reports/ in JupyterLab)."""
+    build = os.environ.get(BUILD_ENV)
+    if not build:
+        return None
+    build, out = Path(build), Path(out)
+    if build.parent != out.parent or not build.name.startswith(_prefix(out, "bouw-")) or not build.is_dir():
+        return None
+    return build
 
 
 def new_build(out: Path) -> Path:

@@ -49,8 +49,11 @@ def synthetic_manifest() -> Path:
     return shipped("data/raw/synthetisch.sha256")
 
 
+DERIVED_ENV = "ANALYSIS_DERIVED"
+
+
 def derived_root() -> Path:
-    env = os.environ.get("ANALYSIS_DERIVED")
+    env = os.environ.get(DERIVED_ENV)
     return Path(env) if env else project_root() / "data" / "derived"
 
 

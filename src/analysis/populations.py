@@ -69,6 +69,19 @@ def law_of(populatie: str) -> str:
         raise UsageError(f"Onbekende populatie '{populatie}'. Kies uit: {_names(POPULATIONS)}.") from None
 
 
+def check_started(populatie: str, p: dt.date, what: str = "peildatum") -> None:
+    """Refuse a question about a population at a date before its law began, for both laws
+    alike (docs/keuzes.md): nobody could be plichtig under a law that did not exist yet, so
+    the answer is "not applicable", which a table of zeros would hide (a zero reads as a
+    count). The run and `tabel`, which show both laws at one P, count nothing instead."""
+    law = law_of(populatie)
+    start = LAW_START[law]
+    if p < start:
+        raise UsageError(f"{what} {p.isoformat()} ligt vóór de start van de {law.capitalize()} "
+                         f"({start.isoformat()}): populatie {populatie} bestaat dan nog niet. Kies een "
+                         f"{what} op of na {start.isoformat()}.")
+
+
 def check_variable(name: str, law: str, populatie: str) -> None:
     """Refuse a variable that does not exist for the population's law, naming those that do."""
     if name not in VARIABLES[law]:

@@ -92,15 +92,19 @@ def check_jobs(jobs: int, zero_is_default: bool = True) -> int:
     return jobs
 
 
-def _notebook_parameters(cfg: RunConfig, derived_dir: Path, build: Path) -> dict:
-    return {"derived": str(derived_dir), "uitvoer": str(build), **cfg.params.notebook_values()}
+def _notebook_parameters(cfg: RunConfig, derived_dir: Path, out: Path) -> dict:
+    """What the notebooks get and parameters.json records: `uitvoer` is the final --out,
+    where the files end up; the build folder they write into while the run lasts reaches
+    their kernels only through outdir.BUILD_ENV (it is gone when the run is done)."""
+    return {"derived": str(derived_dir), "uitvoer": str(out), **cfg.params.notebook_values()}
 
 
 KERNEL_LOG = "kernels.log"
 
 
-def _kernel_manager(log: Path):
-    """A kernel manager whose kernels write their stderr to `log`, not to the terminal.
+def _kernel_manager(log: Path, build: Path | None = None):
+    """A kernel manager whose kernels write their stderr to `log`, not to the terminal, and
+    learn the run's build folder (outdir.BUILD_ENV) from their environment.
 
     A kernel's own stderr (library warnings, and now and then a tornado message while the
     kernel shuts down after its notebook has finished) is not the run's message to the user:
@@ -113,6 +117,8 @@ def _kernel_manager(log: Path):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             with open(log, "ab") as sink:  # the child keeps its own copy of the descriptor
                 kw["stderr"] = sink
+                if build is not None:
+                    kw["env"] = {**kw.get("env", os.environ), outdir.BUILD_ENV: str(build)}
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return QuietKernelManager
@@ -134,7 +140,7 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
         pm.execute_notebook(str(nb_dir / job.source), str(target), parameters=own,
                             kernel_name="python3", progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False,
-                            kernel_manager_class=_kernel_manager(build / KERNEL_LOG))
+                            kernel_manager_class=_kernel_manager(build / KERNEL_LOG, build))
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
@@ -144,9 +150,19 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
     except Exception as exc:  # kernel died, notebook missing, ...
         raise NotebookError(f"Notebook {name} kon niet worden uitgevoerd: "
                             f"{type(exc).__name__}: {exc}") from None
+    _record_final_path(target, Path(parameters["uitvoer"]) / "notebooks" / name)
     from .presentation.report import notebook_html
     notebook_html(target)
     return time.perf_counter() - t0
+
+
+def _record_final_path(target: Path, final: Path) -> None:
+    """Papermill records where it wrote the notebook: the build folder, which is gone once
+    the run is published. The notebook says where it lives instead."""
+    import nbformat
+    nb = nbformat.read(target, as_version=4)
+    nb.metadata.setdefault("papermill", {})["output_path"] = str(final)
+    nbformat.write(nb, target)
 
 
 def _kernel_path() -> None:
@@ -187,12 +203,16 @@ def run(cfg: RunConfig) -> Path:
     """Run the whole suite; returns the output folder. Raises AnalysisError subclasses."""
     out = cfg.out.resolve()
     jobs = check_jobs(cfg.jobs)
-    inputs = {"het extract": cfg.extract or paths.default_extract(),
-              "de map met afgeleide gegevens": cfg.derived_root or paths.derived_root()}
+    extract_dir = cfg.extract or paths.default_extract()
+    derived_root = derived.check_root(extract_dir, cfg.derived_root)
+    inputs = {"het extract": extract_dir, "de map met afgeleide gegevens": derived_root,
+              "de map met notebooks": cfg.notebooks_dir or paths.notebooks_dir()}
     outdir.check_relations(out, inputs)
+    outdir.check_links(out, extract_dir)
     outdir.check_replaceable(out)
     with outdir.claimed(out):
         outdir.check_replaceable(out)  # again, now that no other run can change it
+        outdir.check_publishable(out)
         return _run_claimed(cfg, out, jobs)
 
 
@@ -211,7 +231,10 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
     else:
         extract_dir = cfg.extract
     t0 = time.perf_counter()
-    derived_dir = derived.derive(extract_dir, cfg.derived_root, cfg.spreadsheet_nl)
+    # A run past a declared stand_per is refused once the extract is known to be valid and
+    # before its typed copy is written (contract section 1): nothing is written.
+    derived_dir = derived.derive(extract_dir, cfg.derived_root, cfg.spreadsheet_nl,
+                                 before_write=lambda ex: horizon.check(ex, cfg.params, warn=lambda _: None))
     cfg.timings["afleiden"] = time.perf_counter() - t0
     info = derived.herkomst(derived_dir)
     progress.say(f"extract gevalideerd en afgeleid: {derived_dir} "
@@ -229,7 +252,7 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
     build = outdir.new_build(out)
     keep_failed = False
     try:
-        parameters = _notebook_parameters(cfg, derived_dir, build)
+        parameters = _notebook_parameters(cfg, derived_dir, out)
         write_run_parameters(build, parameters)
         (build / "notebooks").mkdir()
         if cfg.params.celbeveiliging:

@@ -3,8 +3,11 @@
 A notebook's parameters cell holds plain values (strings and numbers, as papermill passes
 them; None for "the default", which `analysis.params.Parameters` owns); `open_session`
 turns them into a `Session`. Opened by hand in JupyterLab with the defaults, it uses the
-shipped synthetic extract and writes nothing into the repository (only the derived cache):
-outputs are written only when the runner gives an output folder (`uitvoer`).
+shipped synthetic extract and writes nothing into the repository (only the derived cache).
+Outputs are written only while a run executes the notebook: `uitvoer` names the run's final
+folder, and the build folder the kernel writes into comes from the runner
+(outdir.build_for). An executed notebook re-run by hand from reports/ therefore writes
+nothing: it shows its results and says so, and the run's folder stays as the run left it.
 
 The session computes nothing itself: it calls the registry, `statistics`, `verification`,
 `claims` and `presentation`, and writes what they return where the runner expects it.
@@ -18,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import derived, horizon, outputs, reference, registry, suppression
+from . import derived, horizon, outdir, outputs, reference, registry, suppression
 from .model import Extract
-from .params import Parameters, parse_parameters
+from .params import PYTHON, Parameters, parse_parameters
 
 # Statistics, claims, verification and figures are imported where they are used: each
 # notebook needs at most one of them, and every import is paid once per notebook kernel.
@@ -39,6 +42,7 @@ class Session:
     _reasons: dict | None = None
     _all: dict | None = None
     _letter: dict = field(default_factory=dict)
+    rerun_of: Path | None = None  # the run folder of an executed notebook re-run by hand
 
     @property
     def celbeveiliging(self) -> int:
@@ -72,6 +76,9 @@ class Session:
         warning = horizon.warning(self.extract, self.params)
         if warning:
             lines.append(f"> **Let op:** {warning}")
+        if self.rerun_of is not None:
+            lines.append(f"> Dit notebook is eerder uitgevoerd door een run naar {for_markdown(self.rerun_of, 400)}. "
+                         "Opnieuw uitgevoerd schrijft het niets weg: die map blijft zoals de run hem achterliet.")
         return Markdown("\n>\n".join(lines))
 
     # ---- the tables at P --------------------------------------------------------------
@@ -302,8 +309,8 @@ def open_session(extract: str | None = None, derived_dir: str | None = None, uit
                  **values) -> Session:
     """A session on an extract (None: the shipped synthetic one) with the given parameters
     (peildatum, vorige_peildatum, elip_peildata, elip_drempel, celbeveiliging, marge, seed, min_at_risk;
-    None or absent: the default)."""
-    params = parse_parameters(**values)
+    None or absent: the default). Messages name them as the parameters cell does."""
+    params = parse_parameters(**values, naming=PYTHON)
     if derived_dir:
         folder = Path(derived_dir)
     else:
@@ -314,12 +321,10 @@ def open_session(extract: str | None = None, derived_dir: str | None = None, uit
             source = ensure_default()
         folder = derived.derive(source)
     ex = derived.load(folder)
-    if not uitvoer:
+    out = outdir.build_for(uitvoer) if uitvoer else None
+    if out is None:  # not inside a run: the run checked its dates, this session checks its own
         horizon.check(ex, params, warn=lambda text: warnings.warn(text, stacklevel=2))
-    out = Path(uitvoer) if uitvoer else None
-    if out:
-        out.mkdir(parents=True, exist_ok=True)
-    return Session(extract=ex, params=params, out=out)
+    return Session(extract=ex, params=params, out=out, rerun_of=Path(uitvoer) if uitvoer and out is None else None)
 
 
 def write_run_parameters(out: Path, values: dict) -> Path:

@@ -28,7 +28,8 @@ import pyarrow.compute as pc
 from . import contract as C
 from .checksums import extract_checksum, file_checksums
 from .errors import ExtractError, UsageError, Violation, dutch_int, shorten
-from .extract_io import CONVERT_HINT, RawTable, ReadFailure, find_file, not_a_regular_file, read_table
+from .extract_io import (CONVERT_HINT, UTF16_HINT, RawTable, ReadFailure, find_file, is_utf16, not_a_regular_file,
+                         read_table)
 from .model import Extract, ExtractMeta
 
 MIN_DATE = dt.date(1900, 1, 1)
@@ -36,6 +37,11 @@ MAX_DATE = dt.date(2100, 12, 31)
 NL_DATE = r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$"
 BEDRAG = r"^(?P<euro>[0-9]{1,12})(?:[.](?P<frac>[0-9]*))?$"
 BEDRAG_COMMA = r"^(?P<euro>[0-9]{1,12}),(?P<frac>[0-9]*)$"
+# A Dutch spreadsheet (--spreadsheet-nl with semicolons) may group thousands with points:
+# 10.000,00 and 1.234.567 can only mean one amount; 10.000 can mean ten euro (the contract's
+# decimal point) or ten thousand (a thousands point), so it is refused, never guessed.
+BEDRAG_GROUPED = r"^[0-9]{1,3}(?:[.][0-9]{3})+,[0-9]*$|^[0-9]{1,3}(?:[.][0-9]{3}){2,}$"
+BEDRAG_ONE_GROUP = r"^[0-9]{1,3}[.][0-9]{3}$"
 # Upper bound of one loan payment, in cents: 1.000.000,00 euro. The contract gives none; the
 # largest DUO loan is around 10.000 euro, so a million is generous for any real payment and
 # still keeps every sum of payments exact in int64 (an overflow would need ~92 billion
@@ -169,8 +175,18 @@ def _parse_dates(col: C.Column, arr: pa.Array, check: _Collector, allow_nl: bool
 def _parse_bedrag(col: C.Column, arr: pa.Array, check: _Collector, decimal_comma: bool) -> pa.Array:
     """Whole euro cents as int64: money is never a float here."""
     present = _np(pc.is_valid(arr))
+    shown = arr  # messages quote the value as the file holds it
+    ambiguous = np.zeros(len(arr), dtype=bool)
+    if decimal_comma:
+        grouped = _np(pc.match_substring_regex(arr, BEDRAG_GROUPED))
+        ambiguous = _np(pc.match_substring_regex(arr, BEDRAG_ONE_GROUP))
+        check.mask(ambiguous, col.name,
+                   "bedrag is dubbelzinnig: de punt kan een decimaalteken zijn (tien euro bij 10.000) of "
+                   "duizendtallen scheiden (tienduizend euro); schrijf het bedrag met een decimale komma "
+                   "(10.000,00 of 10,00) of zonder punt (10000)", arr)
+        arr = pc.if_else(pa.array(grouped), pc.replace_substring(arr, ".", ""), arr)
     point = pc.extract_regex(arr, BEDRAG)
-    ok = _np(pc.is_valid(point))
+    ok = _np(pc.is_valid(point)) & ~ambiguous
     comma = _np(pc.is_valid(pc.extract_regex(arr, BEDRAG_COMMA)))
     if decimal_comma:
         parts = pc.if_else(pa.array(comma), pc.extract_regex(arr, BEDRAG_COMMA), point)
@@ -179,25 +195,25 @@ def _parse_bedrag(col: C.Column, arr: pa.Array, check: _Collector, decimal_comma
         parts = point
         check.mask(present & comma, col.name,
                    "bedrag met een decimale komma; het contract vraagt een punt "
-                   "(bijvoorbeeld 1250.50). " + CONVERT_HINT, arr)
-    check.mask(present & ~ok & ~(comma & ~decimal_comma), col.name,
+                   "(bijvoorbeeld 1250.50). " + CONVERT_HINT, shown)
+    check.mask(present & ~ok & ~(comma & ~decimal_comma) & ~ambiguous, col.name,
                "geen geldig bedrag; verwacht euro's met een punt als decimaalteken, "
-               "bijvoorbeeld 1250.50", arr)
+               "bijvoorbeeld 1250.50", shown)
     euro = pc.struct_field(parts, "euro")
     frac = pc.fill_null(pc.struct_field(parts, "frac"), "")
     frac2 = pc.utf8_slice_codeunits(pc.utf8_rpad(frac, width=2, padding="0"), 0, 2)
     rest = pc.utf8_slice_codeunits(frac, 2, 64)
     too_fine = _np(pc.match_substring_regex(rest, "[1-9]"))
-    check.mask(too_fine, col.name, "bedrag heeft meer dan twee decimalen (centen)", arr)
+    check.mask(too_fine, col.name, "bedrag heeft meer dan twee decimalen (centen)", shown)
     cents = pc.add_checked(pc.multiply_checked(pc.cast(pc.fill_null(euro, "0"), pa.int64()), 100),
                            pc.cast(frac2, pa.int64()))
     cents = pc.if_else(pa.array(ok & ~too_fine), cents, pa.scalar(None, pa.int64()))
-    check.mask(_np(pc.less_equal(cents, 0)), col.name, "bedrag moet groter dan 0 zijn", arr)
+    check.mask(_np(pc.less_equal(cents, 0)), col.name, "bedrag moet groter dan 0 zijn", shown)
     too_big = _np(pc.greater(cents, MAX_BEDRAG_CENT))
     check.mask(too_big, col.name,
                f"bedrag is groter dan {dutch_int(MAX_BEDRAG_CENT // 100)},00 euro voor één "
                "betaling; zo'n bedrag is vrijwel zeker een invoer- of exportfout (staan de "
-               "centen er als hele euro's in?)", arr)
+               "centen er als hele euro's in?)", shown)
     return pc.if_else(pa.array(too_big), pa.scalar(None, pa.int64()), cents)
 
 
@@ -332,8 +348,12 @@ def _read_meta(directory: Path, out: list[Violation]) -> dict | None:
     if problem:
         out.append(Violation(file=C.EXTRACT_JSON, rule=problem))
         return None
+    data = path.read_bytes()
+    if is_utf16(data):
+        out.append(Violation(file=C.EXTRACT_JSON, rule=UTF16_HINT))
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
         meta = json.loads(text)
     except UnicodeDecodeError:
         out.append(Violation(file=C.EXTRACT_JSON, rule="is geen geldige UTF-8-tekst"))

@@ -15,7 +15,10 @@ ELLIPSIS = "…"
 # A spreadsheet reads a cell starting with one of these as a formula (or, for + - @, as
 # the start of one when the file is re-saved or pasted as CSV).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# Every character Markdown gives a meaning to, and the colon: renderers turn a bare
+# "https://..." into a link by themselves (GFM autolinks in JupyterLab, mistune's url plugin
+# in nbconvert), escapes or not, unless the "://" is broken up.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
@@ -33,8 +36,8 @@ def for_html(text, limit: int = LIMIT) -> str:
 
 
 def for_markdown(text, limit: int = LIMIT) -> str:
-    """Shortened, Markdown punctuation backslash-escaped (no link, image or heading can be
-    formed) and HTML escaped (Markdown passes raw HTML through to the notebook's HTML)."""
+    """Shortened, Markdown punctuation backslash-escaped (no link, image, autolink or heading
+    can be formed) and HTML escaped (Markdown passes raw HTML through to the notebook's HTML)."""
     return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", shorten(text, limit)), quote=True)
 
 
