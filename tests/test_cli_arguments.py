@@ -40,6 +40,10 @@ CASES = [
     (["--marge", "nan"], ["--marge 'nan'", "tussen 0 en 1"]),
     (["--marge", "1.5"], ["--marge '1.5'", "tussen 0 en 1"]),
     (["--seed", "-1"], ["--seed -1", "0 of groter"]),
+    (["--min-at-risk", "0"], ["--min-at-risk 0", "geheel getal van 1 of meer"]),
+    (["--min-at-risk=-5"], ["--min-at-risk -5", "geheel getal van 1 of meer"]),
+    (["--min-at-risk", "2.5"], ["--min-at-risk '2.5'", "geen geheel getal"]),
+    (["--min-at-risk", "twintig"], ["--min-at-risk 'twintig'", "geen geheel getal", "standaard"]),
 ]
 
 
@@ -67,6 +71,16 @@ def test_boundaries_that_are_accepted():
         assert parse_parameters(elip_drempel=text).elip_drempel_cent == cents, text
     assert parse_parameters(celbeveiliging="2").celbeveiliging == 2
     assert parse_parameters(celbeveiliging="0").celbeveiliging == 0
+
+
+def test_min_at_risk_from_the_command_line_reaches_the_run_parameters():
+    from analysis.params import Parameters, parse_parameters
+    assert parse_parameters(min_at_risk="5").min_at_risk == 5
+    assert parse_parameters(min_at_risk=" ").min_at_risk == parse_parameters().min_at_risk == Parameters.min_at_risk
+    assert Parameters(min_at_risk=5).as_dict()["min_at_risk"] == 5
+    assert Parameters(min_at_risk=5).notebook_values()["min_at_risk"] == 5
+    help_text = cli._parser()._subparsers._group_actions[0].choices["run"].format_help()
+    assert "--min-at-risk" in help_text
 
 
 def test_jobs_minus_one_through_the_real_command_ends_at_once(tmp_path):

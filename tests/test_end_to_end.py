@@ -65,14 +65,27 @@ def test_run_writes_the_monitor_outputs_with_the_contracts_keys(full_run, synthe
     assert t["peildatum"].max() == "2024-05-01" and (t["peildatum"].str[8:] == "01").all()
     c = outputs.read_table(full_run / "tables" / "cohort_uitkomst_wi2013.csv")
     assert set(c["kolom"]) == set(C.REDEN_EINDE_WI2013)
-    assert set(c["eenheid"]) == {f"procent_{j}j" for j in range(1, 6)} and c["rij"].iloc[-1] == "2024"
+    assert set(c["eenheid"]) == {f"{e}_{j}j" for j in range(1, 6) for e in ("procent", "ci_laag", "ci_hoog", "at_risk")}
+    assert c["rij"].iloc[-1] == "2024"
+    # contract 1.2: a share only where at least min_at_risk are still followed, with its interval
+    wide = c.assign(j=c["eenheid"].str[-2:], maat=c["eenheid"].str[:-3]).pivot_table(
+        index=["rij", "kolom", "j"], columns="maat", values="waarde", aggfunc="first", dropna=False)
+    shown = wide["procent"].notna()
+    assert shown.any() and (~shown).any()
+    assert (wide.loc[shown, "at_risk"] >= Parameters.min_at_risk).all()
+    assert (wide.loc[~shown, "at_risk"] < Parameters.min_at_risk).all()
+    assert ((wide.loc[shown, "ci_laag"] <= wide.loc[shown, "procent"])
+            & (wide.loc[shown, "procent"] <= wide.loc[shown, "ci_hoog"])).all()
     d = outputs.read_table(full_run / "tables" / "duur_tot_pip_wi2021.csv")
     assert list(dict.fromkeys(d["rij"])) == list(C.DOELGROEPEN)
     assert list(dict.fromkeys(d["kolom"])) == ["91d", "182d", "365d", "730d", "mediaan"]
-    assert set(d[d.kolom == "mediaan"]["eenheid"]) == {monitor.EENHEID_DAGEN}
+    assert set(d[d.kolom == "mediaan"]["eenheid"]) == {monitor.EENHEID_DAGEN, monitor.CI_LAAG_DAGEN,
+                                                       monitor.CI_HOOG_DAGEN}
+    assert set(d[d.kolom != "mediaan"]["eenheid"]) == {"procent", "ci_laag", "ci_hoog", "at_risk"}
     page = (full_run / "index.html").read_text(encoding="utf-8")
     section = page[page.index("<h2 id='monitor'>"):page.index("<h2 id='statistiek'>")]
     assert "href='#monitor'" in page and section.count("<img ") == 3 and section.count("class='definitie'") == 3
+    assert f"nog ten minste {Parameters.min_at_risk} personen gevolgd" in section
     for name in registry.MONITOR_OUTPUTS:
         about = json.loads((full_run / "figures" / f"{name}.json").read_text(encoding="utf-8"))
         assert html.escape(about["zin"], quote=True) in section and html.escape(about["alt"], quote=True) in section
@@ -80,6 +93,8 @@ def test_run_writes_the_monitor_outputs_with_the_contracts_keys(full_run, synthe
     wb = load_workbook(full_run / "tabellen.xlsx", read_only=True)
     for name in registry.MONITOR_OUTPUTS:
         assert wb[registry.spec(name).titel].max_row > 3
+    about = json.loads((full_run / "figures" / "cohort_uitkomst_wi2013.json").read_text(encoding="utf-8"))
+    assert re.search(r"\(95%-interval \d+ tot \d+%; nog [\d.]+ van de [\d.]+ gevolgd\) van cohort \d{4}", about["zin"])
 
 
 def test_cli_tables_are_the_library_tables(full_run, synthetic):
@@ -231,6 +246,15 @@ def test_celbeveiliging_in_every_output(tmp_path, capsys):
         df = outputs.read_table(out / "tables" / f"{name}.csv")
         counts = df[df["eenheid"] == "aantal"]["waarde"].dropna()
         assert not ((counts > 0) & (counts < 5)).any(), name
+    for name in ("cohort_uitkomst_wi2013", "duur_tot_pip_wi2021"):  # the monitor's new columns (contract 1.2)
+        df = outputs.read_table(out / "tables" / f"{name}.csv")
+        at_risk = df[df["eenheid"].str.startswith("at_risk")]["waarde"].dropna()
+        assert len(at_risk) and not ((at_risk > 0) & (at_risk < 5)).any(), name
+        cell = {(r.rij, r.kolom, r.eenheid): r.waarde for r in df.itertuples()}
+        for (rij, kolom, eenheid), w in cell.items():
+            if eenheid.startswith("procent") and pd.isna(w):
+                assert pd.isna(cell[(rij, kolom, eenheid.replace("procent", "ci_laag"))])
+                assert pd.isna(cell[(rij, kolom, eenheid.replace("procent", "ci_hoog"))])
     page = (out / "index.html").read_text()
     assert "Celbeveiliging" in page and ">x<" in page
     from openpyxl import load_workbook
@@ -304,16 +328,21 @@ def test_small_extract_through_the_notebooks_equals_the_library(tmp_path, fmt, c
             df = pd.read_csv(extract / f"{name}.csv", dtype=str, keep_default_na=False).replace("", None)
             (extract / f"{name}.csv").unlink()
             df.to_parquet(extract / f"{name}.parquet", index=False)
-    out = tmp_path / "uit"
-    args = ["run", "--extract", str(extract), "--out", str(out), "--peildatum", "2023-11-15",
-            "--vorige-peildatum", "2022-12-31", "--elip-peildata", "2023-06-30,2023-01-01",
-            "--elip-drempel", "5000", "--derived", str(tmp_path / "d")]
-    assert cli.main(args) == 0, capsys.readouterr().err
-    # every figure of the letter is audited at its own date; those after this extract's
-    # horizon (its latest event: no stand_per) are niet_vergelijkbaar, none is dropped
     from analysis import reference
     from analysis.params import parse_parameters
     from analysis.validation import validate_extract
+    out = tmp_path / "uit"
+    args = ["run", "--extract", str(extract), "--out", str(out), "--peildatum", "2023-11-15",
+            "--vorige-peildatum", "2022-12-31", "--elip-peildata", "2023-06-30,2023-01-01",
+            "--elip-drempel", "5000", "--derived", str(tmp_path / "d"), "--min-at-risk", "3"]
+    assert cli.main(args) == 0, capsys.readouterr().err
+    # --min-at-risk reaches the notebooks: the monitor's CSVs are the library's at that minimum
+    assert json.loads((out / "parameters.json").read_text())["min_at_risk"] == 3
+    for name in registry.MONITOR_OUTPUTS:
+        expected = registry.compute(name, validate_extract(extract), parse_parameters("2023-11-15", min_at_risk="3"))
+        assert (out / "tables" / f"{name}.csv").read_text() == outputs.to_csv_text(expected, C.OUTPUT_COLUMNS), name
+    # every figure of the letter is audited at its own date; those after this extract's
+    # horizon (its latest event: no stand_per) are niet_vergelijkbaar, none is dropped
     v = verification.read(out / "verificatie.csv")
     assert len(v) == len(reference.load_figures())
     h = validate_extract(extract).meta.horizon.isoformat()

@@ -343,3 +343,84 @@ def test_tabel_gives_the_monitor_outputs_too(x, ext):
     from analysis import monitor
     for name in monitor.OUTPUTS:
         pd.testing.assert_frame_equal(x.tabel(name, P), monitor.compute(name, ext, P))
+
+
+# ---- contract 1.2: min_at_risk, duur at given days, merged outcomes ------------------------------
+
+def test_min_at_risk_is_an_interface_parameter_with_the_runs_default(ext, tmp_path):
+    from analysis import monitor
+    assert Verkenning(ext).min_at_risk == Parameters.min_at_risk == Parameters().min_at_risk
+    one = Verkenning(ext, min_at_risk=1)
+    assert "min_at_risk 1" in repr(one)
+    for name in (monitor.COHORT_UITKOMST, monitor.DUUR_TOT_PIP):
+        pd.testing.assert_frame_equal(one.tabel(name, P), monitor.compute(name, ext, P, min_at_risk=1))
+    with_default, with_one = (v.tabel(monitor.COHORT_UITKOMST, P) for v in (Verkenning(ext), one))
+    assert with_default["waarde"].isna().sum() > with_one["waarde"].isna().sum()
+    for bad in (0, -2, 2.5, "20", True, None.__class__):
+        with pytest.raises(UsageError, match="min_at_risk .*geheel getal van 1 of meer"):
+            Verkenning(ext, min_at_risk=bad)
+    with pytest.raises(UsageError, match="min_at_risk 0"):  # refused before the folder is even looked at
+        analysis.open_extract(tmp_path / "nergens", min_at_risk=0)
+
+
+def test_duur_at_days_within_a_cohort_equals_the_monitor(ext):
+    """One reader (contract 1.2 section 6): duur(..., dagen=[365, ...]) within a cohort is
+    cohort_uitkomst_wi2013, and at 91 ... 730 days per doelgroep duur_tot_pip_wi2021."""
+    from analysis import monitor
+    v = Verkenning(ext, min_at_risk=1)
+    for name, gebeurtenis, populatie, groep, dagen, suffix in (
+            (monitor.COHORT_UITKOMST, "einde", "wi2013_opgelegd", "cohort",
+             [j * monitor.DAGEN_PER_JAAR for j in monitor.COHORT_JAREN], lambda d: f"_{d // monitor.DAGEN_PER_JAAR}j"),
+            (monitor.DUUR_TOT_PIP, "pip", "wi2021_plichtig_geworden", "doelgroep", list(monitor.PIP_DAGEN),
+             lambda d: "")):
+        table = {(r.rij, r.kolom, r.eenheid): r.waarde for r in v.tabel(name, P).itertuples()}
+        d = v.duur(gebeurtenis, populatie, P, groep=groep, dagen=dagen)
+        compared = 0
+        for r in d.itertuples():
+            kolom = r.uitkomst if name == monitor.COHORT_UITKOMST else f"{r.dagen}d"
+            if (r.groep, kolom, "procent" + suffix(r.dagen)) not in table or r.uitkomst == "einde_zonder_pip":
+                continue  # cohorts before the first plicht and einde_zonder_pip are not in the monitor
+            for col, eenheid, scale in (("cumulatieve_incidentie", "procent", 100), ("ci_laag", "ci_laag", 100),
+                                        ("ci_hoog", "ci_hoog", 100), ("at_risk", "at_risk", 1)):
+                want, got = table[(r.groep, kolom, eenheid + suffix(r.dagen))], scale * getattr(r, col)
+                assert got == pytest.approx(want, abs=1e-12) or (math.isnan(got) and math.isnan(want))
+            compared += 1
+        assert compared >= 12 and d["cumulatieve_incidentie"].notna().sum() >= 4
+
+
+def test_duur_merged_outcomes_at_a_day_and_their_protection(ext):
+    """Everyone of the Wi2013 at day 2000: G, H, I still followed (3); M ingeburgerd on day 1706 and J
+    ontheven on day 1886 are the only outcomes, O censored on day 107. Merged they are one way out:
+    Kaplan-Meier 1 - (4/5)(3/4) = 2/5. With celbeveiliging 2 each reason alone (one person) is hidden,
+    the merged outcome (two persons) is not."""
+    ask = dict(dagen=[2000], uitkomsten={"weg": ["ingeburgerd", "ontheven"]})
+    df = Verkenning(ext, min_at_risk=1).duur("einde", "wi2013_opgelegd", P, **ask)
+    assert df["uitkomst"].tolist() == ["weg", "vrijgesteld", "vervallen"] and (df["at_risk"] == 3).all()
+    assert df["cumulatieve_incidentie"].tolist() == pytest.approx([2 / 5, 0, 0])
+    shown = Verkenning(ext, celbeveiliging=2, min_at_risk=1).duur("einde", "wi2013_opgelegd", P, **ask)
+    assert shown["cumulatieve_incidentie"].iloc[0] == pytest.approx(2 / 5) and shown["at_risk"].iloc[0] == 3
+    apart = Verkenning(ext, celbeveiliging=2, min_at_risk=1).duur("einde", "wi2013_opgelegd", P, dagen=[2000])
+    for reden in ("ingeburgerd", "ontheven"):
+        row = apart[apart["uitkomst"] == reden].iloc[0]
+        assert row[["cumulatieve_incidentie", "ci_laag", "ci_hoog"]].isna().all()
+    with pytest.raises(UsageError, match="Onbekende uitkomst 'voldaan'.*Kies uit: ingeburgerd, vrijgesteld"):
+        Verkenning(ext).duur("einde", "wi2013_opgelegd", P, uitkomsten={"x": ["voldaan"]})
+
+
+@pytest.mark.slow
+def test_duur_at_days_equals_the_monitor_on_the_synthetic_extract(synthetic):
+    """The same on the national-size extract with the default min_at_risk: cohorts whose five-year
+    share is withheld are those with fewer than that many still followed."""
+    from analysis import monitor
+    v = Verkenning(synthetic)
+    p = v.stand_per
+    dagen = [j * monitor.DAGEN_PER_JAAR for j in monitor.COHORT_JAREN]
+    d = v.duur("einde", "wi2013_opgelegd", p, groep="cohort", dagen=dagen)
+    t = {(r.rij, r.kolom, r.eenheid): r.waarde for r in v.tabel(monitor.COHORT_UITKOMST, p).itertuples()}
+    for r in d[d["groep"].isin({k[0] for k in t})].itertuples():
+        j = r.dagen // monitor.DAGEN_PER_JAAR
+        want = t[(r.groep, r.uitkomst, f"procent_{j}j")]
+        assert 100 * r.cumulatieve_incidentie == pytest.approx(want, abs=1e-12) or (
+            math.isnan(want) and math.isnan(r.cumulatieve_incidentie))
+        assert t[(r.groep, r.uitkomst, f"at_risk_{j}j")] == r.at_risk
+        assert math.isnan(want) == (r.at_risk < Parameters.min_at_risk)

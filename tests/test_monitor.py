@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,6 +13,7 @@ from analysis import contract as C
 from analysis import monitor as M
 from analysis import registry, tables
 from analysis.params import Parameters
+from analysis.rounding import half_up
 from builders import Extract
 
 P = dt.date(2024, 5, 1)
@@ -71,7 +74,8 @@ def test_month_starts():
 
 
 def test_cohort_uitkomst_by_hand(ext):
-    df = M.cohort_uitkomst_wi2013(ext, P)
+    """With min_at_risk 1, a share stands while anyone of the cohort is still followed."""
+    df = M.cohort_uitkomst_wi2013(ext, P, min_at_risk=1)
     assert list(df.columns) == list(C.OUTPUT_COLUMNS)
     assert list(dict.fromkeys(df["rij"])) == [str(y) for y in range(2016, 2025)]
     assert list(dict.fromkeys(df["kolom"])) == list(C.REDEN_EINDE_WI2013)
@@ -82,41 +86,50 @@ def test_cohort_uitkomst_by_hand(ext):
     assert v[("2016", "ontheven", "procent_2j")] == 0  # day 731 is after 730
     assert v[("2016", "ontheven", "procent_3j")] == pytest.approx(25)
     assert v[("2016", "vrijgesteld", "procent_5j")] == 0
-    # 2023: followed 366 days from 2023-05-01: one year shown, the rest empty; one way out (KM)
-    assert v[("2023", "vrijgesteld", "procent_1j")] == pytest.approx(50)
-    assert v[("2023", "ingeburgerd", "procent_1j")] == 0
-    assert all(math.isnan(v[("2023", r, f"procent_{j}j")]) for r in C.REDEN_EINDE_WI2013 for j in (2, 3, 4, 5))
-    # cohorts without anyone: empty throughout
-    assert all(math.isnan(w) for (rij, _, _), w in v.items() if rij in ("2017", "2020", "2024"))
+    # still followed (exit day >= d): q3 (day 731) and q4 (censored at day 2983) up to two years, then q4
+    assert [v[("2016", "ingeburgerd", f"at_risk_{j}j")] for j in range(1, 6)] == [2, 2, 1, 1, 1]
+    # 2023: r1 vrijgesteld on day 61, r2 censored at day 305: no one is followed at a year, so
+    # nothing is shown although P lies 366 days after the cohort's first plicht
+    assert all(math.isnan(v[("2023", r, f"procent_{j}j")]) for r in C.REDEN_EINDE_WI2013 for j in range(1, 6))
+    assert v[("2023", "vrijgesteld", "at_risk_1j")] == 0
+    # cohorts without anyone: no share, nobody followed
+    assert all(math.isnan(w) for (rij, _, e), w in v.items() if rij in ("2017", "2020", "2024") and "at_risk" not in e)
+    assert all(w == 0 for (rij, _, e), w in v.items() if rij in ("2017", "2020", "2024") and "at_risk" in e)
 
 
 def test_duur_tot_pip_by_hand(ext):
-    df = M.duur_tot_pip_wi2021(ext, P)
+    df = M.duur_tot_pip_wi2021(ext, P, min_at_risk=1)
     v = values(df)
     assert list(dict.fromkeys(df["rij"])) == list(C.DOELGROEPEN)
     assert list(dict.fromkeys(df["kolom"])) == ["91d", "182d", "365d", "730d", "mediaan"]
-    # asiel: day 31 end without PIP (S 3/4); day 59 PIP 3/4 * 1/3; day 243 the last one at risk: + 1/2
-    assert v[("asiel", "91d", "procent")] == pytest.approx(25)
-    assert v[("asiel", "182d", "procent")] == pytest.approx(25)
-    assert v[("asiel", "365d", "procent")] == pytest.approx(75)
-    assert math.isnan(v[("asiel", "730d", "procent")])  # followed 486 days
+    # asiel: day 31 end without PIP (S 3/4); day 59 PIP 3/4 * 1/3; day 243 the last one at risk: + 1/2.
+    # Still followed: s2 (day 243) and s4 (censored at day 121) at 91 days, s2 alone at 182, no one at 365
+    assert v[("asiel", "91d", "procent")] == pytest.approx(25) and v[("asiel", "91d", "at_risk")] == 2
+    assert v[("asiel", "182d", "procent")] == pytest.approx(25) and v[("asiel", "182d", "at_risk")] == 1
+    assert math.isnan(v[("asiel", "365d", "procent")]) and v[("asiel", "365d", "at_risk")] == 0
+    assert math.isnan(v[("asiel", "730d", "procent")])
     assert v[("asiel", "mediaan", "dagen")] == 243
-    assert all(math.isnan(w) for (rij, _, _), w in v.items() if rij == "gezin")
-    assert v[("overig", "91d", "procent")] == 0  # followed 152 days, no PIP
+    assert all(math.isnan(w) for (rij, _, e), w in v.items() if rij == "gezin" and e != "at_risk")
+    assert v[("overig", "91d", "procent")] == 0  # t1 followed 152 days, no PIP
     assert math.isnan(v[("overig", "182d", "procent")]) and math.isnan(v[("overig", "mediaan", "dagen")])
 
 
 def test_monitor_with_celbeveiliging(ext):
-    v = values(M.duur_tot_pip_wi2021(ext, P, celbeveiliging=2))
+    v = values(M.duur_tot_pip_wi2021(ext, P, celbeveiliging=2, min_at_risk=1))
     assert math.isnan(v[("asiel", "91d", "procent")])  # one PIP by then
-    assert v[("asiel", "365d", "procent")] == pytest.approx(75)  # two
-    assert v[("asiel", "mediaan", "dagen")] == 243
-    assert v[("overig", "91d", "procent")] == 0  # a zero identifies no one
-    v = values(M.duur_tot_pip_wi2021(ext, P, celbeveiliging=3))
-    assert math.isnan(v[("asiel", "365d", "procent")]) and math.isnan(v[("asiel", "mediaan", "dagen")])
-    c = values(M.cohort_uitkomst_wi2013(ext, P, celbeveiliging=3))
-    assert all(math.isnan(w) for (rij, _, _), w in c.items() if rij == "2023")  # two persons
-    assert math.isnan(c[("2016", "ontheven", "procent_3j")])
+    assert math.isnan(v[("asiel", "91d", "ci_laag")]) and math.isnan(v[("asiel", "91d", "ci_hoog")])
+    assert v[("asiel", "91d", "at_risk")] == 2  # two still followed: shown
+    assert math.isnan(v[("asiel", "182d", "at_risk")])  # one: hidden
+    assert v[("asiel", "mediaan", "dagen")] == 243  # two PIPs by then
+    assert math.isnan(v[("overig", "91d", "procent")])  # one still followed
+    assert v[("overig", "182d", "at_risk")] == 0  # nobody: a zero identifies no one
+    v = values(M.duur_tot_pip_wi2021(ext, P, celbeveiliging=3, min_at_risk=1))
+    assert math.isnan(v[("asiel", "mediaan", "dagen")]) and math.isnan(v[("asiel", "mediaan", "ci_laag_dagen")])
+    c = values(M.cohort_uitkomst_wi2013(ext, P, celbeveiliging=2, min_at_risk=1))
+    assert c[("2016", "vrijgesteld", "procent_1j")] == 0  # two followed, no one vrijgesteld
+    assert math.isnan(c[("2016", "ontheven", "procent_3j")]) and math.isnan(c[("2016", "ontheven", "at_risk_3j")])
+    c = values(M.cohort_uitkomst_wi2013(ext, P, celbeveiliging=3, min_at_risk=1))
+    assert all(math.isnan(w) for (rij, _, _), w in c.items() if rij == "2016")  # at most two followed
     df = M.tijdreeks_kerncijfers(ext, P, celbeveiliging=2)
     may = df[(df["peildatum"] == "2023-05-01") & (df["tabel"] == "kerncijfers_wi2021")]
     cells = {(r.rij, r.eenheid): r.waarde for r in may.itertuples()}
@@ -128,6 +141,8 @@ def test_monitor_with_celbeveiliging(ext):
 def test_compute_by_name(ext):
     for name in M.OUTPUTS:
         pd.testing.assert_frame_equal(M.compute(name, ext, P), getattr(M, name)(ext, P))
+    for name in (M.COHORT_UITKOMST, M.DUUR_TOT_PIP):
+        pd.testing.assert_frame_equal(M.compute(name, ext, P, 0, 1), getattr(M, name)(ext, P, min_at_risk=1))
 
 
 def test_the_registry_declares_the_monitor_outputs():
@@ -140,6 +155,8 @@ def test_registry_compute_is_the_monitor_with_the_parameters_celbeveiliging(ext)
     for name in M.OUTPUTS:
         pd.testing.assert_frame_equal(registry.compute(name, ext, Parameters(peildatum=P, celbeveiliging=3)),
                                       M.compute(name, ext, P, celbeveiliging=3))
+        pd.testing.assert_frame_equal(registry.compute(name, ext, Parameters(peildatum=P, min_at_risk=1)),
+                                      M.compute(name, ext, P, min_at_risk=1))
 
 
 # ---- the monthly series of the monitor's first figure --------------------------------------
@@ -199,21 +216,24 @@ def test_monthly_series_with_celbeveiliging(series_ext):
 
 
 def test_pip_curves_carry_intervals_and_are_protected(ext):
-    c = M.pip_curves(ext, Parameters(peildatum=P))
+    c = M.pip_curves(ext, Parameters(peildatum=P, min_at_risk=1))
     assert set(c["uitkomst"]) == {"pip"} and list(c["groep"]) == ["asiel", "asiel"]
     assert list(c["dagen"]) == [59, 243] and 0 < c["ci_laag"].iloc[0] < 0.25 < c["ci_hoog"].iloc[0]
     # day 243: the last ones at risk all have an outcome; the variance is the finite limit (issue 17,
     # survival.aalen_johansen), here 3/4 * 1/4 / 4 as for a binomial share of 4
     assert c["ci_laag"].iloc[1] < 0.75 < c["ci_hoog"].iloc[1] and not math.isnan(c["ci_laag"].iloc[1])
-    shown = M.pip_curves(ext, Parameters(peildatum=P, celbeveiliging=2))
+    shown = M.pip_curves(ext, Parameters(peildatum=P, celbeveiliging=2, min_at_risk=1))
     assert math.isnan(shown["cumulatieve_incidentie"].iloc[0])  # one PIP by day 59
+    # the figure shows no more than the table: day 243 has one still followed
+    two = M.pip_curves(ext, Parameters(peildatum=P, min_at_risk=2))
+    assert two["cumulatieve_incidentie"].iloc[0] == pytest.approx(0.25)
+    assert two.iloc[1][["cumulatieve_incidentie", "ci_laag", "ci_hoog"]].isna().all() and two["at_risk"].iloc[1] == 1
 
 
 def test_monitor_figures_and_their_sentences(series_ext, ext, tmp_path):
     """A run's monitor notebook writes each figure with its sentence and description: Dutch
     words and dates, no keys."""
     import json
-    import re
 
     from analysis.session import Session
     s = Session(extract=series_ext, params=Parameters(peildatum=Q), out=tmp_path)
@@ -221,21 +241,35 @@ def test_monitor_figures_and_their_sentences(series_ext, ext, tmp_path):
     assert zin == ("Op 1 april 2023 waren 3 personen inburgeringsplichtig onder de Wi2021 en 1 onder de Wi2013; "
                    "van de Wi2021-plichtigen had 67% een PIP, van de asielstatushouders met een PIP had 50% een "
                    "aanbod, en de ELIP-groep telde 1 personen.")
-    s = Session(extract=ext, params=Parameters(peildatum=P), out=tmp_path)
+    s = Session(extract=ext, params=Parameters(peildatum=P, min_at_risk=1), out=tmp_path)
     zin = s.monitor_figure(M.DUUR_TOT_PIP).data
-    # followed 152 days, the overige migranten have no value at a year; the interval at day 243 is
-    # the finite limit where everyone left has an outcome (see above)
-    assert zin == ("Een jaar na de start van de inburgeringsplicht had van de asielstatushouders 75% (95%-interval "
-                   "13 tot 96%) een PIP; "
-                   "de helft had een PIP na 243 dagen (asielstatushouders).")
-    early = Session(extract=ext, params=Parameters(peildatum=dt.date(2023, 6, 1)), out=None)
-    # at 1 June 2023: s4 not yet; day 31 an end without PIP (S 2/3); day 59 a PIP: 2/3 * 1/2
-    zin = early.monitor_figure(M.DUUR_TOT_PIP).data  # followed 151 days: three months, with an interval
+    # at a year nobody is followed any more (s2 left on day 243, s4 is censored at day 121); at half a
+    # year s2 alone, of the four asielstatushouders; the overige migranten (followed 152 and 30 days) have
+    # no value at half a year
+    m = re.fullmatch(r"Een half jaar na de start van de inburgeringsplicht had van de asielstatushouders 25% "
+                     r"\(95%-interval (\d+) tot (\d+)%; nog 1 van de 4 gevolgd\) een PIP; de helft had een PIP na "
+                     r"243 dagen \(asielstatushouders\)\.", zin)
+    assert m, zin
+    v = values(s.monitor_tables()[M.DUUR_TOT_PIP])
+    assert [int(x) for x in m.groups()] == [half_up(v[("asiel", "182d", e)]) for e in ("ci_laag", "ci_hoog")]
+    early = Session(extract=ext, params=Parameters(peildatum=dt.date(2023, 6, 1), min_at_risk=1), out=None)
+    # at 1 June 2023: s4 not yet; day 31 an end without PIP (S 2/3); day 59 a PIP: 2/3 * 1/2; s2 followed
+    zin = early.monitor_figure(M.DUUR_TOT_PIP).data  # 151 days: three months, with an interval
     assert zin.startswith("Drie maanden na de start van de inburgeringsplicht had van de asielstatushouders 33% "
-                          "(95%-interval ") and zin.endswith("in geen doelgroep had de helft al een PIP.")
+                          "(95%-interval ") and zin.endswith("; nog 1 van de 3 gevolgd) een PIP; in geen doelgroep "
+                                                             "had de helft al een PIP.")
     zin = s.monitor_figure(M.COHORT_UITKOMST).data
-    assert zin == ("Een jaar na de start van de inburgeringsplicht was 25% van cohort 2016 ingeburgerd, tegen "
-                   "0% van cohort 2023, het laatste cohort dat zo lang gevolgd is.") or zin.startswith("Vijf jaar")
+    # five years: q4 alone of cohort 2016 is followed; cohort 2023 has no one followed at a year
+    assert re.fullmatch(r"Vijf jaar na de start van de inburgeringsplicht was 25% \(95%-interval \d+ tot \d+%; nog 1 "
+                        r"van de 4 gevolgd\) van cohort 2016 ingeburgerd; van geen ander cohort werden na vijf jaar "
+                        r"nog ten minste 1 persoon gevolgd\.", zin), zin
+    default = Session(extract=ext, params=Parameters(peildatum=P), out=None)
+    n = Parameters.min_at_risk
+    assert default.monitor_figure(M.COHORT_UITKOMST).data == (
+        f"Van geen cohort werden na een jaar nog ten minste {n} personen gevolgd; er is nog geen uitkomst te tonen.")
+    assert default.monitor_figure(M.DUUR_TOT_PIP).data == (
+        f"Van geen doelgroep werden na 91 dagen nog ten minste {n} personen gevolgd; er is nog geen tijd tot een "
+        "PIP te tonen.")
     for name in M.OUTPUTS:
         assert (tmp_path / "tables" / f"{name}.csv").is_file()
         for ext_ in ("png", "svg", "json"):
@@ -244,3 +278,182 @@ def test_monitor_figures_and_their_sentences(series_ext, ext, tmp_path):
         for v in text.values():
             assert not re.search(r"\d{4}-\d{2}-\d{2}|\b[a-z0-9]+_[a-z0-9_]+\b", v), v
         assert len(text["alt"]) > 80
+
+
+# ---- contract 1.2: the follow-up rule, intervals and numbers at risk (issue 17) ----------------
+
+@pytest.fixture(scope="module")
+def thin(tmp_path_factory):
+    """The two cases of issue 17, at P = 1 May 2024 (the rule before v1.2 showed a value for both):
+    * Wi2013 cohort 2022, three persons: ingeburgerd on day 20, vervallen on day 100, and one whose
+      plicht started on 1 December 2022, censored at P on day 517. P lies 851 days after the
+      cohort's first plicht.
+    * Wi2021 gezin: a PIP on day 10 (plicht from 1 January 2022), and one censored at P on day 152.
+    """
+    x = Extract()
+    x.wi2013(persoon_id="c1", datum_plicht="2022-01-01", datum_einde="2022-01-21", reden_einde="ingeburgerd")
+    x.wi2013(persoon_id="c2", datum_plicht="2022-12-01")
+    x.wi2013(persoon_id="c3", datum_plicht="2022-01-01", datum_einde="2022-04-11", reden_einde="vervallen")
+    x.wi2021(persoon_id="g1", doelgroep="gezin", datum_plicht="2022-01-01", datum_pip="2022-01-11", leerroute="b1")
+    x.wi2021(persoon_id="g2", doelgroep="gezin", datum_plicht="2023-12-01")
+    return x.load(tmp_path_factory.mktemp("dun"))
+
+
+def test_a_cohort_of_three_has_no_value_after_two_years(thin):
+    """Nobody of the cohort is followed at day 730 (c2 leaves observation on day 517), so no share
+    is published there, whatever min_at_risk; at a year c2 alone is still followed."""
+    for n in (None, 1):
+        v = values(M.cohort_uitkomst_wi2013(thin, P, min_at_risk=n))
+        for j in (2, 3, 4, 5):
+            assert all(math.isnan(v[("2022", r, f"{e}_{j}j")]) for r in C.REDEN_EINDE_WI2013
+                       for e in ("procent", "ci_laag", "ci_hoog"))
+            assert all(v[("2022", r, f"at_risk_{j}j")] == 0 for r in C.REDEN_EINDE_WI2013)
+    v = values(M.cohort_uitkomst_wi2013(thin, P))  # the default: 20 still followed
+    assert all(math.isnan(v[("2022", r, "procent_1j")]) for r in C.REDEN_EINDE_WI2013)
+    assert v[("2022", "ingeburgerd", "at_risk_1j")] == 1  # why it is empty
+    v = values(M.cohort_uitkomst_wi2013(thin, P, min_at_risk=1))
+    # day 20: 3 at risk, one ingeburgerd (1/3); day 100: 2 at risk, one vervallen (2/3 * 1/2)
+    assert v[("2022", "ingeburgerd", "procent_1j")] == pytest.approx(100 / 3)
+    assert v[("2022", "vervallen", "procent_1j")] == pytest.approx(100 / 3)
+    assert v[("2022", "ontheven", "procent_1j")] == 0 and v[("2022", "ontheven", "ci_hoog_1j")] == 0
+
+
+def test_a_doelgroep_whose_other_person_is_censored_at_day_152_has_no_730_day_value(thin):
+    for n in (None, 1):
+        v = values(M.duur_tot_pip_wi2021(thin, P, min_at_risk=n))
+        assert math.isnan(v[("gezin", "730d", "procent")]) and v[("gezin", "730d", "at_risk")] == 0
+        assert math.isnan(v[("gezin", "182d", "procent")]) and v[("gezin", "182d", "at_risk")] == 0
+    v = values(M.duur_tot_pip_wi2021(thin, P, min_at_risk=1))
+    assert v[("gezin", "91d", "procent")] == pytest.approx(50) and v[("gezin", "91d", "at_risk")] == 1
+    assert v[("gezin", "mediaan", "dagen")] == 10  # Kaplan-Meier: 1/2 on day 10, two followed then
+    v = values(M.duur_tot_pip_wi2021(thin, P, min_at_risk=2))
+    assert math.isnan(v[("gezin", "91d", "procent")]) and v[("gezin", "91d", "at_risk")] == 1
+    assert v[("gezin", "mediaan", "dagen")] == 10
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory):
+    """Cohort 2020 at P = 1 June 2021, around day 365: a1 ingeburgerd on day 364, a2 ingeburgerd on
+    day 365, a3 ontheven on day 366, a4 censored at P on day 365, a5 censored at P on day 364."""
+    x = Extract()
+    x.wi2013(persoon_id="a1", datum_plicht="2020-01-01", datum_einde="2020-12-30", reden_einde="ingeburgerd")
+    x.wi2013(persoon_id="a2", datum_plicht="2020-01-01", datum_einde="2020-12-31", reden_einde="ingeburgerd")
+    x.wi2013(persoon_id="a3", datum_plicht="2020-01-01", datum_einde="2021-01-01", reden_einde="ontheven")
+    x.wi2013(persoon_id="a4", datum_plicht="2020-06-01")
+    x.wi2013(persoon_id="a5", datum_plicht="2020-06-02")
+    return x.load(tmp_path_factory.mktemp("rand"))
+
+
+EDGE_P = dt.date(2021, 6, 1)
+
+
+def test_at_risk_counts_everyone_whose_exit_day_is_on_or_after_the_day(edge):
+    """At day 365: a2 (outcome that day), a3 (day 366) and a4 (censored that day); not a1 and a5 (day
+    364). F_ingeburgerd(365) = 1/5 (day 364, 5 at risk) + 4/5 * 1/3 (day 365, 3 at risk) = 7/15."""
+    v = values(M.cohort_uitkomst_wi2013(edge, EDGE_P, min_at_risk=3))
+    assert v[("2020", "ingeburgerd", "at_risk_1j")] == 3 and v[("2020", "ontheven", "at_risk_1j")] == 3
+    assert v[("2020", "ingeburgerd", "procent_1j")] == pytest.approx(700 / 15)
+    assert v[("2020", "ontheven", "procent_1j")] == 0  # day 366 comes after a year
+    assert v[("2020", "ingeburgerd", "at_risk_2j")] == 0 and math.isnan(v[("2020", "ingeburgerd", "procent_2j")])
+    # min_at_risk is the smallest number that is enough: 3 shows the year, 4 does not
+    v = values(M.cohort_uitkomst_wi2013(edge, EDGE_P, min_at_risk=4))
+    assert math.isnan(v[("2020", "ingeburgerd", "procent_1j")]) and v[("2020", "ingeburgerd", "at_risk_1j")] == 3
+
+
+def test_intervals_are_survivals_curve_on_that_day(ext, edge):
+    """Each interval is the pointwise interval of survival.duur's curve on the day read (the last
+    day with that outcome up to it), in percent; an outcome not yet seen reads 0 with interval 0."""
+    from analysis import survival as S
+    for extract, p in ((ext, P), (edge, EDGE_P)):
+        df = values(M.cohort_uitkomst_wi2013(extract, p, min_at_risk=1))
+        curves = S.duur(extract, "einde", "wi2013_opgelegd", p, groep="cohort")
+        checked = 0
+        for (rij, kolom, eenheid), w in df.items():
+            if not eenheid.startswith("procent_") or math.isnan(w):
+                continue
+            day = int(eenheid[len("procent_"):-1]) * M.DAGEN_PER_JAAR
+            c = curves[(curves["groep"] == rij) & (curves["uitkomst"] == kolom) & (curves["dagen"] <= day)]
+            want = c.iloc[-1][["cumulatieve_incidentie", "ci_laag", "ci_hoog"]].to_numpy(float) if len(c) else [0, 0, 0]
+            got = [w, df[(rij, kolom, eenheid.replace("procent", "ci_laag"))],
+                   df[(rij, kolom, eenheid.replace("procent", "ci_hoog"))]]
+            np.testing.assert_allclose(got, 100 * np.asarray(want, float), rtol=0, atol=1e-12, equal_nan=True)
+            checked += 1
+        assert checked >= 4
+
+
+def test_duur_tot_pip_intervals_and_the_medians_interval_in_days(ext):
+    from analysis import survival as S
+    v = values(M.duur_tot_pip_wi2021(ext, P, min_at_risk=1))
+    curve = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep")
+    row = curve[(curve["groep"] == "asiel") & (curve["uitkomst"] == "pip")].iloc[0]  # day 59: read at 91 and 182
+    for kolom in ("91d", "182d"):
+        assert v[("asiel", kolom, "ci_laag")] == pytest.approx(100 * row["ci_laag"], abs=1e-12)
+        assert v[("asiel", kolom, "ci_hoog")] == pytest.approx(100 * row["ci_hoog"], abs=1e-12)
+        assert v[("asiel", kolom, "ci_laag")] < 25 < v[("asiel", kolom, "ci_hoog")]
+    m = S.mediaan(S.follow_up(curve[curve["uitkomst"] == "pip"], 1)).set_index("groep").loc["asiel"]
+    assert v[("asiel", "mediaan", "dagen")] == m["mediaan"] == 243
+    for eenheid, col in ((M.CI_LAAG_DAGEN, "mediaan_laag"), (M.CI_HOOG_DAGEN, "mediaan_hoog")):
+        assert v[("asiel", "mediaan", eenheid)] == m[col] or (math.isnan(m[col]) and math.isnan(v[("asiel", "mediaan", eenheid)]))
+    assert v[("asiel", "mediaan", M.CI_LAAG_DAGEN)] == 59  # the upper bound passes 50% on day 59
+    # with two still followed required, day 243 (one followed) no longer counts: no median
+    assert math.isnan(values(M.duur_tot_pip_wi2021(ext, P, min_at_risk=2))[("asiel", "mediaan", "dagen")])
+
+
+def test_every_share_has_its_interval_and_at_risk_beside_it(ext):
+    """Contract 7 (v1.2): the eenheden beside each share, same rij and kolom; an empty share has an
+    empty interval (nothing to be uncertain about), while at_risk stays (it says why)."""
+    c = M.cohort_uitkomst_wi2013(ext, P)
+    expected = [f"{e}_{j}j" for j in M.COHORT_JAREN for e in ("procent", "ci_laag", "ci_hoog", "at_risk")]
+    for _, cell in c.groupby(["rij", "kolom"], sort=False):
+        assert cell["eenheid"].tolist() == expected
+    d = M.duur_tot_pip_wi2021(ext, P)
+    for (rij, kolom), cell in d.groupby(["rij", "kolom"], sort=False):
+        want = ["dagen", "ci_laag_dagen", "ci_hoog_dagen"] if kolom == "mediaan" else \
+            ["procent", "ci_laag", "ci_hoog", "at_risk"]
+        assert cell["eenheid"].tolist() == want
+    for df in (c, d, M.cohort_uitkomst_wi2013(ext, P, min_at_risk=1), M.duur_tot_pip_wi2021(ext, P, min_at_risk=1)):
+        v = values(df)
+        shares = [(k, w) for k, w in v.items() if k[2].startswith("procent")]
+        assert any(math.isnan(w) for _, w in shares)
+        for (rij, kolom, eenheid), w in shares:
+            bounds = [v[(rij, kolom, eenheid.replace("procent", b))] for b in ("ci_laag", "ci_hoog")]
+            assert all(math.isnan(b) for b in bounds) if math.isnan(w) else bounds[0] <= w <= bounds[1]
+            n = v[(rij, kolom, eenheid.replace("procent", "at_risk"))]
+            assert n >= 0 and n == int(n)
+
+
+def test_the_monitor_reads_its_shares_through_duur_at_days(ext):
+    """One reader: the cohort shares are survival.duur(..., dagen=...) within the cohort."""
+    from analysis import survival as S
+    c = values(M.cohort_uitkomst_wi2013(ext, P, min_at_risk=1))
+    dagen = [j * M.DAGEN_PER_JAAR for j in M.COHORT_JAREN]
+    r = S.duur(ext, "einde", "wi2013_opgelegd", P, groep="cohort", dagen=dagen, min_at_risk=1)
+    for row in r[r["groep"].isin(["2016", "2023"])].itertuples():
+        j = row.dagen // M.DAGEN_PER_JAAR
+        for col, eenheid, scale in (("cumulatieve_incidentie", "procent", 100), ("ci_laag", "ci_laag", 100),
+                                    ("ci_hoog", "ci_hoog", 100), ("at_risk", "at_risk", 1)):
+            got, want = c[(row.groep, row.uitkomst, f"{eenheid}_{j}j")], scale * getattr(row, col)
+            assert got == pytest.approx(want, abs=1e-12) or (math.isnan(got) and math.isnan(want))
+
+
+def test_the_cohort_figure_draws_a_band_per_duration_and_the_pip_figure_the_published_points(ext):
+    from matplotlib.collections import PolyCollection
+
+    from analysis.presentation import monitor_figures as F
+    params = Parameters(peildatum=P, min_at_risk=1)
+    data = M.figure_data(ext, M.COHORT_UITKOMST, params, M.cohort_uitkomst_wi2013(ext, P, min_at_risk=1))
+    assert data.sizes["2016"] == 4 and data.sizes["2023"] == 2 and data.sizes["2017"] == 0
+    fig = F.figure(M.COHORT_UITKOMST, data)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == len(C.REDEN_EINDE_WI2013)
+    assert all(sum(isinstance(c, PolyCollection) for c in ax.collections) == len(M.COHORT_JAREN) for ax in panels)
+    data = M.figure_data(ext, M.DUUR_TOT_PIP, params, M.duur_tot_pip_wi2021(ext, P, min_at_risk=1))
+    ax = F.figure(M.DUUR_TOT_PIP, data).axes[0]
+    points = [line for line in ax.lines if line.get_marker() == "s"]
+    assert len(points) == 2  # asiel (91 and 182 days) and overig (91 days): the published shares
+    assert sorted(points[0].get_xdata()) == [91, 182] and list(points[0].get_ydata()) == pytest.approx([25, 25])
+
+
+def test_group_sizes_are_protected_like_at_risk(ext):
+    sizes = M.group_sizes(ext, M.DUUR_TOT_PIP, Parameters(peildatum=P, celbeveiliging=3))
+    assert sizes["asiel"] == 4 and math.isnan(sizes["overig"]) and sizes["gezin"] == 0

@@ -101,6 +101,62 @@ def test_workbook_keeps_a_formula_like_text_as_text(tmp_path):
     assert [bool(c.quotePrefix) for c in row] == [True, True, True, False, False]
 
 
+def test_monitor_sheets_are_tables_as_the_report_reads_them(tmp_path):
+    """Contract 1.2 section 7 in the workbook: a block per reden van einde with the cohorts by year,
+    doelgroep by day, months by kerncijfer; each share (a number with a % format) beside its
+    interval and the number still followed (a whole number); empty where the share is withheld."""
+    import datetime as dt
+
+    from analysis import monitor as M
+    from builders import Extract
+    x = Extract()
+    x.wi2013(persoon_id="c1", datum_plicht="2022-01-01", datum_einde="2022-01-21", reden_einde="ingeburgerd")
+    x.wi2013(persoon_id="c2", datum_plicht="2022-12-01")
+    x.wi2013(persoon_id="c3", datum_plicht="2022-01-01", datum_einde="2022-04-11", reden_einde="vervallen")
+    x.wi2021(persoon_id="g1", doelgroep="gezin", datum_plicht="2022-01-01", datum_pip="2022-01-11", leerroute="b1")
+    x.wi2021(persoon_id="g2", doelgroep="gezin", datum_plicht="2023-12-01")
+    ext, p = x.load(tmp_path / "x"), dt.date(2024, 5, 1)
+    params = {"peildatum": p.isoformat(), "min_at_risk": 1, "celbeveiliging": 0}
+    wb = Workbook()
+    sheets = {}
+    for name in M.OUTPUTS:
+        sheets[name] = wb.create_sheet(name[:30])
+        excel.MONITOR_SHEETS[name](sheets[name], M.compute(name, ext, p, min_at_risk=1), params)
+    ws = sheets[M.COHORT_UITKOMST]
+    header = [c.value for c in ws[excel.HEADER_ROW]]
+    assert header[:5] == ["Cohort", "Na 1 jaar", "1 jaar: ondergrens", "1 jaar: bovengrens", "1 jaar: nog gevolgd"]
+    assert len(header) == 1 + 4 * len(M.COHORT_JAREN) and header[-1] == "5 jaar: nog gevolgd"
+    first = [r[0].value for r in ws.iter_rows(min_row=excel.HEADER_ROW + 1)]
+    titles = [v for v in first if isinstance(v, str)]
+    assert titles[:4] == ["Ingeburgerd", "Vrijgesteld", "Ontheven", "Vervallen"]  # then the notes
+    assert first[:6] == ["Ingeburgerd", 2022, 2023, 2024, None, "Vrijgesteld"]  # up to P's year, a blank row
+    row = next(r for r in ws.iter_rows(min_row=excel.HEADER_ROW + 1) if r[0].value == 2022)  # ingeburgerd
+    assert row[1].value == pytest.approx(1 / 3) and row[1].number_format == "0.0%"
+    assert 0 < row[2].value < 1 / 3 < row[3].value < 1
+    assert row[4].value == 1 and isinstance(row[4].value, int) and row[4].number_format == "#,##0"
+    assert [c.value for c in row[5:9]] == [None, None, None, 0]  # two years: nobody followed any more
+    assert ws.freeze_panes == f"B{excel.HEADER_ROW + 1}"
+    ws = sheets[M.DUUR_TOT_PIP]
+    header = [c.value for c in ws[excel.HEADER_ROW]]
+    assert header[:5] == ["Doelgroep", "Na 91 dagen", "91 dagen: ondergrens", "91 dagen: bovengrens",
+                          "91 dagen: nog gevolgd"]
+    assert header[-3:] == ["Mediaan (dagen)", "Mediaan: ondergrens", "Mediaan: bovengrens"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=excel.HEADER_ROW + 1, max_row=excel.HEADER_ROW + 3)}
+    assert list(rows) == ["Asielstatushouders", "Gezinsmigranten", "Overige migranten"]
+    gezin = rows["Gezinsmigranten"]
+    assert gezin[1].value == pytest.approx(0.5) and gezin[4].value == 1 and gezin[-3].value == 10
+    assert gezin[5].value is None and gezin[8].value == 0  # 182 days: the other person left on day 152
+    ws = sheets[M.TIJDREEKS]
+    header = [c.value for c in ws[excel.HEADER_ROW]]
+    assert header[:3] == ["Maand", "Wi2021: Inburgeringsplichtig geworden", "Wi2021: Nog inburgeringsplichtig"]
+    assert "Wi2013: Totaal opgelegd" in header and "Wi2021: Nog inburgeringsplichtig met PIP (%)" in header
+    assert ws.cell(excel.HEADER_ROW + 1, 1).value == "1 januari 2022"
+    for sheet in sheets.values():
+        for r in sheet.iter_rows():
+            for c in r:
+                assert not (isinstance(c.value, str) and (ISO.search(c.value) or CODE.search(c.value))), c.value
+
+
 def test_definition_box_escapes_and_names_every_part():
     box = report.definition_box("Tabel <1>", "Personen met <b>plicht</b>", "aantal & procent",
                                 "§3.2", "analysis.tables:tabel1", "02_tabel1.ipynb")
@@ -268,9 +324,9 @@ def test_workbook_text_has_no_keys_or_iso_dates(workbook):
     for ws in workbook:
         for row in ws.iter_rows():
             for c in row:
-                if isinstance(c.value, str) and c.coordinate != "B11":  # B11: package names
+                if isinstance(c.value, str) and c.coordinate != "B12":  # B12: package names
                     assert not ISO.search(c.value) and not CODE.search(c.value), (ws.title, c.coordinate, c.value)
-    assert workbook["Toelichting"]["A11"].value == "Pakketten"
+    assert workbook["Toelichting"]["A12"].value == "Pakketten"
 
 
 @pytest.mark.slow
@@ -281,8 +337,9 @@ def test_workbook_numbers_are_numbers(workbook, full_run):
     drempel = values["ELIP-drempel (euro)"]
     assert isinstance(drempel.value, (int, float)) and drempel.value == params["elip_drempel"]
     assert isinstance(values["Celbeveiliging (kleinste getoonde aantal)"].value, int)
+    assert values["Monitor: minimum aantal nog gevolgd"].value == params["min_at_risk"]
     number = re.compile(r"^-?[\d.,]+%?$")
-    for sheet in LONG[:8]:
+    for sheet in LONG[:8] + LONG[-3:]:
         for row in _data(workbook[sheet]):
             for c in row[1:]:
                 assert not (isinstance(c.value, str) and number.match(c.value)), (sheet, c.coordinate, c.value)

@@ -49,6 +49,20 @@ def test_notebook_is_committed_clean_and_thin(path):
     assert len(body.splitlines()) <= 20
 
 
+def test_every_run_notebook_takes_every_run_parameter():
+    """The runner passes Parameters.notebook_values() to every notebook: each is a variable of the
+    parameters cell (None: the default) and reaches open_session, min_at_risk included."""
+    from analysis.params import Parameters
+    names = list(Parameters().notebook_values())
+    assert "min_at_risk" in names
+    for source in sorted(plan.sources()):
+        nb = nbformat.read(ROOT / "notebooks" / source, as_version=4)
+        cells = [c.source for c in nb.cells if c.cell_type == "code"]
+        for name in names:
+            assert re.search(rf"^{name} = None\b", cells[0], re.M), (source, name)
+            assert f"{name}={name}" in "\n".join(cells[1:]), (source, name)
+
+
 OWN = ROOT / "notebooks" / "eigen"  # a researcher's own notebooks: no rule of the project applies
 
 

@@ -122,13 +122,13 @@ def test_a_declaration_has_counts_or_a_frame_not_both():
 
 def test_compute_all_is_the_letters_tables_and_a_monitor_output_is_its_frame(monkeypatch):
     """A declared frame is what compute returns: no percentages are added, and the
-    parameters' peildatum and celbeveiliging reach the monitor (monitor.compute)."""
+    parameters' peildatum, celbeveiliging and min_at_risk reach the monitor (monitor.compute)."""
     from analysis import monitor
     seen = []
-    monkeypatch.setattr(monitor, "compute", lambda name, x, p, n: seen.append((name, p, n)) or "frame")
-    params = Parameters(peildatum=dt.date(2023, 2, 1), celbeveiliging=7)
+    monkeypatch.setattr(monitor, "compute", lambda name, x, p, n, m: seen.append((name, p, n, m)) or "frame")
+    params = Parameters(peildatum=dt.date(2023, 2, 1), celbeveiliging=7, min_at_risk=3)
     assert registry.compute("duur_tot_pip_wi2021", None, params) == "frame"
-    assert seen == [("duur_tot_pip_wi2021", dt.date(2023, 2, 1), 7)]
+    assert seen == [("duur_tot_pip_wi2021", dt.date(2023, 2, 1), 7, 3)]
 
 
 @pytest.mark.slow  # the national-size extract; the same on random extracts: test_properties
@@ -234,7 +234,9 @@ def test_defaults_have_one_home():
         for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
             seed = re.search(rf"(?<!\d){Parameters.seed}(?!\d)", line)
             marge = "marge" in line and re.search(rf"(?<![\d.]){re.escape(repr(Parameters.marge))}(?!\d)", line)
-            if seed or marge:
+            at_risk = (("min_at_risk" in line or "gevolgd" in line)
+                       and re.search(rf"(?<![\d.]){Parameters.min_at_risk}(?![\d.])", line))
+            if seed or marge or at_risk:
                 offenders.append(f"{p.name}:{n}: {line.strip()}")
     for p in (paths.notebooks_dir()).glob("*.ipynb"):
         text = p.read_text(encoding="utf-8")

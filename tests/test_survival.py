@@ -453,3 +453,166 @@ def test_mediaan_of_duur_by_hand(ext):
 def test_mediaan_refuses_what_is_not_a_duur_result():
     with pytest.raises(UsageError, match="resultaat van duur.*ontbreekt: groep"):
         S.mediaan(pd.DataFrame({"x": [1]}))
+
+
+# ---- curves read at given days, merged outcomes (contract 1.2, section 6) ----------------------
+
+def test_duur_at_days_by_hand(ext):
+    """asiel: day 0 one PIP of 3 (1/3); day 10 of 2 one PIP and one end without (F_pip 1/3 + 2/3 * 1/2).
+    gezin (Kaplan-Meier, one way out): a PIP on day 20 with 2 at risk, p5 censored on day 30.
+    overig: no outcome, p7 censored on day 0 and p6 on day 121. at_risk counts exit day >= d."""
+    df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep", dagen=[31, 0, 10, 5, 20, 30, 10],
+                min_at_risk=1)
+    assert list(df.columns) == list(S.COLUMNS)
+    assert list(dict.fromkeys(df["groep"])) == ["asiel", "gezin", "overig"]
+    assert list(dict.fromkeys(df["uitkomst"])) == ["pip", "einde_zonder_pip"]
+    assert df["dagen"].tolist()[:6] == [0, 5, 10, 20, 30, 31]  # sorted, each once
+
+    def read(g, u):
+        part = df[(df["groep"] == g) & (df["uitkomst"] == u)]
+        return part["cumulatieve_incidentie"].tolist(), part["at_risk"].tolist()
+    est, n = read("asiel", "pip")
+    assert n == [3, 2, 2, 0, 0, 0]
+    assert est[:3] == pytest.approx([1 / 3, 1 / 3, 2 / 3]) and all(math.isnan(e) for e in est[3:])
+    est, _ = read("asiel", "einde_zonder_pip")
+    assert est[:3] == pytest.approx([0, 0, 1 / 3])
+    est, n = read("gezin", "pip")
+    assert n == [2, 2, 2, 2, 1, 0] and est[:5] == pytest.approx([0, 0, 0, 1 / 2, 1 / 2]) and math.isnan(est[5])
+    est, n = read("overig", "pip")
+    assert n == [2, 1, 1, 1, 1, 1] and est == [0] * 6
+    zero = df[df["cumulatieve_incidentie"] == 0]
+    assert (zero["ci_laag"] == 0).all() and (zero["ci_hoog"] == 0).all()  # nothing seen: no variance
+
+
+def test_duur_at_days_follow_up_rule_and_empty_groups(ext):
+    """min_at_risk is the smallest number still followed that is enough; a group without anyone has
+    rows (so two peildata line up) with nobody followed."""
+    df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep", dagen=[10], min_at_risk=2)
+    asiel = df[(df["groep"] == "asiel") & (df["uitkomst"] == "pip")].iloc[0]
+    assert asiel["at_risk"] == 2 and asiel["cumulatieve_incidentie"] == pytest.approx(2 / 3)
+    df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep", dagen=[10], min_at_risk=3)
+    asiel = df[(df["groep"] == "asiel") & (df["uitkomst"] == "pip")].iloc[0]
+    assert asiel["at_risk"] == 2 and asiel[["cumulatieve_incidentie", "ci_laag", "ci_hoog"]].isna().all()
+    from analysis.params import Parameters
+    default = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, dagen=[0])
+    assert default["at_risk"].tolist() == [7, 7] and default["cumulatieve_incidentie"].isna().all()  # 7 < 20
+    assert Parameters.min_at_risk > 7
+    early = S.duur(ext, "einde", "wi2013_opgelegd", P, groep="cohort", dagen=[365])
+    assert list(dict.fromkeys(early["groep"])) == [str(y) for y in range(2013, 2025)]
+    empty = early[early["groep"] == "2013"]
+    assert (empty["at_risk"] == 0).all() and empty["cumulatieve_incidentie"].isna().all()
+
+
+def lifelines_at(days, code, k, day):
+    """lifelines' cumulative incidence of outcome k (or 1 - S with one way out) at `day`, with
+    its origin shifted as in lifelines_curves."""
+    import warnings
+
+    from lifelines import AalenJohansenFitter, KaplanMeierFitter
+
+    class Exact(AalenJohansenFitter):
+        @staticmethod
+        def _check_for_duplicates(durations, events):  # noqa: ARG004
+            return False
+    t = np.asarray(days, float) + 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if len(set(code[code > 0].tolist())) == 1:
+            km = KaplanMeierFitter().fit(t, event_observed=code > 0)
+            return 1 - float(km.survival_function_at_times(day + 1.0).iloc[0])
+        aj = Exact().fit(t, code, event_of_interest=k)
+        cif = aj.cumulative_density_.iloc[:, 0]
+        return float(cif[cif.index <= day + 1.0].iloc[-1])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_at_days_gives_lifelines_estimates_and_the_curves_intervals(seed):
+    """Random tied data: the value read at any day (between events, on an event day, before the first,
+    after the last) is lifelines' estimate there, at_risk the count of exit days >= d, and the interval
+    the one survival.curves gives on the last day with that outcome up to d (the estimator's variance
+    does not change on days without that outcome)."""
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.choice([3, 40, 500]))
+    days = rng.integers(0, int(rng.choice([20, 400])), n)
+    code = rng.integers(0, int(rng.integers(2, 5)), n)
+    if not (code > 0).any():
+        code[0] = 1
+    asked = np.unique(np.concatenate([rng.integers(0, days.max() + 5, 12), [0, days.max(), days.max() + 3]]))
+    labels = ("a", "b", "c")
+    read = S.at_days(days, code, labels, asked)
+    curves = S.curves(days, code, labels)
+    for row in read.itertuples():
+        assert row.at_risk == int((days >= row.dagen).sum())
+        k = labels.index(row.uitkomst) + 1
+        if row.at_risk == 0:
+            assert math.isnan(row.cumulatieve_incidentie)
+            continue
+        if k in code:
+            assert row.cumulatieve_incidentie == pytest.approx(lifelines_at(days, code, k, row.dagen), abs=1e-9)
+        else:
+            assert row.cumulatieve_incidentie == 0
+        c = curves[(curves["uitkomst"] == row.uitkomst) & (curves["dagen"] <= row.dagen)]
+        want = c.iloc[-1][["cumulatieve_incidentie", "ci_laag", "ci_hoog"]].to_numpy(float) if len(c) else [0, 0, 0]
+        np.testing.assert_allclose([row.cumulatieve_incidentie, row.ci_laag, row.ci_hoog], want, rtol=0, atol=1e-12,
+                                   equal_nan=True)
+
+
+def test_merged_outcomes_get_their_own_curve(ext):
+    """q1 vervallen on day 0, q2 ingeburgerd on day 152, q3 censored: merged, one way out, so
+    Kaplan-Meier: 1/3 on day 0, 1 - 2/3 * 1/2 = 2/3 on day 152; the same as lifelines on the merged
+    codes, and its own interval, not one of the two separate curves'."""
+    df = S.duur(ext, "einde", "wi2013_opgelegd", P, uitkomsten={"weg": ["vervallen", "ingeburgerd"]})
+    assert set(df["uitkomst"]) == {"weg"} and df["dagen"].tolist() == [0, 152]
+    assert df["cumulatieve_incidentie"].tolist() == pytest.approx([1 / 3, 2 / 3])
+    theirs = assert_same_as_lifelines([0, 152, 2983], [1, 1, 0], ("weg",))
+    pd.testing.assert_frame_equal(df.drop(columns="groep"), theirs)
+    apart = S.duur(ext, "einde", "wi2013_opgelegd", P)
+    assert not np.allclose(apart[apart["dagen"] == 152][["ci_laag", "ci_hoog"]].to_numpy(),
+                           df[df["dagen"] == 152][["ci_laag", "ci_hoog"]].to_numpy())
+
+
+def test_merged_outcomes_keep_the_others_in_place(ext):
+    """Wi2013 outcomes in contract order (ingeburgerd, vrijgesteld, ontheven, vervallen): 'voldaan'
+    takes the place of ingeburgerd, the rest stay; read at days, every outcome has its rows."""
+    df = S.duur(ext, "einde", "wi2013_opgelegd", P, dagen=[200], uitkomsten={"voldaan": ["ingeburgerd", "vrijgesteld"]},
+                min_at_risk=1)
+    assert df["uitkomst"].tolist() == ["voldaan", "ontheven", "vervallen"]
+    assert df["cumulatieve_incidentie"].tolist() == pytest.approx([1 / 3, 0, 1 / 3]) and (df["at_risk"] == 1).all()
+    same = S.duur(ext, "einde", "wi2013_opgelegd", P, dagen=[200], uitkomsten={"ingeburgerd": "ingeburgerd"},
+                  min_at_risk=1)
+    assert same["uitkomst"].tolist() == ["ingeburgerd", "vrijgesteld", "ontheven", "vervallen"]
+
+
+@pytest.mark.parametrize("uitkomsten,message", [
+    ({"voldaan": ["ingeburgerd", "geslaagd"]},
+     r"Onbekende uitkomst 'geslaagd' in uitkomsten\['voldaan'\]\. Kies uit: ingeburgerd, vrijgesteld, ontheven, vervallen"),
+    ({"voldaan": ["ingeburgerd", "ingeburgerd"]}, r"'ingeburgerd' staat twee keer in uitkomsten\['voldaan'\]"),
+    ({"a": ["ingeburgerd"], "b": ["vrijgesteld", "ingeburgerd"]},
+     r"'ingeburgerd' staat in uitkomsten\['a'\] en in uitkomsten\['b'\]"),
+    ({"ontheven": ["ingeburgerd", "vrijgesteld"]}, r"'ontheven' in uitkomsten is al een uitkomst die blijft"),
+    ({"voldaan": []}, r"uitkomsten\['voldaan'\] is geen lijst met ten minste één uitkomst"),
+    (["ingeburgerd"], r"uitkomsten is een woordenboek"),
+])
+def test_merged_outcomes_refusals(ext, uitkomsten, message):
+    with pytest.raises(UsageError, match=message):
+        S.duur(ext, "einde", "wi2013_opgelegd", P, uitkomsten=uitkomsten)
+
+
+def test_pip_outcomes_are_named_in_the_refusal(ext):
+    with pytest.raises(UsageError, match="Kies uit: pip, einde_zonder_pip"):
+        S.duur(ext, "pip", "wi2021_plichtig", P, uitkomsten={"x": ["voldaan"]})
+
+
+@pytest.mark.parametrize("dagen,message", [
+    ([-1], "kan niet negatief zijn"), ([1.5], "1.5: geen hele dag"), ("365", "lijst van hele dagen"),
+    ([], "lijst van hele dagen"), ([True], "True: geen hele dag"), ([10 ** 30], "meer dan"),
+])
+def test_dagen_refusals(ext, dagen, message):
+    with pytest.raises(UsageError, match=message):
+        S.duur(ext, "pip", "wi2021_plichtig", P, dagen=dagen)
+
+
+def test_dagen_accepts_one_day_and_whole_floats(ext):
+    one = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, dagen=10, min_at_risk=1)
+    pd.testing.assert_frame_equal(one, S.duur(ext, "pip", "wi2021_plichtig_geworden", P, dagen=[10.0], min_at_risk=1))
+    assert one["dagen"].tolist() == [10, 10]

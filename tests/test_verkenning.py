@@ -86,8 +86,11 @@ def test_the_readme_section_has_a_worked_example_for_each_question():
     examples = readme_examples()
     code = "\n".join(c for c, _ in examples)
     assert len(examples) >= 5 and all(shown is not None for _, shown in examples)
-    for call in ("open_extract(", "stand_per", ".tabel(", ".kruistabel(", ".duur(", ".mediaan("):
+    for call in ("open_extract(", "stand_per", ".tabel(", ".kruistabel(", ".duur(", ".mediaan(", "dagen=",
+                 "uitkomsten="):
         assert call in code, call
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split(SECTION)[1].split("\n## ")[0]
+    assert "min_at_risk=" in section  # the interface parameter is documented where the interface is
 
 
 @pytest.mark.slow

@@ -16,15 +16,18 @@ if TYPE_CHECKING:
     from . import explore
 
 
-def open_extract(path: "str | os.PathLike[str] | None" = None, celbeveiliging: int = 0) -> "explore.Verkenning":
+def open_extract(path: "str | os.PathLike[str] | None" = None, celbeveiliging: int = 0,
+                 min_at_risk: "int | None" = None) -> "explore.Verkenning":
     """Open an extract for exploration (contract section 6); see `analysis.explore`.
 
     `path`: an extract folder (None: the shipped synthetic extract); `celbeveiliging=N`:
-    suppress every count below N in every result. Returns a `Verkenning` with `stand_per`,
-    `tabel`, `kruistabel`, `duur` and `mediaan`; see README, "Verkennen vanuit Python".
+    suppress every count below N in every result; `min_at_risk`: how many must still be
+    followed for a share read at a day (the monitor outputs, `duur(..., dagen=...)`; None: the
+    run's default). Returns a `Verkenning` with `stand_per`, `tabel`, `kruistabel`, `duur` and
+    `mediaan`; see README, "Verkennen vanuit Python".
 
     Imported on first call, so that `import analysis` stays cheap for the command line.
     """
     from .explore import open_extract as _open
 
-    return _open(path, celbeveiliging)
+    return _open(path, celbeveiliging, min_at_risk)

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--marge", help="gelijkwaardigheidsmarge van de samenstellingstoets, als fractie "
                                       f"(standaard {Parameters.marge})")
     run.add_argument("--seed", help=f"seed van de powersimulatie (standaard {Parameters.seed})")
+    run.add_argument("--min-at-risk", metavar="N",
+                     help="monitor: een aandeel na d dagen alleen tonen als nog ten minste N personen van de "
+                          f"groep gevolgd worden (standaard {Parameters.min_at_risk})")
 
     synth = sub.add_parser("synth", help="het synthetische extract maken")
     synth.add_argument("--out", type=Path, help="doelmap (standaard data/raw/synthetisch)")
@@ -79,7 +82,8 @@ def _run(args) -> int:
         jobs = _whole(args.jobs, "--jobs", "een aantal notebooks tegelijk, bijvoorbeeld 2")
         check_jobs(jobs, zero_is_default=False)
     params = parse_parameters(args.peildatum, args.vorige_peildatum, args.elip_peildata, args.elip_drempel,
-                              celbeveiliging=args.celbeveiliging, marge=args.marge, seed=args.seed)
+                              celbeveiliging=args.celbeveiliging, marge=args.marge, seed=args.seed,
+                              min_at_risk=args.min_at_risk)
     out = args.out or paths.reports_dir() / params.peildatum.isoformat()
     cfg = RunConfig(extract=args.extract, out=out, params=params, spreadsheet_nl=args.spreadsheet_nl,
                     jobs=jobs, derived_root=args.derived)

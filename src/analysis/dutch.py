@@ -110,6 +110,7 @@ LABELS = {
     # parameters of a run and of the generator
     "peildatum": "peildatum", "vorige_peildatum": "vergelijkingspeildatum", "elip_peildata": "ELIP-peildata",
     "elip_drempel": "ELIP-drempel (euro)", "celbeveiliging": "celbeveiliging",
+    "min_at_risk": "monitor: minimum aantal nog gevolgd",
     "spreadsheet_nl": "Nederlandse spreadsheet", "seed_statistiek": "startwaarde statistiek",
     "versie": "versie", "geplant_verschil": "geplant verschil", "geplant_cohorten": "geplande cohorten",
     # words of the contract that the letter's readings name

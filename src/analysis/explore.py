@@ -29,7 +29,7 @@ from . import populations as POP
 from . import survival as S
 from .errors import UsageError
 from .model import Extract
-from .params import PYTHON, Parameters, celbeveiliging_argument, parse_date, parse_parameters
+from .params import PYTHON, Parameters, celbeveiliging_argument, parse_date, parse_min_at_risk, parse_parameters
 
 TABEL_OPTIES = ("vorige_peildatum", "elip_peildata", "elip_drempel")
 
@@ -39,12 +39,15 @@ class Verkenning:
 
     `celbeveiliging=N` suppresses every count below N (and above 0) in every result, with
     the secondary suppression of the module that computes it (suppression, kruistabel,
-    survival); suppressed values are NaN.
+    survival); suppressed values are NaN. `min_at_risk` (default Parameters.min_at_risk) is
+    the monitor's follow-up rule (contract section 7) for the monitor outputs of `tabel` and
+    for `duur(..., dagen=...)`: a share read at a day where fewer are still followed is empty.
     """
 
-    def __init__(self, extract: Extract, celbeveiliging: int = 0) -> None:
+    def __init__(self, extract: Extract, celbeveiliging: int = 0, min_at_risk: int | None = None) -> None:
         self.extract = extract
         self.celbeveiliging = celbeveiliging_argument(celbeveiliging)
+        self.min_at_risk = parse_min_at_risk(min_at_risk, "min_at_risk", text=False)
         self._horizon = horizon.of(extract)
         self._sessions: dict = {}
 
@@ -88,7 +91,7 @@ class Verkenning:
         self._horizon_check(params)
         p = params.peildatum
         if naam in monitor.OUTPUTS:
-            return monitor.compute(naam, self.extract, p, self.celbeveiliging)
+            return monitor.compute(naam, self.extract, p, self.celbeveiliging, self.min_at_risk)
         if not self.celbeveiliging:
             return registry.compute(naam, self.extract, params)
         # The run's own protection: one pattern over everything a run at this P publishes
@@ -116,7 +119,7 @@ class Verkenning:
         return K.kruistabel(self.extract, rij, kolom, populatie, p, drempel, self.celbeveiliging)
 
     def duur(self, gebeurtenis: str, populatie: str, peildatum: str | dt.date, groep: str | None = None,
-             elip_drempel: float | str | None = None) -> pd.DataFrame:
+             elip_drempel: float | str | None = None, dagen=None, uitkomsten: dict | None = None) -> pd.DataFrame:
         """Cumulative incidence of `gebeurtenis` in days since datum_plicht (survival.duur).
 
         `gebeurtenis`: `pip` (Wi2021 populations; competing outcome einde_zonder_pip) or
@@ -125,15 +128,23 @@ class Verkenning:
         outcome and day with an outcome: groep, uitkomst, dagen, cumulatieve_incidentie,
         ci_laag, ci_hoog (95% pointwise), at_risk. `mediaan(...)` reads the median off it.
 
+        `dagen=[365, 730]`: instead of the whole curve, the curve read at those days, one row
+        per group (every value of `groep`, empty groups included), outcome and day; empty where
+        fewer than `min_at_risk` (of open_extract) were still followed that day. `at_risk` is
+        the number still followed at the start of that day. The monitor's outputs are read
+        with this same reader. `uitkomsten={"voldaan": ["ingeburgerd", "vrijgesteld"]}`
+        merges outcomes before estimating: the merged outcome gets its own curve and interval.
+
         With celbeveiliging N, a row's estimate and interval are emptied when fewer than N
         were at risk that day or fewer than N had that outcome by then; at_risk below N is
         emptied too (survival.protect says what this does and does not protect).
         """
         p = self._peildatum(peildatum, populatie=populatie)
         drempel = parse_parameters(p, elip_drempel=elip_drempel, naming=PYTHON).elip_drempel_cent
-        out = S.duur(self.extract, gebeurtenis, populatie, p, groep, drempel)
+        out = S.duur(self.extract, gebeurtenis, populatie, p, groep, drempel, dagen=dagen, uitkomsten=uitkomsten,
+                     min_at_risk=self.min_at_risk)
         if self.celbeveiliging and len(out):
-            events = S.events_so_far(self.extract, out, gebeurtenis, populatie, p, groep, drempel)
+            events = S.events_so_far(self.extract, out, gebeurtenis, populatie, p, groep, drempel, uitkomsten)
             out = S.protect(out, self.celbeveiliging, events)
         return out
 
@@ -146,13 +157,18 @@ class Verkenning:
 
     def __repr__(self) -> str:
         kind = "synthetisch" if self.extract.meta.synthetisch else "extract"
-        return f"<Verkenning {kind}, stand per {self.stand_per}, celbeveiliging {self.celbeveiliging}>"
+        return (f"<Verkenning {kind}, stand per {self.stand_per}, celbeveiliging {self.celbeveiliging}, "
+                f"min_at_risk {self.min_at_risk}>")
 
 
-def open_extract(path: str | Path | None = None, celbeveiliging: int = 0) -> Verkenning:
+def open_extract(path: str | Path | None = None, celbeveiliging: int = 0,
+                 min_at_risk: int | None = None) -> Verkenning:
     """Open an extract for exploration: validated and typed once (the derived cache), then
-    kept in memory. `path=None` opens the shipped synthetic extract (generated on first use)."""
+    kept in memory. `path=None` opens the shipped synthetic extract (generated on first use).
+    `min_at_risk`: the follow-up rule of the monitor outputs and of `duur(..., dagen=...)`
+    (None: Parameters.min_at_risk)."""
     n = celbeveiliging_argument(celbeveiliging)
+    parse_min_at_risk(min_at_risk, "min_at_risk", text=False)  # refused before the extract is read
     if path is None:
         from .synth.generate import ensure_default
         source = ensure_default()
@@ -160,7 +176,7 @@ def open_extract(path: str | Path | None = None, celbeveiliging: int = 0) -> Ver
         source = Path(path)
         if not source.is_dir():
             raise UsageError(f"Extract {source} bestaat niet of is geen map.")
-    return Verkenning(derived.load(derived.derive(source)), n)
+    return Verkenning(derived.load(derived.derive(source)), n, min_at_risk)
 
 
 __all__ = ["Verkenning", "open_extract"]

@@ -5,31 +5,38 @@
   month's figures equal a run at that date. Each law's series starts at the first month
   in which one of its plichten started (a Wi2021 series from 2013 would be zeros only).
 * `cohort_uitkomst_wi2013`: per cohort, the cumulative incidence of each way the Wi2013
-  plicht ended, 1 ... 5 years after datum_plicht (survival.duur("einde") within the cohort).
+  plicht ended, 1 ... 5 years after datum_plicht (survival.duur("einde") within the cohort),
+  each with its 95% interval (`ci_laag_kj`, `ci_hoog_kj`) and the number still followed
+  (`at_risk_kj`).
 * `duur_tot_pip_wi2021`: per doelgroep, the cumulative incidence of a PIP at 91, 182, 365
-  and 730 days, and the median time to a PIP.
+  and 730 days with interval and at_risk, and the median time to a PIP with its interval in
+  days (`ci_laag_dagen`, `ci_hoog_dagen`, as survival.mediaan gives it).
 
-Where a duration lies beyond what the data can show, the cell is empty: a cumulative
-incidence at d days is given only when d <= P minus the group's earliest datum_plicht
-(contract section 7 says so for the cohorts; the same rule is applied to the doelgroepen of
-duur_tot_pip_wi2021, where the contract is silent, because past the longest follow-up the
-estimate is only the last value carried forward). The median is the first day on which the
-cumulative incidence reaches 50%; empty where it does not within the data.
+The shares are read off the curves by survival.duur(..., dagen=...), the reader the
+interface uses too, so `duur("einde", "wi2013_opgelegd", P, groep="cohort", dagen=[365, ...])`
+gives these numbers. Contract section 7 (v1.2): a share at day d stands only where at least
+`min_at_risk` persons of the group (its default in Parameters) are still followed at
+d (exit day >= d); otherwise the estimate and interval are empty and at_risk says why. "The
+cohort has been followed that long" is not enough: a cohort of three whose last member was
+censored at day 517 has no value at two years, whatever P is. The median is the first day on
+which the cumulative incidence reaches 50%, on the part of the curve the same rule lets
+stand; empty where it does not get there.
 
 Celbeveiliging (`celbeveiliging=N`): the time series is protected month by month with the
 rules and sums of suppression.py (the two kerncijfers of a month are one set of linked
 tables); a cumulative incidence is emptied when it rests on fewer than N persons: fewer
-than N in the group, or fewer than N with that outcome by that day.
+than N still followed that day (so also in a group of fewer than N), or 1 to N - 1 with that
+outcome by that day; its interval goes with it, and at_risk from 1 to N - 1 is emptied.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from . import contract as C
-from . import populations as POP
 from . import registry, suppression
 from . import survival as S
 from . import tables as T
@@ -46,6 +53,7 @@ DAGEN_PER_JAAR = 365  # the contract counts a year as 365 days
 PIP_DAGEN = (91, 182, 365, 730)
 MEDIAAN = "mediaan"
 EENHEID_DAGEN = "dagen"
+CI_LAAG_DAGEN, CI_HOOG_DAGEN = "ci_laag_dagen", "ci_hoog_dagen"  # the median's interval, in days
 
 
 def eenheid_jaar(jaar: int) -> str:
@@ -102,86 +110,87 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=float if c == "waarde" else object) for c in C.OUTPUT_COLUMNS})
 
 
-def _group_estimates(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep: str,
-                     celbeveiliging: int) -> tuple[pd.DataFrame, dict[str, int], dict[str, int]]:
-    """duur(...) without intervals; per group its size and the follow-up in days (P minus the
-    group's earliest datum_plicht)."""
-    law = POP.law_of(populatie)
-    members = POP.mask(extract, populatie, p)
-    var = POP.variable(extract, groep, law, p)
-    start = POP.persons(extract, law)["datum_plicht"]
-    size, follow_up = {}, {}
-    for i, v in enumerate(var.values):
-        m = members & (var.codes == i)
-        size[v] = int(m.sum())
-        if size[v]:
-            follow_up[v] = (p - start[m].min().date()).days
-    curves = S.duur(extract, gebeurtenis, populatie, p, groep=groep, with_ci=False)
-    if celbeveiliging and len(curves):
-        events = S.events_so_far(extract, curves, gebeurtenis, populatie, p, groep)
-        curves = curves.assign(_events=events.to_numpy())
-    return curves, size, follow_up
+def _read(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep: str, dagen: tuple[int, ...],
+          celbeveiliging: int, min_at_risk: int | None) -> pd.DataFrame:
+    """The curves read at the asked days through survival.duur (the one reader, so that the
+    interface's `duur(..., dagen=...)` gives the same numbers), protected by the monitor's
+    rule: with celbeveiliging N, an estimate is emptied when fewer than N were still followed
+    that day (so also in a group of fewer than N) or when 1 to N - 1 had that outcome by then
+    (a zero identifies no one); its interval goes with it, and at_risk is emptied from 1 to N - 1."""
+    rows = S.duur(extract, gebeurtenis, populatie, p, groep=groep, dagen=dagen, min_at_risk=min_at_risk)
+    if not celbeveiliging:
+        return rows
+    events = S.events_so_far(extract, rows, gebeurtenis, populatie, p, groep).to_numpy()
+    at_risk = rows["at_risk"].to_numpy()
+    small = (at_risk < celbeveiliging) | ((events > 0) & (events < celbeveiliging))
+    rows.loc[small, ["cumulatieve_incidentie", "ci_laag", "ci_hoog"]] = np.nan
+    rows["at_risk"] = rows["at_risk"].astype(float)
+    rows.loc[(at_risk > 0) & (at_risk < celbeveiliging), "at_risk"] = np.nan
+    return rows
 
 
-class _Steps:
-    """The curves of a duur result as step functions, looked up by (group, outcome)."""
-
-    def __init__(self, curves: pd.DataFrame, threshold: int):
-        self.threshold = threshold
-        self.parts = {key: (g["dagen"].to_numpy(), g["cumulatieve_incidentie"].to_numpy(),
-                            g["_events"].to_numpy() if threshold else None)
-                      for key, g in curves.groupby(["groep", "uitkomst"], sort=False)}
-
-    def value(self, group: str, outcome: str, day: int) -> float:
-        """Cumulative incidence at `day` (0 before the first event); with celbeveiliging empty
-        when fewer than the threshold (and more than none) had the outcome by then."""
-        days, est, events = self.parts.get((group, outcome), (np.zeros(0, int), np.zeros(0), np.zeros(0, int)))
-        i = int(np.searchsorted(days, day, side="right")) - 1
-        if i < 0:
-            return 0.0  # no one yet: a zero identifies no one
-        if self.threshold and events[i] < self.threshold:
-            return np.nan
-        return float(est[i])
-
-    def median(self, group: str, outcome: str) -> float:
-        """First day on which the cumulative incidence reaches 0.5; NaN when it does not."""
-        days, est, events = self.parts.get((group, outcome), (np.zeros(0, int), np.zeros(0), np.zeros(0, int)))
-        day = S.first_day_reaching(days, est, 0.5)  # the rule of survival.mediaan
-        if self.threshold and not np.isnan(day) and events[np.searchsorted(days, day)] < self.threshold:
-            return np.nan
-        return day
+def _cells(row: pd.Series, suffix: str = "") -> list[tuple[str, float]]:
+    """One read row as the output's cells, in the order a reader reads them: the share and its
+    interval in percent (the scale of the estimate), then the number still followed."""
+    return [(f"procent{suffix}", 100.0 * row["cumulatieve_incidentie"]), (f"ci_laag{suffix}", 100.0 * row["ci_laag"]),
+            (f"ci_hoog{suffix}", 100.0 * row["ci_hoog"]), (f"at_risk{suffix}", float(row["at_risk"]))]
 
 
-def cohort_uitkomst_wi2013(extract: Extract, p: dt.date, celbeveiliging: int = 0) -> pd.DataFrame:
-    curves, size, follow_up = _group_estimates(extract, "einde", "wi2013_opgelegd", p, "cohort", celbeveiliging)
-    started = [v for v, n in size.items() if n]
+def cohort_uitkomst_wi2013(extract: Extract, p: dt.date, celbeveiliging: int = 0,
+                           min_at_risk: int | None = None) -> pd.DataFrame:
+    dagen = tuple(j * DAGEN_PER_JAAR for j in COHORT_JAREN)
+    rows = _read(extract, "einde", "wi2013_opgelegd", p, "cohort", (0, *dagen), celbeveiliging, min_at_risk)
+    size = rows[rows["dagen"] == 0].groupby("groep", sort=False)["at_risk"].first()
+    started = [y for y, n in size.items() if n != 0]  # NaN (protected) is someone
     if not started:
         return _empty()
-    years = [v for v in size if int(v) >= int(started[0])]  # from the earliest cohort up to P's year
-    steps, rows = _Steps(curves, celbeveiliging), []
+    years = [y for y in size.index if int(y) >= int(started[0])]  # from the earliest cohort up to P's year
+    at = rows.set_index(["groep", "uitkomst", "dagen"])
+    out = []
     for y in years:
         for r in C.REDEN_EINDE_WI2013:
-            for j in COHORT_JAREN:
-                day = j * DAGEN_PER_JAAR
-                value = np.nan
-                if size[y] and day <= follow_up[y] and not (celbeveiliging and size[y] < celbeveiliging):
-                    value = 100.0 * steps.value(y, r, day)
-                rows.append((y, r, eenheid_jaar(j), value))
-    return _frame(COHORT_UITKOMST, p, rows)
+            for j, day in zip(COHORT_JAREN, dagen):
+                out += [(y, r, eenheid, value) for eenheid, value in _cells(at.loc[(y, r, day)], f"_{j}j")]
+    return _frame(COHORT_UITKOMST, p, out)
 
 
-def duur_tot_pip_wi2021(extract: Extract, p: dt.date, celbeveiliging: int = 0) -> pd.DataFrame:
-    curves, size, follow_up = _group_estimates(extract, "pip", "wi2021_plichtig_geworden", p, "doelgroep",
-                                               celbeveiliging)
-    steps, rows = _Steps(curves, celbeveiliging), []
+def duur_tot_pip_wi2021(extract: Extract, p: dt.date, celbeveiliging: int = 0,
+                        min_at_risk: int | None = None) -> pd.DataFrame:
+    populatie, groep = "wi2021_plichtig_geworden", "doelgroep"
+    rows = _read(extract, S.PIP, populatie, p, groep, PIP_DAGEN, celbeveiliging, min_at_risk)
+    at = rows.set_index(["groep", "uitkomst", "dagen"])
+    medians = _medians(extract, p, celbeveiliging, min_at_risk).set_index("groep")
+    out = []
     for g in C.DOELGROEPEN:
-        shown = size[g] > 0 and not (celbeveiliging and size[g] < celbeveiliging)
         for day in PIP_DAGEN:
-            value = 100.0 * steps.value(g, S.PIP, day) \
-                if shown and day <= follow_up[g] else np.nan
-            rows.append((g, f"{day}d", C.EENHEID_PROCENT, value))
-        rows.append((g, MEDIAAN, EENHEID_DAGEN, steps.median(g, S.PIP) if shown else np.nan))
-    return _frame(DUUR_TOT_PIP, p, rows)
+            out += [(g, f"{day}d", eenheid, value) for eenheid, value in _cells(at.loc[(g, S.PIP, day)])]
+        m = medians.loc[g] if g in medians.index else None
+        for eenheid, col in ((EENHEID_DAGEN, "mediaan"), (CI_LAAG_DAGEN, "mediaan_laag"),
+                             (CI_HOOG_DAGEN, "mediaan_hoog")):
+            out.append((g, MEDIAAN, eenheid, np.nan if m is None else float(m[col])))
+    return _frame(DUUR_TOT_PIP, p, out)
+
+
+def _medians(extract: Extract, p: dt.date, celbeveiliging: int, min_at_risk: int | None) -> pd.DataFrame:
+    """survival.mediaan on the curves of a PIP per doelgroep, read only where the follow-up
+    rule lets a curve stand (a median or bound that would lie further is empty, as one after
+    an emptied row is). With celbeveiliging N, the median and each bound are emptied when
+    fewer than N of the group had a PIP by that day, and the bounds go with the median."""
+    populatie, groep = "wi2021_plichtig_geworden", "doelgroep"
+    curves = S.duur(extract, S.PIP, populatie, p, groep=groep)
+    curves = S.follow_up(curves, Parameters.min_at_risk if min_at_risk is None else min_at_risk)
+    med = S.mediaan(curves[curves["uitkomst"] == S.PIP])
+    if not celbeveiliging or med.empty:
+        return med
+    size = S.duur(extract, S.PIP, populatie, p, groep=groep, dagen=[0], min_at_risk=1)
+    size = size[size["uitkomst"] == S.PIP].set_index("groep")["at_risk"]
+    for col in ("mediaan", "mediaan_laag", "mediaan_hoog"):
+        probe = med[["groep", "uitkomst"]].assign(dagen=med[col].fillna(0).astype(np.int64))
+        events = S.events_so_far(extract, probe, S.PIP, populatie, p, groep).to_numpy()
+        small = (events < celbeveiliging) | (med["groep"].map(size).to_numpy() < celbeveiliging)
+        med.loc[small, col] = np.nan
+    med.loc[med["mediaan"].isna(), ["mediaan_laag", "mediaan_hoog"]] = np.nan
+    return med
 
 
 def _frame(tabel: str, p: dt.date, rows: list[tuple]) -> pd.DataFrame:
@@ -192,11 +201,41 @@ def _frame(tabel: str, p: dt.date, rows: list[tuple]) -> pd.DataFrame:
     return df
 
 
-def compute(name: str, extract: Extract, p: dt.date, celbeveiliging: int = 0) -> pd.DataFrame:
-    """One monitor output by name."""
-    fn = {TIJDREEKS: tijdreeks_kerncijfers, COHORT_UITKOMST: cohort_uitkomst_wi2013,
-          DUUR_TOT_PIP: duur_tot_pip_wi2021}[name]
-    return fn(extract, p, celbeveiliging)
+def compute(name: str, extract: Extract, p: dt.date, celbeveiliging: int = 0,
+            min_at_risk: int | None = None) -> pd.DataFrame:
+    """One monitor output by name (min_at_risk: None is Parameters' default; the time
+    series does not read curves and ignores it)."""
+    if name == TIJDREEKS:
+        return tijdreeks_kerncijfers(extract, p, celbeveiliging)
+    fn = {COHORT_UITKOMST: cohort_uitkomst_wi2013, DUUR_TOT_PIP: duur_tot_pip_wi2021}[name]
+    return fn(extract, p, celbeveiliging, min_at_risk)
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """What the figure of cohort_uitkomst_wi2013 or duur_tot_pip_wi2021 and its sentence read:
+    the output as written, each group's size (`group_sizes`), the run's min_at_risk (the
+    sentence names it), and for the time to PIP the curves behind it (`pip_curves`)."""
+
+    table: pd.DataFrame
+    sizes: dict[str, float]
+    min_at_risk: int
+    curves: pd.DataFrame | None = None
+
+
+def figure_data(extract: Extract, name: str, params: Parameters, table: pd.DataFrame) -> FigureData:
+    curves = pip_curves(extract, params) if name == DUUR_TOT_PIP else None
+    return FigureData(table, group_sizes(extract, name, params), params.min_at_risk, curves)
+
+
+def group_sizes(extract: Extract, name: str, params: Parameters) -> dict[str, float]:
+    """How many persons each cohort (cohort_uitkomst_wi2013) or doelgroep (duur_tot_pip_wi2021)
+    holds: the number followed on day 0, read as the outputs' at_risk (NaN where protected).
+    The sentences say "nog 1.234 van de 18.026 gevolgd" with it."""
+    gebeurtenis, populatie, groep = {COHORT_UITKOMST: ("einde", "wi2013_opgelegd", "cohort"),
+                                     DUUR_TOT_PIP: (S.PIP, "wi2021_plichtig_geworden", "doelgroep")}[name]
+    rows = _read(extract, gebeurtenis, populatie, params.peildatum, groep, (0,), params.celbeveiliging, 1)
+    return rows.groupby("groep", sort=False)["at_risk"].first().astype(float).to_dict()
 
 
 # ---- what the monitor's figures show beside the three outputs ---------------------------
@@ -252,10 +291,11 @@ def _aanbod_share(extract: Extract, d: dt.date, threshold: int) -> float:
 
 def pip_curves(extract: Extract, params: Parameters) -> pd.DataFrame:
     """The curves behind duur_tot_pip_wi2021 with their 95% intervals (survival.duur), the
-    outcome PIP only, per doelgroep; with celbeveiliging protected as explore's duur is."""
+    outcome PIP only, per doelgroep, empty where fewer than min_at_risk are still followed (the
+    figure shows no more than the table); with celbeveiliging protected as explore's duur is."""
     p, threshold = params.peildatum, params.celbeveiliging
     populatie, groep = "wi2021_plichtig_geworden", "doelgroep"
-    curves = S.duur(extract, S.PIP, populatie, p, groep=groep)
+    curves = S.follow_up(S.duur(extract, S.PIP, populatie, p, groep=groep), params.min_at_risk)
     if threshold and len(curves):
         events = S.events_so_far(extract, curves, S.PIP, populatie, p, groep)
         curves = S.protect(curves, threshold, events)

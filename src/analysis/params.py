@@ -26,6 +26,7 @@ def one_year_before(d: dt.date) -> dt.date:
 
 DEFAULT_MARGE = 0.05  # equivalence margin of the composition test (share points)
 DEFAULT_SEED = 20240624  # seed of the power simulation: the letter's date
+DEFAULT_MIN_AT_RISK = 20  # the monitor reads a curve at day d only while this many are still followed
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Parameters:
     celbeveiliging: int = 0  # suppress counts below this (0: none)
     marge: float = DEFAULT_MARGE
     seed: int = DEFAULT_SEED
+    min_at_risk: int = DEFAULT_MIN_AT_RISK  # contract section 7: persons still followed at day d
 
     @property
     def q(self) -> dt.date:
@@ -69,6 +71,7 @@ class Parameters:
             "celbeveiliging": self.celbeveiliging,
             "marge": self.marge,
             "seed": self.seed,
+            "min_at_risk": self.min_at_risk,
         }
 
     def notebook_values(self) -> dict:
@@ -81,7 +84,8 @@ class Parameters:
 # How each caller names the arguments in its messages: the command line by its options, the
 # notebooks (their parameters cell) and the Python interface by their keyword arguments. A
 # message names what the user typed, never another front end's spelling of it.
-FIELDS = ("peildatum", "vorige_peildatum", "elip_peildata", "elip_drempel", "celbeveiliging", "marge", "seed")
+FIELDS = ("peildatum", "vorige_peildatum", "elip_peildata", "elip_drempel", "celbeveiliging", "marge", "seed",
+          "min_at_risk")
 CLI = {f: "--" + f.replace("_", "-") for f in FIELDS}
 PYTHON = {f: f for f in FIELDS}
 
@@ -146,7 +150,8 @@ def _shown(value) -> str:
 
 
 def parse_parameters(peildatum=None, vorige_peildatum=None, elip_peildata=None, elip_drempel=None,
-                     celbeveiliging=None, marge=None, seed=None, naming: dict[str, str] = CLI) -> Parameters:
+                     celbeveiliging=None, marge=None, seed=None, naming: dict[str, str] = CLI,
+                     min_at_risk=None) -> Parameters:
     """Parameters from text or values; None (or empty) means the default of `Parameters`.
 
     `naming` says how the caller's user calls each argument (CLI or PYTHON): every message
@@ -193,7 +198,31 @@ def parse_parameters(peildatum=None, vorige_peildatum=None, elip_peildata=None, 
     if sd < 0:
         raise UsageError(f"{n_['seed']} {sd} kan niet: een seed is een geheel getal van 0 of groter.")
     return Parameters(peildatum=p, vorige_peildatum=q, elip_peildata=elip, elip_drempel_cent=cents,
-                      celbeveiliging=n, marge=m, seed=sd)
+                      celbeveiliging=n, marge=m, seed=sd,
+                      min_at_risk=parse_min_at_risk(min_at_risk, n_["min_at_risk"]))
+
+
+def parse_min_at_risk(value, what: str = "--min-at-risk", text: bool = True) -> int:
+    """The monitor's minimum number still followed (contract section 7): a whole number of at
+    least 1, since a share read where no one is observed any more is only a carried-forward
+    value. None (or empty text) is the default. `text=False` (the Python interface) takes
+    whole numbers only, not their text, nor True and False."""
+    if value is None or (text and isinstance(value, str) and value.strip() == ""):
+        return Parameters.min_at_risk
+    hint = (f"geef een geheel getal van 1 of meer: het aantal personen dat op een dag nog gevolgd moet "
+            f"worden voordat de monitor daar een aandeel toont (standaard {Parameters.min_at_risk}).")
+    if isinstance(value, bool) or (not text and isinstance(value, str)):
+        raise UsageError(f"{what} {value!r} kan niet; {hint}")
+    try:
+        n = int(str(value).strip()) if isinstance(value, str) else int(value)
+        whole = isinstance(value, str) or n == value
+    except (TypeError, ValueError, OverflowError):
+        raise UsageError(f"{what} '{value}' is geen geheel getal; {hint}") from None
+    if not whole:
+        raise UsageError(f"{what} '{value}' is geen geheel getal; {hint}")
+    if n < 1:
+        raise UsageError(f"{what} {n} kan niet; {hint}")
+    return n
 
 
 def _given(value) -> bool:

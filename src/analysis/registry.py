@@ -369,7 +369,7 @@ def _registry() -> dict[str, TableSpec]:
 def _monitor_frame(name: str) -> Callable:
     def frame(extract, params) -> pd.DataFrame:
         from . import monitor  # monitor computes its series through this registry: imported on use
-        return monitor.compute(name, extract, params.peildatum, params.celbeveiliging)
+        return monitor.compute(name, extract, params.peildatum, params.celbeveiliging, params.min_at_risk)
     return frame
 
 
@@ -379,7 +379,13 @@ MONITOR_NOTEBOOK = "11_monitor.ipynb"  # one notebook shows the three monitor ou
 def _monitor_specs() -> list[TableSpec]:
     """Contract section 7: estimates over time rather than counts at P, each with its own
     celbeveiliging (monitor.py); they take no part in the letter's sums or audit."""
-    years = {f"procent_{j}j": f"% na {j} jaar" for j in range(1, 6)}
+    years = {}
+    for j in range(1, 6):
+        years |= {f"procent_{j}j": f"% na {j} jaar", f"ci_laag_{j}j": f"ondergrens 95%-interval na {j} jaar",
+                  f"ci_hoog_{j}j": f"bovengrens 95%-interval na {j} jaar", f"at_risk_{j}j": f"nog gevolgd na {j} jaar"}
+    from .params import Parameters
+    rule = (f"Leeg waar op die dag minder dan het minimum van de run (standaard {Parameters.min_at_risk}, "
+            "--min-at-risk) van de groep nog gevolgd werd: dan rust het aandeel niet meer op waargenomen personen.")
     days = {"91d": "Na 91 dagen", "182d": "Na 182 dagen", "365d": "Na 365 dagen", "730d": "Na 730 dagen"}
     return [
         TableSpec(
@@ -399,7 +405,8 @@ def _monitor_specs() -> list[TableSpec]:
                       "(het jaar waarin de plicht begon).",
             cellen="Voor elke reden van einde: het deel van het cohort bij wie de plicht 1, 2, 3, 4 en 5 jaar "
                    "na de start op die manier was geëindigd (cumulatieve incidentie, met de andere redenen "
-                   "als concurrerende uitkomst). Leeg waar het cohort nog niet zo lang gevolgd is.",
+                   "als concurrerende uitkomst), met het 95%-interval en het aantal van het cohort dat op die "
+                   "dag nog gevolgd werd. " + rule,
             notebook=MONITOR_NOTEBOOK, frame=_monitor_frame("cohort_uitkomst_wi2013"), monitor=True,
             kolom_labels={"ingeburgerd": "Ingeburgerd", "ontheven": "Ontheven", "vrijgesteld": "Vrijgesteld",
                           "vervallen": "Vervallen"},
@@ -411,12 +418,15 @@ def _monitor_specs() -> list[TableSpec]:
             populatie="Iedereen van wie de Wi2021-inburgeringsplicht op of vóór de peildatum begon, per "
                       "doelgroep.",
             cellen="Het deel dat 91, 182, 365 en 730 dagen na de start van de plicht een PIP had (een einde "
-                   "van de plicht zonder PIP als concurrerende uitkomst), en de mediane tijd tot een PIP in "
-                   "dagen. Leeg waar de doelgroep nog niet zo lang gevolgd is of de helft nog geen PIP heeft.",
+                   "van de plicht zonder PIP als concurrerende uitkomst), met het 95%-interval en het aantal dat "
+                   "op die dag nog gevolgd werd, en de mediane tijd tot een PIP in dagen met zijn 95%-interval. "
+                   + rule + " De mediaan is leeg waar de helft binnen die looptijd geen PIP heeft.",
             notebook=MONITOR_NOTEBOOK, frame=_monitor_frame("duur_tot_pip_wi2021"), monitor=True,
             rij_labels={"asiel": "Asielstatushouders", "gezin": "Gezinsmigranten", "overig": "Overige migranten"},
             kolom_labels=days | {"mediaan": "Mediaan"},
-            eenheid_labels={"procent": "%", "dagen": "dagen"}, rij_naam="Doelgroep",
+            eenheid_labels={"procent": "%", "ci_laag": "ondergrens 95%-interval", "ci_hoog": "bovengrens 95%-interval",
+                            "at_risk": "nog gevolgd", "dagen": "dagen", "ci_laag_dagen": "ondergrens 95%-interval (dagen)",
+                            "ci_hoog_dagen": "bovengrens 95%-interval (dagen)"}, rij_naam="Doelgroep",
         ),
     ]
 

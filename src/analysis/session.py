@@ -207,9 +207,8 @@ class Session:
         from . import monitor
         from .presentation import figures, monitor_figures
         df = self.monitor_tables()[name]
-        data = {monitor.TIJDREEKS: lambda: monitor.maandreeksen(self.extract, self.params, df),
-                monitor.COHORT_UITKOMST: lambda: df,
-                monitor.DUUR_TOT_PIP: lambda: (df, monitor.pip_curves(self.extract, self.params))}[name]()
+        data = (monitor.maandreeksen(self.extract, self.params, df) if name == monitor.TIJDREEKS
+                else monitor.figure_data(self.extract, name, self.params, df))
         fig = monitor_figures.figure(name, data, subtitle=self.source_line())
         text = monitor_figures.reading(name, data)
         if self.figures_dir is None:
@@ -298,7 +297,7 @@ class Session:
 def open_session(extract: str | None = None, derived_dir: str | None = None, uitvoer: str | None = None,
                  **values) -> Session:
     """A session on an extract (None: the shipped synthetic one) with the given parameters
-    (peildatum, vorige_peildatum, elip_peildata, elip_drempel, celbeveiliging, marge, seed;
+    (peildatum, vorige_peildatum, elip_peildata, elip_drempel, celbeveiliging, marge, seed, min_at_risk;
     None or absent: the default). Messages name them as the parameters cell does."""
     params = parse_parameters(**values, naming=PYTHON)
     if derived_dir:

@@ -198,16 +198,83 @@ def curves(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...],
     table = EventTable.of(days, outcome)
     if not table.per_outcome:
         return empty().drop(columns="groep")
-    parts = []
-    if len(table.per_outcome) == 1:
-        (k, dk), = table.per_outcome.items()
-        est, lo, hi = kaplan_meier(table, with_ci)
-        parts.append(_part(labels[k - 1], table, dk > 0, est, lo, hi))
-    else:
-        for k, dk in table.per_outcome.items():
-            est, lo, hi, _ = aalen_johansen(table, k, with_ci)
-            parts.append(_part(labels[k - 1], table, dk > 0, est, lo, hi))
+    parts = [_part(labels[k - 1], table, table.per_outcome[k] > 0, est, lo, hi)
+             for k, (est, lo, hi) in _estimates(table, with_ci).items()]
     return pd.concat(parts, ignore_index=True)
+
+
+def _estimates(table: EventTable, with_ci: bool = True) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per outcome that occurs, its estimate and interval on every day of the table: Kaplan-Meier
+    when one outcome occurs, Aalen-Johansen when more do (the module docstring says why)."""
+    if len(table.per_outcome) == 1:
+        (k, _), = table.per_outcome.items()
+        return {k: kaplan_meier(table, with_ci)}
+    return {k: aalen_johansen(table, k, with_ci)[:3] for k in table.per_outcome}
+
+
+def at_days(days: np.ndarray, outcome: np.ndarray, labels: tuple[str, ...], dagen: np.ndarray) -> pd.DataFrame:
+    """The curves of every outcome read at the asked days (contract section 6, v1.2): one row
+    per outcome and day, with the estimate and interval of the step function on that day and
+    `at_risk`, the number still followed at its start (exit day >= d).
+
+    Each outcome is read on the last day up to d on which it occurred: the row `curves` shows
+    for it, with the estimators' interval. The estimate and its variance do not change between
+    two days with that outcome (every term of another day is zero there), so this is the
+    estimator's value at d, and a value read off the curve equals the curve. Before an outcome
+    first occurs (or when it never does) the estimate is 0, with the interval the estimator
+    gives a count of zero (`_zero_count`). A day after everyone has left has at_risk 0 and no estimate. Columns: those of
+    COLUMNS without `groep`; no follow-up rule is applied here (see `follow_up`).
+    """
+    days = np.asarray(days, dtype=np.int64)
+    outcome = np.asarray(outcome, dtype=np.int64)
+    dagen = np.asarray(dagen, dtype=np.int64)
+    table = EventTable.of(days, outcome)
+    at_risk = len(days) - np.searchsorted(np.sort(days), dagen, side="left")  # exit day >= d
+    gone = at_risk == 0  # no one left to estimate from
+    zero = np.zeros(len(dagen))
+    zero_lo, zero_hi = (np.full(len(dagen), b) for b in _zero_count(len(days)))
+    estimates = _estimates(table) if table.per_outcome else {}
+    parts = []
+    for k, label in enumerate(labels, start=1):
+        if k not in estimates:
+            est, lo, hi, at = zero, zero_lo, zero_hi, np.full(len(dagen), -1)
+        else:
+            est, lo, hi = estimates[k]
+            seen = np.flatnonzero(table.per_outcome[k] > 0)  # rows of the days with outcome k
+            last = np.searchsorted(table.days[seen], dagen, side="right") - 1  # the last one up to d
+            at = np.where(last >= 0, seen[np.maximum(last, 0)], -1)
+
+        def value(x, first):
+            return np.where(gone, np.nan, np.where(at < 0, first, np.asarray(x, dtype=float)[np.maximum(at, 0)]))
+        parts.append(pd.DataFrame({
+            "uitkomst": label,
+            "dagen": dagen,
+            "cumulatieve_incidentie": value(est, zero),
+            "ci_laag": value(lo, zero_lo),
+            "ci_hoog": value(hi, zero_hi),
+            "at_risk": at_risk.astype(np.int64),
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _zero_count(n: int) -> tuple[float, float]:
+    """The interval the Aalen-Johansen estimator gives an outcome nobody has had (yet) among n
+    at risk: its own answer on a day without outcomes, so that a change of interval method
+    in `aalen_johansen` reaches these cells too."""
+    none = np.zeros(1, dtype=np.int64)
+    _, lo, hi, _ = aalen_johansen(EventTable(none, np.array([max(n, 1)]), none, {1: none}), 1)
+    return float(lo[0]), float(hi[0])
+
+
+def follow_up(result: pd.DataFrame, min_at_risk: int) -> pd.DataFrame:
+    """Contract section 7 (v1.2): an estimate (and its interval) stands only on a day on which
+    at least `min_at_risk` persons of the group, and at least one, are still followed; past
+    that the step function is only its last value carried forward over people no longer
+    observed. at_risk itself stays: it says why a value is missing."""
+    out = result.copy()
+    followed = out["at_risk"].to_numpy(dtype=float) >= max(int(min_at_risk), 1)
+    out.loc[~followed, ["cumulatieve_incidentie", "ci_laag", "ci_hoog"]] = np.nan
+    return out
 
 
 def _part(label: str, table: EventTable, keep: np.ndarray, est, lo, hi) -> pd.DataFrame:
@@ -248,12 +315,22 @@ def outcomes(extract: Extract, gebeurtenis: str, law: str, p: dt.date) -> tuple[
 
 
 def duur(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep: str | None = None,
-         elip_drempel_cent: int | None = None, with_ci: bool = True) -> pd.DataFrame:
+         elip_drempel_cent: int | None = None, with_ci: bool = True, dagen=None, uitkomsten: dict | None = None,
+         min_at_risk: int | None = None) -> pd.DataFrame:
     """Cumulative incidence of each outcome of `gebeurtenis` over the population at P.
 
-    One row per group (in the variable's order), outcome (in contract order) and day on
-    which that outcome occurred. A group with no one in it, or with no outcome by P, has
-    no rows; with no rows at all the result is an empty frame with the columns.
+    Without `dagen`: one row per group (in the variable's order), outcome (in contract order)
+    and day on which that outcome occurred. A group with no one in it, or with no outcome by
+    P, has no rows; with no rows at all the result is an empty frame with the columns.
+
+    With `dagen` (contract section 6, v1.2): the curves read at those days (`at_days`), one
+    row per group of the variable (empty ones included, so that two peildata line up, as in a
+    cross-table), outcome and asked day, emptied by section 7's follow-up rule
+    (`follow_up`, at least `min_at_risk` still followed; default Parameters.min_at_risk).
+    This is the one place where the monitor's shares at 1 ... 5 years and 91 ... 730 days
+    are read, so the interface and the monitor give the same numbers.
+
+    `uitkomsten` merges outcomes before estimating (`merge_outcomes`).
     """
     if gebeurtenis not in GEBEURTENISSEN:
         raise UsageError(f"Onbekende gebeurtenis '{gebeurtenis}'. Kies uit: {', '.join(GEBEURTENISSEN)}.")
@@ -264,13 +341,24 @@ def duur(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep: 
                          f"Wi2013. Kies uit: {', '.join(wi21)}.")
     if groep is not None:
         POP.check_variable(groep, law, populatie)
+    asked = None if dagen is None else parse_dagen(dagen)
     members = POP.mask(extract, populatie, p, elip_drempel_cent)
     days, code, labels = outcomes(extract, gebeurtenis, law, p)
+    code, labels = merge_outcomes(code, labels, uitkomsten)
     if groep is None:
         groups = [("", members)]
     else:
         var = POP.variable(extract, groep, law, p)
         groups = [(v, members & (var.codes == i)) for i, v in enumerate(var.values)]
+    if asked is not None:
+        from .params import Parameters
+        threshold = Parameters.min_at_risk if min_at_risk is None else min_at_risk
+        parts = []
+        for name, m in groups:
+            part = at_days(days[m], code[m], labels, asked)
+            part.insert(0, "groep", name)
+            parts.append(part)
+        return follow_up(pd.concat(parts, ignore_index=True), threshold)[list(COLUMNS)]
     parts = []
     for name, m in groups:
         if not m.any():
@@ -283,6 +371,67 @@ def duur(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep: 
         return empty()
     out = pd.concat(parts, ignore_index=True)
     return out[list(COLUMNS)]
+
+
+def parse_dagen(dagen) -> np.ndarray:
+    """The asked days of `duur(..., dagen=...)`: whole days of 0 or more (a list, or one day),
+    sorted and each once, as the rows of a curve are."""
+    items = [dagen] if np.ndim(dagen) == 0 and not isinstance(dagen, (list, tuple, set, range)) else list(dagen)
+    example = "bijvoorbeeld dagen=[365, 730]"
+    if isinstance(dagen, (str, bytes)) or not items:
+        raise UsageError(f"dagen is een lijst van hele dagen van 0 of meer, {example}; niet {dagen!r}.")
+    out = []
+    for d in items:
+        whole = isinstance(d, (int, np.integer)) or (isinstance(d, (float, np.floating)) and float(d).is_integer())
+        if isinstance(d, (bool, np.bool_)) or not whole:
+            raise UsageError(f"dagen bevat {d!r}: geen hele dag. Geef hele dagen van 0 of meer, {example}.")
+        if d < 0:
+            raise UsageError(f"dagen bevat {int(d)}: een dag telt vanaf de start van de plicht (dag 0) en "
+                             f"kan niet negatief zijn; {example}.")
+        if d > MAX_DAGEN:
+            raise UsageError(f"dagen bevat {int(d)}: meer dan {MAX_DAGEN} dagen kan geen plicht duren "
+                             f"binnen de data die een extract mag bevatten; {example}.")
+        out.append(int(d))
+    return np.array(sorted(set(out)), dtype=np.int64)
+
+
+MAX_DAGEN = 366 * 200  # more than the whole range of dates an extract may hold (1900-2100)
+
+
+def merge_outcomes(code: np.ndarray, labels: tuple[str, ...], uitkomsten: dict | None
+                   ) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Outcomes merged before estimating (contract section 6, v1.2): `{"voldaan":
+    ["ingeburgerd", "vrijgesteld"]}` makes one outcome of the two, with its own curve and
+    interval (not the sum of two curves' intervals); outcomes not named stay. A merged
+    outcome takes the place of its first member in contract order. Refused: an unknown
+    outcome, an outcome named twice, a name that is already an outcome standing alone."""
+    if not uitkomsten:
+        return code, labels
+    example = "bijvoorbeeld uitkomsten={'voldaan': ['ingeburgerd', 'vrijgesteld']}"
+    if not isinstance(uitkomsten, dict):
+        raise UsageError(f"uitkomsten is een woordenboek van nieuwe naam naar een lijst uitkomsten, {example}.")
+    into: dict[str, str] = {}
+    for name, members in uitkomsten.items():
+        if not isinstance(name, str) or not name.strip():
+            raise UsageError(f"uitkomsten: de naam {name!r} is geen tekst; {example}.")
+        members = [members] if isinstance(members, str) else members
+        if not isinstance(members, (list, tuple, set)) or not members:
+            raise UsageError(f"uitkomsten['{name}'] is geen lijst met ten minste één uitkomst; {example}.")
+        for m in members:
+            if m not in labels:
+                raise UsageError(f"Onbekende uitkomst {m!r} in uitkomsten['{name}']. Kies uit: {', '.join(labels)}.")
+            if m in into:
+                where = "twee keer in" if into[m] == name else f"in uitkomsten['{into[m]}'] en in"
+                raise UsageError(f"De uitkomst '{m}' staat {where} uitkomsten['{name}']; elke uitkomst kan maar "
+                                 "in één samengevoegde uitkomst.")
+            into[m] = name
+    for name in uitkomsten:
+        if name in labels and name not in into:
+            raise UsageError(f"De naam '{name}' in uitkomsten is al een uitkomst die blijft zoals ze is; kies "
+                             "een andere naam of neem haar in de lijst op.")
+    merged = tuple(dict.fromkeys(into.get(label, label) for label in labels))
+    new_code = np.concatenate([[0], [merged.index(into.get(label, label)) + 1 for label in labels]])
+    return new_code[np.asarray(code, dtype=np.int64)].astype(np.int64), merged
 
 
 def at(curve: pd.DataFrame, day: int) -> float:
@@ -348,11 +497,13 @@ def protect(result: pd.DataFrame, threshold: int, events: pd.Series) -> pd.DataF
 
 
 def events_so_far(extract: Extract, result: pd.DataFrame, gebeurtenis: str, populatie: str, p: dt.date,
-                  groep: str | None, elip_drempel_cent: int | None = None) -> pd.Series:
+                  groep: str | None, elip_drempel_cent: int | None = None, uitkomsten: dict | None = None
+                  ) -> pd.Series:
     """Per row of a `duur` result: persons with that outcome on or before that day."""
     law = POP.law_of(populatie)
     members = POP.mask(extract, populatie, p, elip_drempel_cent)
     days, code, labels = outcomes(extract, gebeurtenis, law, p)
+    code, labels = merge_outcomes(code, labels, uitkomsten)
     group_codes = POP.variable(extract, groep, law, p) if groep else None
     out = np.zeros(len(result), dtype=np.int64)
     for (g, u), idx in result.groupby(["groep", "uitkomst"], sort=False).groups.items():

@@ -2,7 +2,9 @@
 
 Counts are numbers (so that a user can add them up) shown with thousands separators;
 percentages are the letter's rounded values as numbers with a % format; a protected cell
-is the text 'x'. The first sheet says what the workbook is and where it comes from. The
+is the text 'x'. The monitor's outputs are tables as the report's figures read them (months
+by kerncijfer; a block per reden van einde with the cohorts by year; doelgroep by day), each
+share beside its interval and the number still followed, at full precision. The first sheet says what the workbook is and where it comes from. The
 file's timestamps are fixed, so the same run writes the same bytes.
 """
 from __future__ import annotations
@@ -21,7 +23,8 @@ from .. import contract as C
 from ..rounding import decimals_for, with_letter_rounding
 from .. import dutch, registry
 from ..extract_kind import Description
-from ..monitor import EENHEID_DAGEN
+from ..monitor import (CI_HOOG_DAGEN, CI_LAAG_DAGEN, COHORT_JAREN, COHORT_UITKOMST, DUUR_TOT_PIP, EENHEID_DAGEN,
+                       MEDIAAN, TIJDREEKS)
 from . import letter_tables, safe_text, summaries
 
 SHEETS = {name: letter_tables.short_title(name) for name in registry.LETTER_OUTPUTS}
@@ -191,27 +194,145 @@ def _claims_frame(claims: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return table, fmts
 
 
-WHOLE = (C.EENHEID_AANTAL, EENHEID_DAGEN)  # units written as whole numbers; the others are percentages
+PCT_FORMAT = "0.0%"  # the monitor's shares: full precision underneath, one decimal shown
 
 
-def _monitor_frame(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """A monitor output in its long format (one row per cell and measure), in Dutch words:
-    counts and days as numbers, percentages as fractions with a % format, full precision."""
-    own = registry.spec(name)
+def _grid(ws, title: str, header: list[str], rows: list, notes: list[str], width: int = 13) -> None:
+    """A monitor table: one header row, then rows of (value, number format) pairs; a row that
+    is a plain string is a block title (bold, alone in the first column). Empty cells are
+    None, so a sum in a spreadsheet skips them."""
+    _title(ws, title)
+    _header(ws, header)
+    for row in rows:
+        if isinstance(row, str):
+            _append(ws, [row])[0].font = BOLD
+            continue
+        cells = _append(ws, [None if v is None or dutch.is_missing(v) else v for v, _f in row])
+        for cell, (_v, fmt) in zip(cells, row):
+            if fmt and isinstance(cell.value, (int, float)):
+                cell.number_format = fmt
+    last = ws.max_row
+    _append(ws, [])
+    for note in notes:
+        _append(ws, [note])
+    ws.column_dimensions["A"].width = 30
+    for i in range(2, len(header) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    _print_setup(ws, last)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2)  # the row labels stay in view in a wide table
 
-    def spec_of(tabel: str):
-        return registry.spec(tabel) if tabel in registry.SPECS else own
-    units = list(df["eenheid"])
-    frame = pd.DataFrame({
-        "Peildatum": [dutch.datum(d) for d in df["peildatum"]],
-        "Tabel": [registry.spec(t).titel if t in registry.SPECS else t for t in df["tabel"]],
-        "Rij": [spec_of(t).rij_label(r).strip() for t, r in zip(df["tabel"], df["rij"])],
-        "Kolom": [spec_of(t).kolom_label(k) for t, k in zip(df["tabel"], df["kolom"])],
-        "Maat": [spec_of(t).eenheid_label(u) if u in spec_of(t).eenheid_labels else dutch.label(u)
-                 for t, u in zip(df["tabel"], units)],
-        "Waarde": [None if dutch.is_missing(v) else (int(v) if u in WHOLE else v / 100)
-                   for v, u in zip(df["waarde"], units)]})
-    return frame, {"Waarde": [COUNT_FORMAT if u in WHOLE else "0.0%" for u in units]}
+
+def _cell(df: pd.DataFrame) -> dict:
+    return {(r.rij, r.kolom, r.eenheid): r.waarde for r in df.itertuples()}
+
+
+def _share_cells(cell: dict, rij: str, kolom: str, suffix: str = "") -> list:
+    """The share, its interval (fractions shown as percentages) and the number still followed."""
+    def pct(eenheid):
+        v = cell.get((rij, kolom, f"{eenheid}{suffix}"))
+        return (None if v is None or dutch.is_missing(v) else v / 100, PCT_FORMAT)
+    n = cell.get((rij, kolom, f"at_risk{suffix}"))
+    return [pct("procent"), pct("ci_laag"), pct("ci_hoog"),
+            (None if n is None or dutch.is_missing(n) else int(n), COUNT_FORMAT)]
+
+
+def _min_at_risk(params: dict) -> int:
+    """The run's min_at_risk; a parameters.json from before it existed had the default."""
+    from ..params import Parameters
+    return int(params.get("min_at_risk") or Parameters.min_at_risk)
+
+
+def _empty_note(params: dict, wie: str) -> str:
+    minimum = _min_at_risk(params)
+    text = (f"Leeg: op die dag werden van {wie} minder dan {dutch.getal(minimum)} personen nog gevolgd (of "
+            "niemand meer), zodat het aandeel niet meer op waargenomen personen rust; 'nog gevolgd' zegt hoeveel.")
+    if int(params.get("celbeveiliging") or 0):
+        text += " Of afgeschermd door celbeveiliging."
+    return text
+
+
+def _cohort_sheet(ws, df: pd.DataFrame, params: dict) -> None:
+    """As the report's figure reads it: a block per reden van einde, a row per cohort, per
+    duration the share with its interval and how many of the cohort were still followed."""
+    spec = registry.spec(COHORT_UITKOMST)
+    header = ["Cohort"]
+    for j in COHORT_JAREN:
+        header += [f"Na {j} jaar", f"{j} jaar: ondergrens", f"{j} jaar: bovengrens", f"{j} jaar: nog gevolgd"]
+    cell, rows = _cell(df), []
+    for reden in dict.fromkeys(df["kolom"]):
+        rows.append(spec.kolom_label(reden))
+        for y in dict.fromkeys(df["rij"]):
+            row = [(int(y), "0")]
+            for j in COHORT_JAREN:
+                row += _share_cells(cell, y, reden, f"_{j}j")
+            rows.append(row)
+        rows.append([])
+    notes = ["Deel van het cohort bij wie de Wi2013-plicht na zoveel jaar op die manier was geëindigd "
+             "(cumulatieve incidentie, de andere redenen als concurrerende uitkomst), met het 95%-interval; "
+             "'nog gevolgd' is het aantal van het cohort bij wie de plicht op die dag nog liep en dat dus nog "
+             "werd waargenomen.", _empty_note(params, "het cohort")]
+    _grid(ws, letter_tables.title(COHORT_UITKOMST, params["peildatum"]), header, rows[:-1], notes)
+
+
+def _pip_sheet(ws, df: pd.DataFrame, params: dict) -> None:
+    """Doelgroep by day, as the report's figure reads it: per day the share with a PIP, its
+    interval and how many were still followed; then the median and its interval in days."""
+    spec = registry.spec(DUUR_TOT_PIP)
+    days = [k for k in dict.fromkeys(df["kolom"]) if k != MEDIAAN]
+    header = ["Doelgroep"]
+    for k in days:
+        label = spec.kolom_label(k)
+        short = label.removeprefix("Na ")
+        header += [label, f"{short}: ondergrens", f"{short}: bovengrens", f"{short}: nog gevolgd"]
+    header += ["Mediaan (dagen)", "Mediaan: ondergrens", "Mediaan: bovengrens"]
+    cell, rows = _cell(df), []
+    for g in dict.fromkeys(df["rij"]):
+        row = [(spec.rij_label(g), None)]
+        for k in days:
+            row += _share_cells(cell, g, k)
+        for eenheid in (EENHEID_DAGEN, CI_LAAG_DAGEN, CI_HOOG_DAGEN):
+            v = cell.get((g, MEDIAAN, eenheid))
+            row.append((None if v is None or dutch.is_missing(v) else int(v), COUNT_FORMAT))
+        rows.append(row)
+    notes = ["Deel van de doelgroep met een PIP zoveel dagen na de start van de plicht (cumulatieve "
+             "incidentie, een einde van de plicht zonder PIP als concurrerende uitkomst), met het 95%-interval en "
+             "het aantal dat op die dag nog gevolgd werd. Mediaan: de eerste dag waarop de helft een PIP had, "
+             "met de dagen die het 95%-interval niet van de mediaan kan onderscheiden; leeg als de helft (of de "
+             "grens) binnen de waargenomen looptijd niet bereikt is.", _empty_note(params, "de doelgroep")]
+    _grid(ws, letter_tables.title(DUUR_TOT_PIP, params["peildatum"]), header, rows, notes, width=12)
+
+
+def _series_sheet(ws, df: pd.DataFrame, params: dict) -> None:
+    """A row per month, a column per kerncijfer of either law (count, and its share where the
+    kerncijfers have one): the series a reader charts."""
+    columns = []
+    for tabel in [t for t in registry.LETTER_OUTPUTS if t in set(df["tabel"])]:  # the letter's order
+        spec, part = registry.spec(tabel), df[df["tabel"] == tabel]
+        law = spec.titel.removeprefix("Kerncijfers ")
+        for rij in dict.fromkeys(part["rij"]):
+            for eenheid in dict.fromkeys(part.loc[part["rij"] == rij, "eenheid"]):
+                label = f"{law}: {spec.rij_label(rij).strip()}"
+                columns.append((tabel, rij, eenheid, label if eenheid == C.EENHEID_AANTAL else f"{label} (%)"))
+    cell = {(r.tabel, r.peildatum, r.rij, r.eenheid): r.waarde for r in df.itertuples()}
+    rows = []
+    for month in sorted(set(df["peildatum"])):
+        row = [(dutch.datum(month), None)]
+        for tabel, rij, eenheid, _label in columns:
+            v = cell.get((tabel, month, rij, eenheid))
+            if v is None or dutch.is_missing(v):
+                row.append((None, None))
+            elif eenheid == C.EENHEID_AANTAL:
+                row.append((int(v), COUNT_FORMAT))
+            else:
+                row.append((v / 100, PCT_FORMAT))
+        rows.append(row)
+    notes = ["Op de eerste dag van elke maand, vanaf de eerste maand waarin onder die wet een plicht begon; "
+             "een maand is gelijk aan een run op die datum. Leeg: die wet had nog niemand, of afgeschermd."]
+    _grid(ws, letter_tables.title(TIJDREEKS, params["peildatum"]), ["Maand", *[c[3] for c in columns]], rows,
+          notes, width=16)
+
+
+MONITOR_SHEETS = {TIJDREEKS: _series_sheet, COHORT_UITKOMST: _cohort_sheet, DUUR_TOT_PIP: _pip_sheet}
 
 
 def _statistics_frame(st: pd.DataFrame) -> pd.DataFrame:
@@ -242,6 +363,7 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, ver
                       ("ELIP-peildata", ", ".join(dutch.datum(x.strip()) for x in elip if x.strip()), None),
                       ("ELIP-drempel (euro)", float(params["elip_drempel"]), "#,##0.00"),
                       ("Celbeveiliging (kleinste getoonde aantal)", int(params.get("celbeveiliging", 0) or 0), "0"),
+                      ("Monitor: minimum aantal nog gevolgd", _min_at_risk(params), "0"),
                       ("Checksum extract (SHA-256)", prov["extract"]["checksum_sha256"], None),
                       ("Code", f"{prov['suite']}, commit {prov['code']['commit']}", None),
                       ("Pakketten", ", ".join(f"{p} {v}" for p, v in prov["pakketten"].items()), None)):
@@ -261,9 +383,7 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, ver
             _long_sheet(wb.create_sheet(title), name, tables[name], secret, params["peildatum"])
     for name in registry.MONITOR_OUTPUTS:
         if name in tables:
-            frame, fmts = _monitor_frame(name, tables[name])
-            _frame_sheet(wb.create_sheet(registry.spec(name).titel), letter_tables.title(name, params["peildatum"]),
-                         frame, {"Tabel": 20, "Rij": 32, "Kolom": 18, "Maat": 14}, fmts)
+            MONITOR_SHEETS[name](wb.create_sheet(registry.spec(name).titel), tables[name], params)
     text = {"Toelichting": 70, "Lezing en berekening": 80, "Uitspraak": 50, "Kolom": 24, "Rij": 30, "Status": 22,
             "Tabel": 18, "Peildatum": 16}
     table, fmts = _verification_frame(verification)

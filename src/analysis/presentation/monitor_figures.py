@@ -5,13 +5,17 @@ and the text that describes it to a reader who cannot see it.
   the ELIP group) and shares below (Wi2021 plichtigen with a PIP, Tabel 4's asielstatushouders
   with an aanbod), so that no count and share share an axis;
 * cohort_uitkomst_wi2013: one panel per way the plicht ended, the cohorts along the axis and
-  one line per duration (1 ... 5 years), so that cohorts are compared at equal follow-up;
+  one line per duration (1 ... 5 years) with its 95% band, so that cohorts are compared at
+  equal follow-up;
 * duur_tot_pip_wi2021: the cumulative incidence of a PIP per doelgroep as steps with their
-  95% pointwise band, the medians marked.
+  95% pointwise band, drawn as far as the follow-up rule lets a curve stand, the published
+  shares at 91 ... 730 days with their intervals and the medians marked.
 
-The inputs are what the monitor computed (monitor.maandreeksen, the CSV frames,
-monitor.pip_curves); nothing here computes an estimate. Percentages in the sentences are
-rounded half up to whole percents, as the letter rounds a single share.
+The inputs are what the monitor computed (monitor.maandreeksen, monitor.FigureData: the CSV
+frames, the group sizes and monitor.pip_curves); nothing here computes an estimate. The
+sentences say, beside each share, its interval and how many of the group were still
+followed at that duration (contract section 7). Percentages in the sentences are rounded half
+up to whole percents, as the letter rounds a single share.
 """
 from __future__ import annotations
 
@@ -81,7 +85,8 @@ def _series(fig: Figure, reeksen: pd.DataFrame) -> None:
     bottom.legend(loc="upper left", fontsize=8.5)
 
 
-def _cohorts(fig: Figure, df: pd.DataFrame) -> None:
+def _cohorts(fig: Figure, data: M.FigureData) -> None:
+    df = data.table
     redenen = list(dict.fromkeys(df["kolom"]))
     cols = 2
     rows = max(1, math.ceil(len(redenen) / cols))
@@ -94,9 +99,11 @@ def _cohorts(fig: Figure, df: pd.DataFrame) -> None:
     for ax, r in zip(axes, redenen):
         part = df[df["kolom"] == r]
         for j, colour in zip(M.COHORT_JAREN, colours):
-            v = part[part["eenheid"] == M.eenheid_jaar(j)].set_index("rij")["waarde"].reindex(years)
-            ax.plot(x, v.to_numpy(dtype=float), marker="o", ms=3, color=colour,
-                    label=f"na {j} jaar")
+            def cells(eenheid: str) -> np.ndarray:
+                hit = part[part["eenheid"] == f"{eenheid}_{j}j"].set_index("rij")["waarde"]
+                return hit.reindex(years).to_numpy(dtype=float)
+            ax.plot(x, cells("procent"), marker="o", ms=3, color=colour, label=f"na {j} jaar")
+            ax.fill_between(x, cells("ci_laag"), cells("ci_hoog"), color=colour, alpha=0.15, lw=0)
         ax.set_title(spec.kolom_label(r), fontsize=10)
         ax.yaxis.set_major_formatter(percent_axis)
         ax.set_ylim(0, 100)
@@ -105,25 +112,34 @@ def _cohorts(fig: Figure, df: pd.DataFrame) -> None:
     if len(x):
         axes[0].set_xticks(x[::2] if len(x) > 6 else x)
     axes[0].legend(loc="upper right", fontsize=7.5, ncol=1)
-    fig.suptitle("Deel van het cohort (cumulatieve incidentie) naar cohort", x=0.01, ha="left",
+    fig.suptitle("Deel van het cohort (cumulatieve incidentie, 95%-band) naar cohort", x=0.01, ha="left",
                  fontsize=11, fontweight="bold")
 
 
-def _pip(fig: Figure, data: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    df, curves = data
+def _pip(fig: Figure, data: M.FigureData) -> None:
+    df, curves = data.table, data.curves
     ax = fig.subplots()
     spec = registry.spec(M.DUUR_TOT_PIP)
     for i, g in enumerate(C.DOELGROEPEN):
         c = curves[curves["groep"] == g]
-        if c.empty:
-            continue
-        days = np.concatenate([[0], c["dagen"].to_numpy()])
-        est = 100 * np.concatenate([[0.0], c["cumulatieve_incidentie"].to_numpy(dtype=float)])
-        lo = 100 * np.concatenate([[0.0], c["ci_laag"].to_numpy(dtype=float)])
-        hi = 100 * np.concatenate([[0.0], c["ci_hoog"].to_numpy(dtype=float)])
         colour = PALETTE[i]
-        ax.step(days, est, where="post", color=colour, label=spec.rij_label(g))
-        ax.fill_between(days, lo, hi, step="post", color=colour, alpha=0.2, lw=0)
+        if len(c):
+            days = np.concatenate([[0], c["dagen"].to_numpy()])
+            est = 100 * np.concatenate([[0.0], c["cumulatieve_incidentie"].to_numpy(dtype=float)])
+            lo = 100 * np.concatenate([[0.0], c["ci_laag"].to_numpy(dtype=float)])
+            hi = 100 * np.concatenate([[0.0], c["ci_hoog"].to_numpy(dtype=float)])
+            ax.step(days, est, where="post", color=colour, label=spec.rij_label(g))
+            ax.fill_between(days, lo, hi, step="post", color=colour, alpha=0.2, lw=0)
+        # the published shares at 91 ... 730 days with their intervals, as in the table
+        at = np.array(M.PIP_DAGEN, dtype=float)
+        v = np.array([_value(df, g, f"{d}d", C.EENHEID_PROCENT) for d in M.PIP_DAGEN])
+        low = np.array([_value(df, g, f"{d}d", "ci_laag") for d in M.PIP_DAGEN])
+        high = np.array([_value(df, g, f"{d}d", "ci_hoog") for d in M.PIP_DAGEN])
+        keep = ~np.isnan(v)
+        if keep.any():
+            err = np.vstack([v - np.where(np.isnan(low), v, low), np.where(np.isnan(high), v, high) - v])
+            ax.errorbar(at[keep], v[keep], yerr=err[:, keep], fmt="s", ms=4, color=colour, capsize=3, lw=1,
+                        label=None if len(c) else spec.rij_label(g))
         median = _value(df, g, M.MEDIAAN, M.EENHEID_DAGEN)
         if not math.isnan(median):
             ax.plot([median], [50], marker="o", color=colour)
@@ -187,62 +203,89 @@ def _alt_series(reeksen: pd.DataFrame) -> str:
             "aanbod heeft. De cijfers staan in het CSV-bestand en in de Excel-werkmap.")
 
 
-def _read_cohorts(df: pd.DataFrame) -> str:
-    """Ingeburgerd at the longest duration that at least two cohorts reach: the earliest and
-    the latest of those cohorts."""
+def _followed(data: M.FigureData, g: str, n: float) -> str:
+    """'nog 1.234 van de 18.026 gevolgd': how many of the group were still followed at the
+    duration a share speaks of (contract section 7); a protected count is left out."""
+    if math.isnan(n):
+        return ""
+    size = data.sizes.get(g, math.nan)
+    of = "" if math.isnan(size) else f" van de {dutch.getal(size)}"
+    return f"nog {dutch.getal(n)}{of} gevolgd"
+
+
+def _share(data: M.FigureData, g: str, v: float, lo: float, hi: float, n: float) -> str:
+    """'62% (95%-interval 61 tot 63%; nog 1.234 van de 18.026 gevolgd)'."""
+    notes = []
+    if not (math.isnan(lo) or math.isnan(hi)):
+        notes.append(f"95%-interval {dutch.getal(half_up(lo))} tot {_pct(hi)}")
+    followed = _followed(data, g, n)
+    if followed:
+        notes.append(followed)
+    return _pct(v) + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _read_cohorts(data: M.FigureData) -> str:
+    """Ingeburgerd at the longest duration that at least two cohorts reach with enough still
+    followed: the earliest and the latest of those cohorts, each with its interval and how
+    many of it were still followed then."""
+    df = data.table
     part = df[df["kolom"] == "ingeburgerd"]
+
+    def cell(rij: str, eenheid: str) -> float:
+        return _value(part, rij, "ingeburgerd", eenheid)
+    minimum = _persons(data.min_at_risk)
     for j in reversed(M.COHORT_JAREN):
         shown = part[(part["eenheid"] == M.eenheid_jaar(j)) & part["waarde"].notna()]
+        if not len(shown):
+            continue
+        duur = f"{JAREN[j - 1].capitalize()} jaar na de start van de inburgeringsplicht"
+        told = [f"{_share(data, y, cell(y, f'procent_{j}j'), cell(y, f'ci_laag_{j}j'), cell(y, f'ci_hoog_{j}j'), cell(y, f'at_risk_{j}j'))} "
+                f"van cohort {y}" for y in (shown["rij"].iloc[0], shown["rij"].iloc[-1])]
         if len(shown) >= 2:
-            first, last = shown.iloc[0], shown.iloc[-1]
-            return (f"{JAREN[j - 1].capitalize()} jaar na de start van de inburgeringsplicht was "
-                    f"{_pct(first['waarde'])} van cohort {first['rij']} ingeburgerd, tegen "
-                    f"{_pct(last['waarde'])} van cohort {last['rij']}, het laatste cohort dat zo lang "
-                    f"gevolgd is.")
-        if len(shown) == 1:
-            one = shown.iloc[0]
-            return (f"{JAREN[j - 1].capitalize()} jaar na de start van de inburgeringsplicht was "
-                    f"{_pct(one['waarde'])} van cohort {one['rij']} ingeburgerd; andere cohorten zijn nog "
-                    f"niet zo lang gevolgd.")
-    return "Geen cohort is al een jaar gevolgd; er is nog geen uitkomst te tonen."
+            return (f"{duur} was {told[0]} ingeburgerd, tegen {told[1]}, het laatste cohort waarvan na "
+                    f"{JAREN[j - 1]} jaar nog ten minste {minimum} gevolgd werden.")
+        return (f"{duur} was {told[0]} ingeburgerd; van geen ander cohort werden na {JAREN[j - 1]} jaar "
+                f"nog ten minste {minimum} gevolgd.")
+    return (f"Van geen cohort werden na een jaar nog ten minste {minimum} gevolgd; er is nog geen "
+            "uitkomst te tonen.")
 
 
-def _alt_cohorts(df: pd.DataFrame) -> str:
+def _persons(n: int) -> str:
+    return f"{dutch.getal(n)} {'persoon' if n == 1 else 'personen'}"
+
+
+def _alt_cohorts(data: M.FigureData) -> str:
+    df = data.table
     years = list(dict.fromkeys(df["rij"]))
     span = f"de cohorten {years[0]} tot en met {years[-1]}" if years else "geen cohorten"
     redenen = ", ".join(registry.spec(M.COHORT_UITKOMST).kolom_label(r).lower()
                         for r in dict.fromkeys(df["kolom"]))
     return (f"Lijngrafieken, een per manier waarop de Wi2013-plicht eindigde ({redenen}), met {span} "
             "op de horizontale as en een lijn per looptijd van een tot vijf jaar: het deel van het cohort "
-            "bij wie de plicht na die tijd zo was geëindigd. De cijfers staan in het CSV-bestand en in de "
-            "Excel-werkmap.")
+            "bij wie de plicht na die tijd zo was geëindigd, met een lichte band voor het 95%-interval. Een "
+            f"punt ontbreekt waar van het cohort na die tijd minder dan {_persons(data.min_at_risk)} "
+            "nog gevolgd werden. De cijfers, met het aantal dat nog gevolgd werd, staan in het CSV-bestand en "
+            "in de Excel-werkmap.")
 
 
-def _interval_at(curves: pd.DataFrame, g: str, day: int) -> tuple[float, float]:
-    c = curves[(curves["groep"] == g) & (curves["dagen"] <= day)]
-    if c.empty:
-        return 0.0, 0.0
-    return 100 * float(c["ci_laag"].iloc[-1]), 100 * float(c["ci_hoog"].iloc[-1])
-
-
-def _read_pip(data: tuple[pd.DataFrame, pd.DataFrame]) -> str:
+def _read_pip(data: M.FigureData) -> str:
     """The share with a PIP one year after the start (or the longest duration every group
-    with a value reaches), with its 95% interval, and the medians."""
-    df, curves = data
+    with a value reaches), with its 95% interval and how many were still followed, and the
+    medians."""
+    df = data.table
     spec = registry.spec(M.DUUR_TOT_PIP)
     for day in reversed(M.PIP_DAGEN[:3]):
         shown = [g for g in C.DOELGROEPEN if not math.isnan(_value(df, g, f"{day}d", C.EENHEID_PROCENT))]
         if shown:
             break
     else:
-        return "Nog geen doelgroep is 91 dagen gevolgd; er is nog geen tijd tot een PIP te tonen."
+        return (f"Van geen doelgroep werden na {M.PIP_DAGEN[0]} dagen nog ten minste {_persons(data.min_at_risk)} "
+                "gevolgd; er is nog geen tijd tot een PIP te tonen.")
     parts = []
     for g in shown:
-        v = _value(df, g, f"{day}d", C.EENHEID_PROCENT)
-        lo, hi = _interval_at(curves, g, day)
-        band = "" if math.isnan(lo) or math.isnan(hi) else \
-            f" (95%-interval {dutch.getal(half_up(lo))} tot {_pct(hi)})"
-        parts.append(f"van de {spec.rij_label(g).lower()} {_pct(v)}{band}")
+        share = _share(data, g, *(_value(df, g, f"{day}d", e) for e in (C.EENHEID_PROCENT, "ci_laag", "ci_hoog",
+                                                                          "at_risk")))
+        parts.append(f"van de {spec.rij_label(g).lower()} {share}")
     medians = [(g, _value(df, g, M.MEDIAAN, M.EENHEID_DAGEN)) for g in shown]
     reached = [f"{dutch.getal(m)} dagen ({spec.rij_label(g).lower()})" for g, m in medians if not math.isnan(m)]
     tail = (f"; de helft had een PIP na {_join(reached)}" if reached
@@ -254,11 +297,15 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def _alt_pip(data) -> str:
+def _alt_pip(data: M.FigureData) -> str:
     return ("Trapgrafiek van het deel van de Wi2021-inburgeringsplichtigen met een PIP tegen het aantal "
             "dagen sinds de start van de plicht, een lijn per doelgroep (asielstatushouders, "
-            "gezinsmigranten, overige migranten) met een gekleurde band voor het 95%-interval; een stip "
-            "op de helft markeert de mediane tijd. De cijfers staan in het CSV-bestand en in de Excel-werkmap.")
+            "gezinsmigranten, overige migranten) met een gekleurde band voor het 95%-interval, tot zolang "
+            f"nog ten minste {_persons(data.min_at_risk)} van de doelgroep gevolgd werden; vierkantjes "
+            f"met foutstreepjes zijn de aandelen na {_join([str(d) for d in M.PIP_DAGEN])} dagen uit de tabel, een "
+            "stip op de helft "
+            "markeert de mediane tijd. De cijfers, met het aantal dat nog gevolgd werd, staan in het "
+            "CSV-bestand en in de Excel-werkmap.")
 
 
 _READ = {M.TIJDREEKS: _read_series, M.COHORT_UITKOMST: _read_cohorts, M.DUUR_TOT_PIP: _read_pip}

@@ -135,7 +135,8 @@ def build(out: Path, prov: dict) -> None:
     kind = Description.of_herkomst(prov["extract"])
     from ..params import parse_parameters
     p_obj = parse_parameters(peildatum, params["vorige_peildatum"], params["elip_peildata"], params["elip_drempel"],
-                             celbeveiliging=params["celbeveiliging"], marge=params["marge"], seed=params["seed"])
+                             celbeveiliging=params["celbeveiliging"], marge=params["marge"], seed=params["seed"],
+                             min_at_risk=params.get("min_at_risk"))
 
     parts = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -204,7 +205,7 @@ def build(out: Path, prov: dict) -> None:
                          "</figcaption></figure>")
         parts.append(f"<p>{_e(texts.sentences(name, df, peildatum))}</p>")
 
-    parts.append(monitor_section(out, tables))
+    parts.append(monitor_section(out, tables, p_obj.min_at_risk))
 
     # statistics
     parts.append("<h2 id='statistiek'>Statistiek</h2>")
@@ -266,7 +267,7 @@ def claims_section(cl: pd.DataFrame) -> str:
     return "\n".join(parts)
 
 
-def monitor_section(out: Path, tables: dict[str, pd.DataFrame]) -> str:
+def monitor_section(out: Path, tables: dict[str, pd.DataFrame], min_at_risk: int) -> str:
     """The monitor outputs (contract section 7) as the monitor notebook left them: per output
     its definition, a link to its CSV, its figure with the description and the sentence the
     notebook wrote beside it (figures/<name>.json)."""
@@ -274,7 +275,9 @@ def monitor_section(out: Path, tables: dict[str, pd.DataFrame]) -> str:
              "<p>Naast de tabellen van de brief, die standen op een peildatum tellen, volgt de monitor "
              "de cijfers in de tijd: de kerncijfers op de eerste dag van elke maand, per cohort hoe de "
              "Wi2013-plicht na een tot vijf jaar was geëindigd, en hoe lang het onder de Wi2021 duurt tot "
-             "een PIP. Een aandeel na een aantal jaar of dagen telt alleen wie al zo lang gevolgd is.</p>"]
+             "een PIP. Een aandeel na een aantal jaar of dagen staat er alleen als van die groep op die dag nog "
+             f"ten minste {dutch.getal(min_at_risk)} personen gevolgd werden; ernaast staan het 95%-interval en "
+             "hoeveel er nog gevolgd werden.</p>"]
     for name in registry.MONITOR_OUTPUTS:
         spec = registry.spec(name)
         parts.append(f"<h3 id='{name}'>{_e(spec.titel)}</h3>")
@@ -311,8 +314,9 @@ def limitations(kind: Description, celbeveiliging: int) -> str:
                  "tabellen die elders zijn gepubliceerd.</li>")
     items.append("<li><strong>Doorlooptijden.</strong> De tabellen tellen standen op peildata. Hoe lang het "
                  "duurt tot een PIP en hoe de Wi2013-plicht per cohort eindigde, staat in de "
-                 "<a href='#monitor'>monitor</a>: een aandeel na een aantal dagen of jaren telt alleen wie al zo "
-                 "lang gevolgd is, en wie de plicht op een andere manier verliet telt als concurrerende uitkomst "
+                 "<a href='#monitor'>monitor</a>: een aandeel na een aantal dagen of jaren staat er alleen zolang "
+                 "nog genoeg personen van de groep gevolgd worden, met zijn 95%-interval en het aantal dat nog "
+                 "gevolgd werd, en wie de plicht op een andere manier verliet telt als concurrerende uitkomst "
                  "mee.</li>")
     return ("<h2 id='beperkingen'>Beperkingen: wat dit rapport wel en niet laat zien</h2>"
             f"<ul class='beperkingen'>{''.join(items)}</ul>")
