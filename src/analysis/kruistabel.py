@@ -3,21 +3,13 @@
 Every combination of values gets a row, zero cells included, in the variables' own order
 (populations.py), so that two cross-tables at different peildata line up row by row.
 
-Celbeveiliging (`celbeveiliging=N`) follows the rules of suppression.py for the tables:
-1. a count with 0 < n < N is suppressed (primary);
-2. the table is protected as if its row totals and column totals were published beside
-   it: they can be had from another cross-table (any variable crossed with one that has a
-   single value in the population) or from the tables, so they must be assumed known. A
-   suppressed count that follows exactly from the shown counts and these margins (tested
-   by suppression's linear-algebra check) makes one more count of its row or column
-   suppressed (secondary): the smallest non-zero one still shown, repeated until no
-   suppressed count follows (a greedy choice, as in suppression.py: safe, but it may
-   suppress more than an optimal pattern would). Where every count of a
-   sum is suppressed and the cell still follows (a table with one row or one column, whose
-   cells are the margins), nothing more can be done within this table; the cell stays
-   empty here, and its value is as public as the margin it equals.
-3. a percentage is suppressed when its own count, or any count of its base (its row for
-   procent_rij, its column for procent_kolom), is suppressed.
+Celbeveiliging (`celbeveiliging=N`, contract section 8) is the run's rule, applied jointly
+with what a run at the same P publishes (publication/): the cross-table's cells, and the row
+and column totals its percentages reveal, are counts of persons beside the run's; what the run
+shows stays shown, what it hides stays hidden, and the cross-table's own cells are hidden
+(primary below N, complementary chosen by optimisation) until no count below N can be
+bounded below N from the run and this table together. A percentage is empty when its count
+or its base is hidden. The column `reden` says why a count is hidden.
 """
 from __future__ import annotations
 
@@ -27,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from . import populations as POP
-from . import suppression
 from .model import Extract
 
 COLUMNS = ("rij", "kolom", "aantal", "procent_rij", "procent_kolom")
@@ -60,45 +51,72 @@ def kruistabel(extract: Extract, rij: str, kolom: str, populatie: str, p: dt.dat
         "procent_kolom": pct_kol.ravel(),
     }, columns=list(COLUMNS))
     if celbeveiliging:
-        out = protect(out, int(celbeveiliging))
+        out = protect(out, extract, rij, kolom, populatie, p, elip_drempel_cent, int(celbeveiliging))
     return out
 
 
-def secret_cells(table: pd.DataFrame, threshold: int) -> set[Cell]:
-    """The counts to suppress: primary below the threshold, then secondary until none follows
-    from the shown counts and the row and column totals."""
-    values: dict[Cell, float] = {("cel", r.rij, r.kolom): float(r.aantal) for r in table.itertuples()}
-    order = {k: i for i, k in enumerate(values)}
-    rels: list[dict[Cell, int]] = []
-    for r in dict.fromkeys(table["rij"]):
-        rels.append({**{k: 1 for k in values if k[1] == r}, ("rijtotaal", r, ""): -1})
-    for c in dict.fromkeys(table["kolom"]):
-        rels.append({**{k: 1 for k in values if k[2] == c}, ("kolomtotaal", "", c): -1})
-    secret = {k for k, v in values.items() if 0 < v < threshold}
-    while True:
-        exposed = suppression._recoverable(secret, rels)
-        if not exposed:
-            break
-        candidates: set[Cell] = set()
-        for cell in exposed:  # the first exposed cell that still has a shown neighbour in a sum
-            candidates = {k for rel in rels if cell in rel for k in rel if k in values and k not in secret}
-            if candidates:
-                break
-        if not candidates:
-            break  # every cell of their sums is suppressed already (see the module's rule 2)
-        secret.add(min(candidates, key=lambda k: (values[k] == 0, values[k], order[k])))
-    return {k for k in secret if k[0] == "cel"}
+def name(rij: str, kolom: str, populatie: str) -> str:
+    return f"kruistabel {rij} x {kolom} over {populatie}"
 
 
-def protect(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """The cross-table with suppressed counts and percentages emptied (NaN)."""
-    secret = secret_cells(table, threshold)
-    hidden = np.array([("cel", r, k) in secret for r, k in zip(table["rij"], table["kolom"])], dtype=bool)
+def published(extract: Extract, rij: str, kolom: str, populatie: str, p: dt.date,
+              elip_drempel_cent: int | None = None):
+    """The cross-table's counts with their persons: every cell, and the row and column
+    totals and the grand total (revealed by the percentages), and the percentages as ratios."""
+    from .publication.items import CellKey, Count, Ratio
+    from .registry import threshold_variant
+    from .params import Parameters
+    law = POP.law_of(populatie)
+    members = POP.mask(extract, populatie, p, elip_drempel_cent)
+    vr = POP.variable(extract, rij, law, p)
+    vk = POP.variable(extract, kolom, law, p)
+    tabel, d = name(rij, kolom, populatie), p.isoformat()
+    variant = threshold_variant(Parameters(peildatum=p, elip_drempel_cent=elip_drempel_cent)) \
+        if populatie == "elip" and elip_drempel_cent is not None else ""
+
+    def key(r, k, e="aantal"):
+        return CellKey(tabel, d, r, k, e, variant)
+    counts, ratios = [], []
+    for i, r in enumerate(vr.values):
+        counts.append(Count(key(r, "totaal"), law, members & (vr.codes == i)))
+    for j, k in enumerate(vk.values):
+        counts.append(Count(key("totaal", k), law, members & (vk.codes == j)))
+    counts.append(Count(key("totaal", "totaal"), law, members.copy()))
+    for i, r in enumerate(vr.values):
+        for j, k in enumerate(vk.values):
+            counts.append(Count(key(r, k), law, members & (vr.codes == i) & (vk.codes == j)))
+            ratios.append(Ratio(key(r, k, "procent_rij"), (key(r, k), key(r, "totaal"))))
+            ratios.append(Ratio(key(r, k, "procent_kolom"), (key(r, k), key("totaal", k))))
+    return counts, ratios, key
+
+
+def protect(table: pd.DataFrame, extract: Extract, rij: str, kolom: str, populatie: str, p: dt.date,
+            elip_drempel_cent: int | None, threshold: int) -> pd.DataFrame:
+    """The cross-table with hidden counts and percentages emptied (NaN) and a `reden`
+    column, protected jointly with the run at P (publication.run.run_pattern)."""
+    from .params import Parameters
+    from .publication import run as publication_run
+    from .publication.pattern import Publication
+    params = Parameters(peildatum=p, celbeveiliging=threshold,
+                        **({"elip_drempel_cent": elip_drempel_cent} if elip_drempel_cent is not None else {}))
+    law = POP.law_of(populatie)
+    run_pub = publication_run.run_publication(extract, params)
+    given = publication_run.run_pattern(extract, params)
+    counts, ratios, key = published(extract, rij, kolom, populatie, p, elip_drempel_cent)
+    pub = Publication()
+    pub.add([c for c in run_pub.counts.values() if c.wet == law], [], [])
+    pub.add(counts, ratios)
+    pattern = pub.pattern(threshold, given=given)
     out = table.copy()
     out["aantal"] = out["aantal"].astype(float)
-    rows_hit = set(out.loc[hidden, "rij"])
-    cols_hit = set(out.loc[hidden, "kolom"])
-    out.loc[hidden, "aantal"] = np.nan
-    out.loc[out["rij"].isin(rows_hit), "procent_rij"] = np.nan
-    out.loc[out["kolom"].isin(cols_hit), "procent_kolom"] = np.nan
+    why = []
+    for i, (r, k) in enumerate(zip(table["rij"], table["kolom"])):
+        reason = pattern.reason(key(r, k))
+        if reason is not None:
+            out.loc[i, "aantal"] = np.nan
+        for unit in ("procent_rij", "procent_kolom"):
+            if pattern.hides(key(r, k, unit)):
+                out.loc[i, unit] = np.nan
+        why.append("" if reason is None else (f"{reason.kind}: {reason.voor}" if reason.voor else reason.kind))
+    out["reden"] = why
     return out

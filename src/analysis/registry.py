@@ -9,7 +9,7 @@ shows it). Everything else reads the registry and knows no table by name:
 
 * `compute` runs the declared count function and adds the declared percentages;
 * `rounding` rounds the declared groups together (the letter's rule);
-* `suppression` protects cells using the declared sums and percentage bases;
+* `publication` protects cells using who each count counts and the percentage bases;
 * `verification` checks the letter's own arithmetic with the same sums and bases, and
   computes each printed figure at the date the registry says the cell speaks of;
 * `presentation` takes titles, labels and definitions from here;
@@ -84,7 +84,9 @@ class TableSpec:
     populatie: str  # who is counted, in plain Dutch
     cellen: str  # what the cells are, in plain Dutch
     notebook: str  # file name of its executed notebook in a run
-    counts: Callable | None = None  # (extract, params) -> [(rij, kolom, count)] in display order
+    # (extract, params) -> [(rij, kolom, mask)] in display order: each count cell with the
+    # persons it counts (tables.py); the counts are the masks' sums
+    cells: Callable | None = None
     # (extract, params) -> the whole long frame, for an output that is not a count table (the
     # monitor's estimates); used instead of counts and shares
     frame: Callable | None = None
@@ -100,10 +102,16 @@ class TableSpec:
     rij_naam: str = ""  # header of the row labels
     eenheid_labels: dict[str, str] = field(default_factory=dict)  # units beyond aantal/procent, in Dutch
     monitor: bool = False  # a monitor output (contract section 7) rather than a letter table
+    # its counts depend on the ELIP threshold: a count at another threshold is another count
+    by_threshold: bool = False
 
     def __post_init__(self):
-        if (self.counts is None) == (self.frame is None):
-            raise ValueError(f"{self.name}: geef counts of frame, precies een van beide")
+        if (self.cells is None) == (self.frame is None):
+            raise ValueError(f"{self.name}: geef cells of frame, precies een van beide")
+
+    def counts(self, extract, params) -> list[tuple[str, str, int]]:
+        """(rij, kolom, count) in display order."""
+        return T.counts(self.cells(extract, params))
 
     def measured_on(self, rij: str, kolom: str, peildatum: str) -> str:
         """The date (ISO) a cell of this table speaks of in a run at `peildatum`."""
@@ -243,7 +251,7 @@ def _registry() -> dict[str, TableSpec]:
                    "van die nog plichtigen een PIP hebben. Percentages: nog plichtig van wie plichtig werd; "
                    "doelgroepen en PIP van wie nog plichtig is.",
             notebook="01_kerncijfers_wi2021.ipynb",
-            counts=lambda x, p: T.kerncijfers_wi2021(x.wi2021, p.peildatum),
+            cells=lambda x, p: T.kerncijfers_wi2021_cells(x.wi2021, p.peildatum),
             shares=(Share(C.EENHEID_PROCENT, lambda r, k: r != "plichtig_geworden", _kerncijfers_wi2021_base),),
             rounding_groups={C.EENHEID_PROCENT: lambda r, k: "doelgroep" if r.startswith("nog_plichtig_") else None},
             sums=lambda rows, cols: [Sum(((k21, "nog_plichtig", C.TOTAAL),),
@@ -266,7 +274,7 @@ def _registry() -> dict[str, TableSpec]:
                    "B1- en onderwijsroute samen tegen de Z-route. Percentages van de kolom (zoals de brief) "
                    "en van de rij.",
             notebook="02_tabel1_leerbaarheidstoets.ipynb",
-            counts=lambda x, p: T.tabel1(x.wi2021, p.peildatum),
+            cells=lambda x, p: T.tabel1_cells(x.wi2021, p.peildatum),
             shares=(Share(C.EENHEID_PROCENT_KOLOM, _all, _column_of),
                     Share(C.EENHEID_PROCENT_RIJ, _all, _row_of)),
             rounding_groups={C.EENHEID_PROCENT_KOLOM: lambda r, k: k, C.EENHEID_PROCENT_RIJ: lambda r, k: r},
@@ -282,7 +290,7 @@ def _registry() -> dict[str, TableSpec]:
             cellen="Het aantal plichtigen en hoeveel van hen een PIP hebben dat op of vóór die datum is "
                    "vastgesteld, met het aandeel.",
             notebook="03_tabel2_pip.ipynb",
-            counts=lambda x, p: T.tabel2(x.wi2021, p.peildatum, p.q),
+            cells=lambda x, p: T.tabel2_cells(x.wi2021, p.peildatum, p.q),
             shares=(Share(C.EENHEID_PROCENT, lambda r, k: r == "met_pip", _first_row),),
             dated_by=DATED_BY_KOLOM,
             rij_labels={"inburgeringsplichtig": "Inburgeringsplichtig", "met_pip": "Waarvan met PIP"},
@@ -294,7 +302,7 @@ def _registry() -> dict[str, TableSpec]:
                       "plichtig is.",
             cellen="Leerroute (B1, onderwijs, Z) per doelgroep en in totaal, met het aandeel van de kolom.",
             notebook="04_tabel3_leerroute.ipynb",
-            counts=lambda x, p: T.tabel3(x.wi2021, p.peildatum),
+            cells=lambda x, p: T.tabel3_cells(x.wi2021, p.peildatum),
             shares=(Share(C.EENHEID_PROCENT, _all, _column_of),),
             rounding_groups={C.EENHEID_PROCENT: lambda r, k: k},
             sums=_row_total_sums("tabel3", C.DOELGROEPEN, "doelgroepen"),
@@ -309,7 +317,7 @@ def _registry() -> dict[str, TableSpec]:
             cellen="Het aantal en hoeveel van hen een aanbod hebben dat op of vóór die datum is "
                    "geregistreerd, met het aandeel.",
             notebook="05_tabel4_aanbod.ipynb",
-            counts=lambda x, p: T.tabel4(x.wi2021, p.peildatum, p.q),
+            cells=lambda x, p: T.tabel4_cells(x.wi2021, p.peildatum, p.q),
             shares=(Share(C.EENHEID_PROCENT, lambda r, k: r == "met_aanbod", _first_row),),
             dated_by=DATED_BY_KOLOM,
             rij_labels={"asiel_met_pip": "Asielstatushouders met PIP", "met_aanbod": "Waarvan met aanbod"},
@@ -320,7 +328,7 @@ def _registry() -> dict[str, TableSpec]:
             cellen="Status op de peildatum: ingeburgerd, ontheven, vrijgesteld, vervallen of nog plichtig, "
                    "met het aandeel van het totaal (één decimaal, zoals de brief).",
             notebook="06_kerncijfers_wi2013.ipynb",
-            counts=lambda x, p: T.kerncijfers_wi2013(x.wi2013, p.peildatum),
+            cells=lambda x, p: T.kerncijfers_wi2013_cells(x.wi2013, p.peildatum),
             shares=(Share(C.EENHEID_PROCENT, lambda r, k: r != C.TOTAAL,
                           lambda r, k, rows, cols: [(C.TOTAAL, C.TOTAAL)]),),
             decimals=1,
@@ -340,7 +348,7 @@ def _registry() -> dict[str, TableSpec]:
             cellen="Voldaan (ingeburgerd of vrijgesteld), ontheven en nog plichtig op de peildatum, met het "
                    "aandeel van het cohort.",
             notebook="07_tabel5_cohorten.ipynb",
-            counts=lambda x, p: T.tabel5(x.wi2013, p.peildatum),
+            cells=lambda x, p: T.tabel5_cells(x.wi2013, p.peildatum),
             shares=(Share(C.EENHEID_PROCENT, lambda r, k: k != C.TOTAAL, _total_of_row),),
             rounding_groups={C.EENHEID_PROCENT: lambda r, k: r},
             sums=_row_total_sums("tabel5", C.TABEL5_KOLOMMEN[:-1], "cellen"),
@@ -356,9 +364,9 @@ def _registry() -> dict[str, TableSpec]:
                       "aan DUO-lening betaald kregen.",
             cellen="Het aantal per cohort 2013 tot en met 2021, de cohorten 2022 en later samen, en het totaal.",
             notebook="08_tabel6_elip.ipynb",
-            counts=lambda x, p: T.tabel6(x, p.elip, p.elip_drempel_cent),
+            cells=lambda x, p: T.tabel6_cells(x, p.elip, p.elip_drempel_cent),
             sums=_row_total_sums("tabel6", C.TABEL6_KOLOMMEN[:-1], "cohorten"),
-            dated_by=DATED_BY_RIJ,
+            dated_by=DATED_BY_RIJ, by_threshold=True,
             kolom_labels={k: ("'" + k[2:]) for k in C.TABEL6_KOLOMMEN[:-1]} | {C.TOTAAL: "Totaal"},
             rij_naam="Peildatum",
         ),
@@ -482,6 +490,53 @@ def compute(name: str, extract, params) -> pd.DataFrame:
     if s.frame is not None:
         return s.frame(extract, params)
     return long_frame(name, params.peildatum, with_shares(s, s.counts(extract, params)))
+
+
+def key_of(name: str, peildatum: str, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL,
+           variant: str = ""):
+    """The one key of a published number of a table in a run at `peildatum`: dated by the
+    date the cell speaks of (so the same count in two outputs has one key)."""
+    from .publication.items import CellKey
+    s = SPECS.get(name)
+    return CellKey(name, s.measured_on(rij, kolom, peildatum) if s else peildatum, rij, kolom, eenheid, variant)
+
+
+def variant_of(name: str, params) -> str:
+    """What distinguishes this table's counts beyond their date: the ELIP threshold for a
+    table that depends on it (publication.items.CellKey.variant), nothing otherwise."""
+    s = SPECS.get(name)
+    return threshold_variant(params) if s is not None and s.by_threshold else ""
+
+
+def threshold_variant(params) -> str:
+    return f"drempel {params.elip_drempel_cent}"
+
+
+def published(name: str, extract, params):
+    """What one letter table publishes, for disclosure control: each count with the persons
+    it counts, and each percentage with the counts it rests on (its own and its base).
+
+    Returns (counts, ratios) as `publication.items.Count` and `Ratio`; their keys are those of
+    the rows `compute` returns (key_of)."""
+    from .publication.items import Count, Ratio
+    s = spec(name)
+    if s.cells is None:
+        raise ValueError(f"{name}: geen cellen gedeclareerd (een monitoroutput: monitor.published)")
+    p = params.peildatum.isoformat()
+    cells = s.cells(extract, params)
+    wet = s.wet.lower()
+    variant = variant_of(name, params)
+    counts = [Count(key_of(name, p, r, k, variant=variant), wet, m) for r, k, m in cells]
+    rows = list(dict.fromkeys(r for r, _, _ in cells))
+    cols = list(dict.fromkeys(k for _, k, _ in cells))
+    ratios = []
+    for r, k, _ in cells:
+        for share in s.shares:
+            if share.applies(r, k):
+                deps = [(r, k)] + share.base(r, k, rows, cols)
+                ratios.append(Ratio(key_of(name, p, r, k, share.eenheid, variant),
+                                    tuple(key_of(name, p, *d, variant=variant) for d in deps)))
+    return counts, ratios
 
 
 def compute_all(extract, params, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:

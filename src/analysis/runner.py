@@ -30,7 +30,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import derived, horizon, outdir, paths, plan, provenance, registry, suppression
+from . import derived, horizon, outdir, paths, plan, provenance, registry
 from .errors import NotebookError, UsageError
 from .params import Parameters
 from .session import write_run_parameters
@@ -255,11 +255,14 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
         parameters = _notebook_parameters(cfg, derived_dir, out)
         write_run_parameters(build, parameters)
         (build / "notebooks").mkdir()
-        if cfg.params.celbeveiliging:
-            from .session import Session  # one pattern over everything the run publishes, once
-            whole = Session(extract=extract, params=cfg.params, out=None)
-            suppression.write_records(whole.suppression(), build / "tables")
-            suppression.write_pattern(whole.publication()[1], build / "tables")
+        if cfg.params.celbeveiliging:  # one pattern over everything the run publishes, once
+            from .publication import protect, run as publication_run
+            t_p = time.perf_counter()
+            pattern = publication_run.run_pattern(extract, cfg.params)
+            protect.write_records(pattern, build / "tables")
+            cfg.timings["celbeveiliging"] = time.perf_counter() - t_p
+            progress.say(f"celbeveiliging: {len(pattern.reasons)} van {len(pattern.known)} waarden afgeschermd "
+                         f"({cfg.timings['celbeveiliging']:.1f} s)")
         _kernel_path()
         nb_dir = cfg.notebooks_dir or paths.notebooks_dir()
         t_nb = time.perf_counter()

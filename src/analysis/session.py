@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import derived, horizon, outdir, outputs, reference, registry, suppression
+from . import derived, horizon, outdir, outputs, registry
+from .publication import protect as publication
+from .publication import run as publication_run
 from .model import Extract
 from .params import PYTHON, Parameters, parse_parameters
 
@@ -39,7 +41,6 @@ class Session:
     extract: Extract
     params: Parameters
     out: Path | None  # None: nothing is written (an interactive session)
-    _reasons: dict | None = None
     _all: dict | None = None
     _letter: dict = field(default_factory=dict)
     rerun_of: Path | None = None  # the run folder of an executed notebook re-run by hand
@@ -81,68 +82,30 @@ class Session:
 
     def _protected(self, name: str) -> pd.DataFrame:
         df = registry.compute(name, self.extract, self.params)
-        if registry.spec(name).monitor:
-            return df  # protected by its own rules (monitor.py), not by the letter's pattern
+        if registry.spec(name).monitor and not hasattr(monitor_module(), "published"):
+            return df  # TODO(issue 16): protected by its own rules until monitor.published lands
+        return publication.apply(self.pattern(), df, self.params)
+
+    # ---- celbeveiliging: one pattern over everything the run publishes ----------------
+    def pattern(self):
+        """The run's celbeveiliging pattern (publication/), None without celbeveiliging. In a
+        run the runner computes it once and writes tables/celbeveiliging.csv, which every
+        notebook reads; outside a run it is computed once per session."""
         if not self.celbeveiliging:
-            return df
-        return self._protect(df, "")
+            return None
+        if "pattern" not in self._letter:
+            stored = publication.read_records(self.tables_dir, self.celbeveiliging) if self.tables_dir else None
+            self._letter["pattern"] = stored or publication_run.run_pattern(self.extract, self.params)
+        return self._letter["pattern"]
 
-    def _protect(self, df: pd.DataFrame, tag: str) -> pd.DataFrame:
-        pub, reasons = self.publication()
-        return pub.protect(df, reasons, tag) if pub else suppression.protect(df, reasons, tag)
-
-    def suppression(self) -> dict:
-        """Cells of the run's tables to suppress, keyed as the record file keys them."""
-        if not self.celbeveiliging:
-            return {}
-        if self._reasons is None:
-            _, reasons = self.publication()
-            self._reasons = suppression.Publication.reasons_for(
-                registry.compute_all(self.extract, self.params), reasons)
-        return self._reasons
-
-    # ---- celbeveiliging over everything the run publishes ----------------------------
     def _letter_params(self) -> Parameters:
-        return replace(reference.letter_parameters(), celbeveiliging=self.params.celbeveiliging,
-                       marge=self.params.marge, seed=self.params.seed)
+        return publication_run.letter_parameters(self.params)
 
-    def _tag(self, params: Parameters) -> str:
-        """Counts at another ELIP threshold than the run's are other counts (suppression.dated)."""
-        return "" if params.elip_drempel_cent == self.params.elip_drempel_cent else f"@{params.elip_drempel_cent}"
-
-    def _stat_options(self, params: Parameters, reasons: dict | None):
+    def _stat_options(self, params: Parameters):
         from .statistics import analyses as stats_mod
         opt = stats_mod.Options.of(params)
-        return replace(opt, tag=self._tag(params),
-                       afgeschermd=frozenset(reasons) if reasons is not None else None)
-
-    def publication(self) -> tuple["suppression.Publication | None", dict]:
-        """Every count any output of the run shows, linked, and one suppression pattern over
-        them all: the run's tables and statistics at P, the audit's tables at the letter's
-        dates, the claims' tables and statistics (docs/celbeveiliging.md). In a run the
-        runner computes it once and every notebook reads it (then no Publication: None);
-        otherwise it is computed once per session (about a second on a national extract)."""
-        if "publication" not in self._letter and self.tables_dir is not None:
-            stored = suppression.read_pattern(self.tables_dir)
-            if stored is not None:
-                self._letter["publication"] = (None, stored)
-        if "publication" not in self._letter:
-            from . import claims as claims_mod
-            from . import verification
-            from .statistics.counts import disclosed
-            pub = suppression.Publication()
-            pub.add(registry.compute_all(self.extract, self.params), extra=disclosed(self.extract, self.params))
-            letter = self._letter_params()
-            tag = self._tag(letter)
-            for df in self._raw_audit().values():
-                pub.add({df["tabel"].iloc[0]: df} if len(df) else {}, tag)
-            pub.add(self._letter_tables(), tag,
-                    extra=disclosed(self.extract, letter, tag=tag))
-            ctx = claims_mod.Context(run_tables={}, params=letter)
-            for name, d in sorted(claims_mod.dated_lookups(claims_mod.load_claims(), ctx)):
-                pub.add({name: claims_mod.table_at(self.extract, letter, name, d)}, tag)
-            self._letter["publication"] = (pub, pub.pattern(self.celbeveiliging))
-        return self._letter["publication"]
+        pattern = self.pattern()
+        return replace(opt, afgeschermd=_Hidden(pattern) if pattern is not None else None)
 
     def _raw_audit(self) -> dict[tuple[str, str], pd.DataFrame]:
         if "raw_audit" not in self._letter:
@@ -156,8 +119,11 @@ class Session:
         return self._letter["letter_tables"]
 
     def suppressed(self) -> set:
-        """Suppressed cells as (tabel, rij, kolom, eenheid)."""
-        return {k if len(k) == 4 else (*k, "aantal") for k in self.suppression()}
+        """Hidden cells of the run's tables as (tabel, rij, kolom, eenheid)."""
+        if "secret" not in self._letter:
+            self._letter["secret"] = publication.secret(
+                self.pattern(), registry.compute_all(self.extract, self.params), self.params)
+        return self._letter["secret"]
 
     def definition(self, name: str):
         """Who is counted and what the cells are, from the registry (shown above each table)."""
@@ -230,9 +196,7 @@ class Session:
     # ---- the audit, at the letter's own dates -----------------------------------------
     def _protect_letter(self, df: pd.DataFrame) -> pd.DataFrame:
         """A table at the letter's parameters, protected by the run's one pattern."""
-        if not self.celbeveiliging:
-            return df
-        return self._protect(df, self._tag(self._letter_params()))
+        return publication.apply(self.pattern(), df, self._letter_params())
 
     def audit_tables(self) -> dict[tuple[str, str], pd.DataFrame]:
         """The letter's tables at the letter's dates, from this extract (protected)."""
@@ -252,8 +216,7 @@ class Session:
     def statistics(self) -> pd.DataFrame:
         """The statistics of this run at its own peildata; writes statistiek.csv."""
         from .statistics import analyses as stats_mod
-        reasons = self.publication()[1] if self.celbeveiliging else None
-        df = stats_mod.compute(self.extract, self.params, self.run_tables(), self._stat_options(self.params, reasons))
+        df = stats_mod.compute(self.extract, self.params, self.run_tables(), self._stat_options(self.params))
         if self.out:
             stats_mod.write(df, self.out / STATISTIEK)
         return df
@@ -274,11 +237,10 @@ class Session:
         letter = self._letter_params()
         raw = self._letter_tables()
         tables = {n: self._protect_letter(df) for n, df in raw.items()}
-        reasons = self.publication()[1] if self.celbeveiliging else None
         statistics = self._statistics_written_for(letter)
         if statistics is None:
             # The claims quote tests and growth, never the simulated power: not simulated here.
-            options = replace(self._stat_options(letter, reasons), herhalingen=0)
+            options = replace(self._stat_options(letter), herhalingen=0)
             statistics = stats_mod.compute(self.extract, letter, tables, options)
         h = horizon.of(self.extract)
         ctx = claims_mod.Context(run_tables=tables, params=letter, statistics=statistics,
@@ -320,3 +282,18 @@ def write_run_parameters(out: Path, values: dict) -> Path:
     path = out / RUN_PARAMETERS
     path.write_text(json.dumps(values, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+class _Hidden:
+    """`key in hidden` for the statistics: the pattern's hidden keys (fail-safe included)."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def __contains__(self, key) -> bool:
+        return self.pattern.hides(key)
+
+
+def monitor_module():
+    from . import monitor
+    return monitor

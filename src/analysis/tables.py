@@ -103,11 +103,20 @@ def exams_passed_at(extract: Extract, d: dt.date) -> np.ndarray:
 
 
 # ---- the counts of each output ---------------------------------------------------------
-# Each function returns the count cells of one output as (rij, kolom, count), in the order
-# the letter shows them. The registry (registry.py) adds the percentages from its declared
-# bases and writes the long format; nothing here knows about percentages or rounding.
+# Each `*_cells` function returns the count cells of one output as (rij, kolom, mask), in the
+# order the letter shows them: the mask marks the persons (rows of the law's person table)
+# the cell counts. The count is the mask's sum (`counts`); the masks are what disclosure
+# control works on (publication/), so that every identity between published counts is
+# implied by who is counted, not kept by hand. The registry (registry.py) adds the
+# percentages from its declared bases; nothing here knows about percentages or rounding.
 
 Counts = list[tuple[str, str, int]]
+Cells = list[tuple[str, str, np.ndarray]]
+
+
+def counts(cells: Cells) -> Counts:
+    """The counts of cells: the number of persons in each mask."""
+    return [(r, k, int(np.count_nonzero(m))) for r, k, m in cells]
 
 
 def wi2021_plichtig_met_pip(wi2021: pd.DataFrame, d: dt.date) -> np.ndarray:
@@ -120,67 +129,63 @@ def asiel_plichtig_met_pip(wi2021: pd.DataFrame, d: dt.date) -> np.ndarray:
     return (wi2021["doelgroep"] == "asiel").to_numpy() & wi2021_plichtig_met_pip(wi2021, d)
 
 
-def kerncijfers_wi2021(wi2021: pd.DataFrame, p: dt.date) -> Counts:
-    geworden = on_or_before(wi2021["datum_plicht"], p)
+def kerncijfers_wi2021_cells(wi2021: pd.DataFrame, p: dt.date) -> Cells:
     plichtig = plichtig_at(wi2021, p)
-    doelgroep = wi2021["doelgroep"]  # categorical with the contract's codes (validation)
-    per_code = np.bincount(doelgroep.cat.codes.to_numpy()[plichtig], minlength=len(doelgroep.cat.categories))
-    cats = list(doelgroep.cat.categories)
-    rows = [("plichtig_geworden", C.TOTAAL, int(geworden.sum())),
-            ("nog_plichtig", C.TOTAAL, int(plichtig.sum()))]
-    rows += [(f"nog_plichtig_{g}", C.TOTAAL, int(per_code[cats.index(g)])) for g in C.DOELGROEPEN]
-    rows.append(("met_pip", C.TOTAAL, int(wi2021_plichtig_met_pip(wi2021, p).sum())))
+    doelgroep = wi2021["doelgroep"].to_numpy()  # categorical with the contract's codes (validation)
+    rows = [("plichtig_geworden", C.TOTAAL, on_or_before(wi2021["datum_plicht"], p)),
+            ("nog_plichtig", C.TOTAAL, plichtig)]
+    rows += [(f"nog_plichtig_{g}", C.TOTAAL, plichtig & (doelgroep == g)) for g in C.DOELGROEPEN]
+    rows.append(("met_pip", C.TOTAAL, wi2021_plichtig_met_pip(wi2021, p)))
     return rows
 
 
-def tabel1(wi2021: pd.DataFrame, p: dt.date) -> Counts:
+def tabel1_cells(wi2021: pd.DataFrame, p: dt.date) -> Cells:
     """LBT outcome x route group, for everyone with both an LBT and a PIP on or before P."""
     both = on_or_before(wi2021["datum_lbt"], p) & on_or_before(wi2021["datum_pip"], p)
-    uitslag = wi2021["uitslag_lbt"].to_numpy()[both]
-    groep = wi2021["leerroute"].astype(object).map(C.ROUTEGROEP).to_numpy()[both]
-    return [(u, g, int(((uitslag == u) & (groep == g)).sum()))
-            for u in C.UITSLAG_LBT for g in C.ROUTEGROEPEN]
+    uitslag = wi2021["uitslag_lbt"].to_numpy()
+    groep = wi2021["leerroute"].astype(object).map(C.ROUTEGROEP).to_numpy()
+    return [(u, g, both & (uitslag == u) & (groep == g)) for u in C.UITSLAG_LBT for g in C.ROUTEGROEPEN]
 
 
-def tabel2(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> Counts:
+def tabel2_cells(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> Cells:
     rows = []
     for d in (p, q):  # the letter prints the current peildatum first
-        rows += [("inburgeringsplichtig", d.isoformat(), int(plichtig_at(wi2021, d).sum())),
-                 ("met_pip", d.isoformat(), int(wi2021_plichtig_met_pip(wi2021, d).sum()))]
+        rows += [("inburgeringsplichtig", d.isoformat(), plichtig_at(wi2021, d)),
+                 ("met_pip", d.isoformat(), wi2021_plichtig_met_pip(wi2021, d))]
     return rows
 
 
-def tabel3(wi2021: pd.DataFrame, p: dt.date) -> Counts:
+def tabel3_cells(wi2021: pd.DataFrame, p: dt.date) -> Cells:
     """Leerroute x doelgroep over the whole inflow with a PIP on or before P."""
     pip = on_or_before(wi2021["datum_pip"], p)
-    route = wi2021["leerroute"].to_numpy()[pip]
-    dg = wi2021["doelgroep"].to_numpy()[pip]
+    route = wi2021["leerroute"].to_numpy()
+    dg = wi2021["doelgroep"].to_numpy()
     rows = []
     for r in C.LEERROUTES:
-        cells = [int(((route == r) & (dg == g)).sum()) for g in C.DOELGROEPEN]
-        rows += [(r, g, n) for g, n in zip(C.DOELGROEPEN, cells)] + [(r, C.TOTAAL, sum(cells))]
+        in_route = pip & (route == r)
+        rows += [(r, g, in_route & (dg == g)) for g in C.DOELGROEPEN] + [(r, C.TOTAAL, in_route)]
     return rows
 
 
-def tabel4(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> Counts:
+def tabel4_cells(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> Cells:
     rows = []
     for d in (p, q):  # the letter prints the current peildatum first
         base = asiel_plichtig_met_pip(wi2021, d)
-        aanbod = base & on_or_before(wi2021["datum_aanbod"], d)
-        rows += [("asiel_met_pip", d.isoformat(), int(base.sum())),
-                 ("met_aanbod", d.isoformat(), int(aanbod.sum()))]
+        rows += [("asiel_met_pip", d.isoformat(), base),
+                 ("met_aanbod", d.isoformat(), base & on_or_before(wi2021["datum_aanbod"], d))]
     return rows
 
 
 # ---- Wi2013 ---------------------------------------------------------------------------
 
-def kerncijfers_wi2013(wi2013: pd.DataFrame, p: dt.date) -> Counts:
+def _status_index(wi2013: pd.DataFrame, status: str) -> int:
+    return NOG_PLICHTIG if status == "nog_plichtig" else list(wi2013["reden_einde"].cat.categories).index(status)
+
+
+def kerncijfers_wi2013_cells(wi2013: pd.DataFrame, p: dt.date) -> Cells:
     status = status_codes(wi2013, p)
-    reden = list(wi2013["reden_einde"].cat.categories)
-    rows = [(C.TOTAAL, C.TOTAAL, int((status != NOT_STARTED).sum()))]
-    for s in C.KERNCIJFERS_WI2013_RIJEN[1:]:
-        code = NOG_PLICHTIG if s == "nog_plichtig" else reden.index(s)
-        rows.append((s, C.TOTAAL, int((status == code).sum())))
+    rows = [(C.TOTAAL, C.TOTAAL, status != NOT_STARTED)]
+    rows += [(s, C.TOTAAL, status == _status_index(wi2013, s)) for s in C.KERNCIJFERS_WI2013_RIJEN[1:]]
     return rows
 
 
@@ -189,25 +194,20 @@ TABEL5_STATUS = {"voldaan": ("ingeburgerd", "vrijgesteld"), "ontheven": ("onthev
                  "nog_plichtig": ("nog_plichtig",)}
 
 
-def tabel5(wi2013: pd.DataFrame, p: dt.date) -> Counts:
+def tabel5_cells(wi2013: pd.DataFrame, p: dt.date) -> Cells:
     """Per cohort: voldaan (ingeburgerd + vrijgesteld), ontheven, nog plichtig; vervallen left out."""
     status = status_codes(wi2013, p)
     started = status != NOT_STARTED
-    rows: Counts = []
+    rows: Cells = []
     if not started.any():
         return rows
-    reden = list(wi2013["reden_einde"].cat.categories)
     years = cohort(wi2013)
-    first = int(years[started].min())
-    n_years = p.year - first + 1
-    index = np.where(started, years - first, 0)
-    codes = {k: [NOG_PLICHTIG if s == "nog_plichtig" else reden.index(s) for s in v]
-             for k, v in TABEL5_STATUS.items()}
-    per_year = {k: np.bincount(index[np.isin(status, c) & started], minlength=n_years) for k, c in codes.items()}
-    for i, year in enumerate(range(first, p.year + 1)):
-        cells = {k: int(per_year[k][i]) for k in TABEL5_STATUS}
-        rows += [(str(year), k, v) for k, v in cells.items()]
-        rows.append((str(year), C.TOTAAL, sum(cells.values())))
+    columns = {k: np.isin(status, [_status_index(wi2013, s) for s in v]) for k, v in TABEL5_STATUS.items()}
+    for year in range(int(years[started].min()), p.year + 1):
+        in_year = started & (years == year)
+        cells = {k: in_year & m for k, m in columns.items()}
+        rows += [(str(year), k, m) for k, m in cells.items()]
+        rows.append((str(year), C.TOTAAL, np.logical_or.reduce(list(cells.values()))))
     return rows
 
 
@@ -221,11 +221,44 @@ def elip_column(years: np.ndarray) -> np.ndarray:
     return np.array(C.TABEL6_KOLOMMEN[:-1])[elip_column_index(years)]
 
 
-def tabel6(extract: Extract, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> Counts:
+def tabel6_cells(extract: Extract, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> Cells:
     column = elip_column_index(cohort(extract.wi2013))
-    rows: Counts = []
+    rows: Cells = []
     for d, elip in elip_each(extract, elip_peildata, drempel_cent):
-        counts = np.bincount(column[elip], minlength=len(C.TABEL6_KOLOMMEN) - 1)
-        rows += [(d.isoformat(), k, int(n)) for k, n in zip(C.TABEL6_KOLOMMEN[:-1], counts)]
-        rows.append((d.isoformat(), C.TOTAAL, int(counts.sum())))
+        rows += [(d.isoformat(), k, elip & (column == i)) for i, k in enumerate(C.TABEL6_KOLOMMEN[:-1])]
+        rows.append((d.isoformat(), C.TOTAAL, elip))
     return rows
+
+
+# The counts of each output, as the letter prints them (the masks' sums).
+
+def kerncijfers_wi2021(wi2021: pd.DataFrame, p: dt.date) -> Counts:
+    return counts(kerncijfers_wi2021_cells(wi2021, p))
+
+
+def tabel1(wi2021: pd.DataFrame, p: dt.date) -> Counts:
+    return counts(tabel1_cells(wi2021, p))
+
+
+def tabel2(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> Counts:
+    return counts(tabel2_cells(wi2021, p, q))
+
+
+def tabel3(wi2021: pd.DataFrame, p: dt.date) -> Counts:
+    return counts(tabel3_cells(wi2021, p))
+
+
+def tabel4(wi2021: pd.DataFrame, p: dt.date, q: dt.date) -> Counts:
+    return counts(tabel4_cells(wi2021, p, q))
+
+
+def kerncijfers_wi2013(wi2013: pd.DataFrame, p: dt.date) -> Counts:
+    return counts(kerncijfers_wi2013_cells(wi2013, p))
+
+
+def tabel5(wi2013: pd.DataFrame, p: dt.date) -> Counts:
+    return counts(tabel5_cells(wi2013, p))
+
+
+def tabel6(extract: Extract, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> Counts:
+    return counts(tabel6_cells(extract, elip_peildata, drempel_cent))

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import claims as claims_mod
-from .. import outputs, plan, registry, suppression
+from .. import outputs, plan, registry
+from ..publication import protect as publication
 from .. import verification as verification_mod
 from ..statistics import analyses as stats_mod
 from ..statistics import interpretation
@@ -123,12 +124,36 @@ def _plain_table(df: pd.DataFrame, text_cols=()) -> str:
 VERIFICATION_TEXT = ("Tabel", "Rij", "Kolom", "Peildatum", "Status", "Toelichting")
 
 
+REDEN_TEKST = {"primair": "primair (kleiner dan de drempel)",
+               "secundair": "aanvullend (om een ander aantal te beschermen)",
+               "afgeleid": "afgeleid (percentage of schatting op een afgeschermd aantal)"}
+
+
+def celbeveiliging_section(pattern, ver: pd.DataFrame) -> str:
+    """The rule, how many values were hidden for each reason in each output, and what the
+    protection cost the audit (docs/celbeveiliging.md)."""
+    n = pattern.threshold
+    per = publication.group_counts(pattern)
+    rows = [{"Uitvoer": name, **{REDEN_TEKST[k]: per[name].get(k, 0) for k in REDEN_TEKST}}
+            for name in sorted(per)]
+    lost = int((ver["toelichting"].astype(str).str.contains("celbeveiliging")).sum()) if len(ver) else 0
+    text = (f"<h2 id='celbeveiliging'>Celbeveiliging</h2><p>Elk aantal groter dan 0 en kleiner dan {n} is "
+            "afgeschermd (x). Daarnaast zijn zo weinig mogelijk andere cijfers afgeschermd, zo gekozen dat "
+            "niemand die alle gepubliceerde cijfers van deze run kent (alle tabellen, de maandreeks, de "
+            "uitkomsten per cohort, de statistiek en de toets van de brief) en weet dat aantallen niet "
+            f"negatief zijn, kan aantonen dat een klein aantal kleiner dan {n} is; ook niet als verschil van "
+            "twee cijfers, zoals de instroom van een maand. Percentages en schattingen op een afgeschermd "
+            f"aantal zijn weggelaten. In totaal {len(pattern.reasons)} van de {len(pattern.known)} cijfers "
+            f"afgeschermd; {lost} cijfers van de brief zijn daardoor niet te vergelijken. Waarom elk cijfer "
+            "is afgeschermd staat in tables/celbeveiliging.csv; de methode in docs/celbeveiliging.md.</p>")
+    return text + (_table_html(pd.DataFrame(rows), ("Uitvoer",), index=False) if rows else "")
+
+
 def build(out: Path, prov: dict) -> None:
     """Write index.html, tabellen.xlsx and notebooks/*.html into the run folder `out`."""
     params = json.loads((out / "parameters.json").read_text(encoding="utf-8"))
     peildatum = params["peildatum"]
     tables = outputs.read_tables(out / "tables")
-    secret = suppression.read_records(out / "tables")
     ver = verification_mod.read(out / "verificatie.csv")
     cl = claims_mod.read(out / "claims.csv")
     st = stats_mod.read(out / "statistiek.csv")
@@ -137,6 +162,8 @@ def build(out: Path, prov: dict) -> None:
     p_obj = parse_parameters(peildatum, params["vorige_peildatum"], params["elip_peildata"], params["elip_drempel"],
                              celbeveiliging=params["celbeveiliging"], marge=params["marge"], seed=params["seed"],
                              min_at_risk=params.get("min_at_risk"))
+    pattern = publication.read_records(out / "tables", p_obj.celbeveiliging) if p_obj.celbeveiliging else None
+    secret = publication.secret(pattern, tables, p_obj)
 
     parts = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -220,17 +247,8 @@ def build(out: Path, prov: dict) -> None:
     if len(comp):
         parts.append(glossary.link(_table_html(comp)))
 
-    # suppression
-    if p_obj.celbeveiliging:
-        n = p_obj.celbeveiliging
-        parts.append("<h2 id='celbeveiliging'>Celbeveiliging</h2>")
-        parts.append(f"<p>Aantallen kleiner dan {n} (en groter dan 0) zijn afgeschermd (x). Daarnaast zijn "
-                     "zoveel cellen extra afgeschermd dat geen afgeschermd aantal uit de gepubliceerde totalen "
-                     "(ook tussen tabellen) terug te rekenen is, en zijn percentages van afgeschermde cellen of "
-                     f"van een afgeschermde basis weggelaten. {len(secret)} cellen afgeschermd. Niet "
-                     "afgedekt: hoe nauw een afgeschermde waarde met niet-negativiteit te begrenzen is, en "
-                     "koppelingen met elders gepubliceerde tabellen.</p>")
-
+    if pattern is not None:
+        parts.append(celbeveiliging_section(pattern, ver))
     parts.append(glossary.section())
     parts.append(_provenance(prov, params))
     parts.append("</main></body></html>")

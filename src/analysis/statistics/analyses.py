@@ -41,8 +41,8 @@ COLUMNS = ("analyse", "kenmerk", "toets", "grootheid", "waarde")
 # McNemar always as the mid-p test
 TOST, TOST_EXACT = "tost", "tost_exact"
 MCNEMAR = "mcnemar_midp"
-from .counts import (COHORT_ROWS, GROEP, KENMERKEN, _composition_blocks, composition_data,  # noqa: F401
-                     disclosed, overlap, overlap_cell)
+from .counts import (COHORT_ROWS, GROEP, KENMERKEN, composition_blocks, composition_data,  # noqa: F401
+                     overlap, overlap_key)
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,10 @@ class Options:
     seed: int = Parameters.seed
     herhalingen: int = 2000  # simulations for the power estimate (0: no simulation)
     celbeveiliging: int = 0
-    # counts left out by celbeveiliging (keys of `disclosed`); None: the statistics judge
+    # the run's celbeveiliging pattern (anything with `key in afgeschermd`: the hidden
+    # publication.items.CellKeys of statistics.counts.published); None: the statistics judge
     # their own counts (primary suppression only, for use outside a run)
-    afgeschermd: frozenset | None = None
-    tag: str = ""  # suppression.dated tag of this computation (another ELIP threshold)
+    afgeschermd: object | None = None
 
     @classmethod
     def of(cls, params: Parameters) -> "Options":
@@ -183,9 +183,10 @@ def elip_composition(rows: Rows, extract: Extract, params: Parameters, opt: Opti
         counts = [v for (_, _, t, g, v) in rows_k if t == "aantallen"]
         cells = [counts[1], counts[0] - counts[1], counts[3], counts[2] - counts[3]]
         if opt.afgeschermd is not None:
-            group, cohorts = _composition_blocks(d.isoformat() + opt.tag, k, data)
-            out = [(an, ke, to, gr, math.nan if (cohorts if to in COHORT_ROWS else group)
-                    & opt.afgeschermd else v) for (an, ke, to, gr, v) in out]
+            group, cohorts = composition_blocks(d, k, params)
+            hidden = {id(b): any(key in opt.afgeschermd for key in b) for b in (group, cohorts)}
+            out = [(an, ke, to, gr, math.nan if hidden[id(cohorts if to in COHORT_ROWS else group)] else v)
+                   for (an, ke, to, gr, v) in out]
         elif opt.celbeveiliging and any(0 < c < opt.celbeveiliging for c in cells):
             out = [(an, ke, to, gr, math.nan) for (an, ke, to, gr, _) in out]
         rows.rows.extend(out)
@@ -241,7 +242,7 @@ def _overlap_shown(analyse: str, extract: Extract, p: dt.date, q: dt.date, asiel
     (only at P, only at Q) is a small count."""
     both, n_p = overlap(extract, p, q, asiel)
     if opt.afgeschermd is not None:
-        return (None, None) if overlap_cell(analyse, p, q, opt.tag) in opt.afgeschermd else (both, n_p)
+        return (None, None) if overlap_key(analyse, p, q) in opt.afgeschermd else (both, n_p)
     n_q = overlap(extract, q, p, asiel)[1]
     if opt.celbeveiliging and any(0 < c < opt.celbeveiliging for c in (both, n_p - both, n_q - both)):
         return None, None

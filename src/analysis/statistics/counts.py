@@ -45,82 +45,73 @@ def overlap(extract: Extract, p: dt.date, q: dt.date, asiel_with_pip: bool) -> t
 COHORT_ROWS = ("chi2_cohorten", "residu_cohort")  # computed from the counts per cohort
 GROEPEN = {"2020_2021": True, "overig": False}
 UITKOMST = {"ja": 1.0, "nee": 0.0}
+SAMENSTELLING = "elip_samenstelling"
 
 
-def _composition_cell(date: str, kenmerk: str, groep: str, uitkomst: str) -> tuple:
-    return ("elip_samenstelling", date, f"{kenmerk}:{groep}", uitkomst)
+def composition_key(d: dt.date, kenmerk: str, groep: str, uitkomst: str, params: Parameters):
+    """The key of one count of the ELIP composition (it depends on the ELIP threshold)."""
+    from ..publication.items import CellKey
+    from ..registry import threshold_variant
+    return CellKey(SAMENSTELLING, d.isoformat(), f"{kenmerk}:{groep}", uitkomst, variant=threshold_variant(params))
 
 
-def _composition_counts(data: pd.DataFrame, k: str) -> dict[tuple[str, str], int]:
-    """(groep or cohort column, ja/nee/onbekend) -> number of persons."""
+def _composition_masks(extract: Extract, d: dt.date, params: Parameters, kenmerk: str):
+    """(groep or 'cohort <kolom>', ja/nee/onbekend) -> persons (Wi2013 rows), per group
+    and per Tabel 6 cohort column, as composition_data classifies them."""
+    elip = T.elip_at(extract, d, params.elip_drempel_cent)
+    column = T.elip_column(T.cohort(extract.wi2013))
+    if kenmerk == "analfabeet":
+        analf = extract.wi2013["analfabeet"].astype(object).to_numpy()
+        value = {"ja": analf == "ja", "nee": analf == "nee"}
+    else:
+        more = T.exams_passed_at(extract, d) > 3
+        value = {"ja": more, "nee": ~more}
+    value["onbekend"] = ~(value["ja"] | value["nee"])
+    in_group = np.isin(column, GROEP)
     out = {}
-    y = data[k]
-    for g, in_group in GROEPEN.items():
-        sel = data["groep_2020_2021"].to_numpy() == in_group
-        for u, v in UITKOMST.items():
-            out[(g, u)] = int((sel & (y == v).to_numpy()).sum())
-        out[(g, "onbekend")] = int((sel & y.isna().to_numpy()).sum())
+    for g, flag in GROEPEN.items():
+        for u, m in value.items():
+            out[(g, u)] = elip & (in_group == flag) & m
     for c in C.TABEL6_KOLOMMEN[:-1]:
-        sel = data["kolom"].to_numpy() == c
-        for u, v in UITKOMST.items():
-            out[(f"cohort {c}", u)] = int((sel & (y == v).to_numpy()).sum())
-        out[(f"cohort {c}", "onbekend")] = int((sel & y.isna().to_numpy()).sum())
+        for u, m in value.items():
+            out[(f"cohort {c}", u)] = elip & (column == c) & m
     return out
 
 
-def _composition_blocks(date: str, k: str, data: pd.DataFrame) -> tuple[set, set]:
-    group = {_composition_cell(date, k, g, u) for g in GROEPEN for u in (*UITKOMST, "onbekend")}
-    cohorts = {_composition_cell(date, k, f"cohort {c}", u) for c in C.TABEL6_KOLOMMEN[:-1]
+def composition_blocks(d: dt.date, kenmerk: str, params: Parameters) -> tuple[set, set]:
+    """The group counts (2x2 tests, shares, power, TOST) and the cohort counts (chi-square
+    over cohorts, residuals): each set is used whole by its statistics, so shown whole or not."""
+    group = {composition_key(d, kenmerk, g, u, params) for g in GROEPEN for u in (*UITKOMST, "onbekend")}
+    cohorts = {composition_key(d, kenmerk, f"cohort {c}", u, params) for c in C.TABEL6_KOLOMMEN[:-1]
                for u in (*UITKOMST, "onbekend")}
     return group, cohorts
 
 
-def disclosed(extract: Extract, params: Parameters, elip_peildatum: dt.date | None = None,
-              tag: str = ""):
-    """The counts statistiek.csv publishes beyond the tables, with their relations to the
-    table cells (for suppression.Publication): the ELIP composition's ja/nee/onbekend per
-    group and per cohort (together the Tabel 6 cohort cells at that date), and the overlap
-    of Tabel 2's and Tabel 4's populations at P and Q (with the two complements, implied
-    by the table cells, as counts that are not shown)."""
-    from ..suppression import Extra
-    ex = Extra()
+def overlap_key(analyse: str, p: dt.date, q: dt.date):
+    from ..publication.items import CellKey
+    return CellKey(analyse, p.isoformat(), f"overlap met {q.isoformat()}", "beide")
+
+
+OVERLAPS = (("pip_verandering", False), ("aanbod_verandering", True))  # Tabel 2's and Tabel 4's population
+
+
+def published(extract: Extract, params: Parameters, elip_peildatum: dt.date | None = None):
+    """The counts statistiek.csv publishes beyond the tables, with the persons each counts
+    (publication.items): the ELIP composition's ja/nee/onbekend per group and per cohort at
+    the ELIP peildatum, and the overlap of Tabel 2's and Tabel 4's populations at P and Q.
+    Their links with the tables (a composition cohort sums to its Tabel 6 cell, the overlap
+    and its complements to Tabel 2's cells) follow from the persons. Returns (counts, blocks)."""
+    from ..publication.items import WI2013, WI2021, Count
+    counts, blocks = [], []
     d = elip_peildatum or (params.elip[-1] if params.elip else None)
     if d is not None:
-        data = composition_data(extract, d, params.elip_drempel_cent)
-        date = d.isoformat() + tag
         for k in KENMERKEN:
-            counts = _composition_counts(data, k)
-            for (g, u), n in counts.items():
-                ex.shown[_composition_cell(date, k, g, u)] = n
-            group, cohorts = _composition_blocks(date, k, data)
-            ex.blocks += [group, cohorts]
-            cols = C.TABEL6_KOLOMMEN[:-1]
-            for g, in_group in GROEPEN.items():
-                members = [c for c in cols if (c in GROEP) == in_group]
-                rel = {_composition_cell(date, k, g, u): 1 for u in (*UITKOMST, "onbekend")}
-                rel.update({("tabel6", d.isoformat(), c): -1 for c in members})
-                ex.relations.append(rel)
-                for u in (*UITKOMST, "onbekend"):
-                    rel = {_composition_cell(date, k, g, u): 1}
-                    rel.update({_composition_cell(date, k, f"cohort {c}", u): -1 for c in members})
-                    ex.relations.append(rel)
-            for c in cols:
-                rel = {_composition_cell(date, k, f"cohort {c}", u): 1 for u in (*UITKOMST, "onbekend")}
-                rel[("tabel6", d.isoformat(), c)] = -1
-                ex.relations.append(rel)
+            for (g, u), m in _composition_masks(extract, d, params, k).items():
+                counts.append(Count(composition_key(d, k, g, u, params), WI2013, m))
+            blocks += list(composition_blocks(d, k, params))
+    w = extract.wi2021
     p, q = params.peildatum, params.q
-    for analyse, table, row, asiel in (("pip_verandering", "tabel2", "inburgeringsplichtig", False),
-                                       ("aanbod_verandering", "tabel4", "asiel_met_pip", True)):
-        both, n_p = overlap(extract, p, q, asiel)
-        n_q = overlap(extract, q, p, asiel)[1]
-        shown = overlap_cell(analyse, p, q, tag)
-        only_p, only_q = shown[:3] + ("alleen_peildatum",), shown[:3] + ("alleen_vorige_peildatum",)
-        ex.shown[shown] = both
-        ex.latent.update({only_p: n_p - both, only_q: n_q - both})
-        ex.relations += [{shown: 1, only_p: 1, (table, row, p.isoformat()): -1},
-                         {shown: 1, only_q: 1, (table, row, q.isoformat()): -1}]
-    return ex
-
-
-def overlap_cell(analyse: str, p: dt.date, q: dt.date, tag: str = "") -> tuple:
-    return (analyse, p.isoformat() + tag, f"overlap met {q.isoformat()}", "beide")
+    for analyse, asiel in OVERLAPS:
+        at = T.asiel_plichtig_met_pip if asiel else T.plichtig_at
+        counts.append(Count(overlap_key(analyse, p, q), WI2021, at(w, p) & at(w, q)))
+    return counts, blocks

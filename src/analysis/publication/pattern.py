@@ -1,0 +1,264 @@
+"""Primary and complementary suppression by optimisation, over everything published.
+
+The rule (contract section 8): for every count c with 0 < c < N that a published number shows
+or that follows from published numbers, the largest value consistent with the publication
+(atoms >= 0, every shown count fixed: space.py) is at least N.
+
+What is checked ("targets"): every published count below N (primary: hidden), and every
+difference of two nested published counts below N (a month's inflow, a complement, what a
+threshold adds; section 8 names these). A difference that is not nested is not a count of
+persons, and the difference of a count and a sum of others is a nested difference of the
+classes involved or a sum of atoms that is not itself published: the targets are the
+counts a reader can name, as tau-ARGUS's and sdcTable's are the cells of the tables.
+
+How complementary cells are chosen (the "witness" method, a form of the attacker problems of
+Fischetti and Salazar 2001 and of the modular approach of tau-ARGUS/sdcTable, solved one
+target at a time): for a target t that no witness yet protects, one linear programme finds
+a change d of the atoms (atoms stay >= 0) that raises t to at least N while changing as few
+and as small shown counts as possible (minimise sum of w_c |change of class c|, w_c growing
+with the count, so totals come last; counts already hidden are free). The shown counts that
+change are hidden: then x + d is consistent with the publication and has t >= N, so the
+reader's maximum of t is at least N: a certificate ("witness"), not a heuristic check.
+Hiding more only enlarges the reader's feasible set, so every earlier witness stays valid,
+and a new witness often protects later targets as well (checked for all at once). Zero
+counts are never hidden (they identify no one), and a block (counts that one statistic uses
+together) is hidden whole.
+
+Each LP runs on a neighbourhood of the target: its own atoms and the atoms most alike to them
+(sharing the most published counts); any change restricted to a neighbourhood is a valid
+witness, so this limits cost, never safety (docs/celbeveiliging.md).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+
+from .items import CellKey, Count, Ratio
+from .space import Space
+
+PRIMAIR, SECUNDAIR, AFGELEID = "primair", "secundair", "afgeleid"
+# a count not shown because the statistic that uses it with others is not shown (a block);
+# its class counts as public in the reader's LP (conservative), so another output may show it
+BLOK = "blok"
+NEIGHBOURHOOD = 400  # atoms beside the target's own in a repair LP
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a value is hidden: primary, complementary for which count (or difference), or
+    derived (a percentage or estimate resting on a hidden count)."""
+
+    kind: str
+    voor: str = ""  # the count (or difference) this one protects, or the count a ratio rests on
+
+
+@dataclass
+class Target:
+    law: int  # index into the spaces
+    atoms: np.ndarray  # atom indices of the count
+    value: float
+    text: str
+
+
+@dataclass
+class Publication:
+    """Everything one run (or one interface call, with the run it repeats) publishes."""
+
+    counts: dict[CellKey, Count] = field(default_factory=dict)
+    ratios: dict[CellKey, Ratio] = field(default_factory=dict)
+    blocks: list[frozenset[CellKey]] = field(default_factory=list)
+
+    def add(self, counts: list[Count] = (), ratios: list[Ratio] = (), blocks=()) -> None:
+        for c in counts:
+            old = self.counts.get(c.key)
+            if old is None:
+                self.counts[c.key] = c
+            elif old.wet != c.wet or not np.array_equal(old.mask, c.mask):
+                raise ValueError(f"celbeveiliging: {c.key.text()} telt twee verschillende groepen personen")
+        for r in ratios:
+            self.ratios.setdefault(r.key, r)
+        self.blocks += [frozenset(b) for b in blocks]
+
+    def pattern(self, threshold: int, given: "Pattern | None" = None) -> "Pattern":
+        return solve(self, threshold, given)
+
+
+@dataclass
+class Pattern:
+    """The hidden values of a publication, each with its reason."""
+
+    threshold: int
+    reasons: dict[CellKey, Reason]
+    known: frozenset[CellKey]  # every key the pattern was computed for
+
+    def hides(self, key: CellKey) -> bool:
+        """Hidden, or not part of the publication the pattern was computed for (fail-safe:
+        a number nobody checked is never shown)."""
+        return key in self.reasons or key not in self.known
+
+    def reason(self, key: CellKey) -> Reason | None:
+        if key in self.reasons:
+            return self.reasons[key]
+        return None if key in self.known else Reason(AFGELEID, "niet in de beveiligde publicatie")
+
+    def counts_by_reason(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.reasons.values():
+            out[r.kind] = out.get(r.kind, 0) + 1
+        return out
+
+
+def _weights(values: np.ndarray) -> np.ndarray:
+    """Cost of changing a shown count by one: grows with the count, so that the smallest
+    counts are hidden first and totals last; at least 1, so that fewer cells win."""
+    return 1.0 + np.log1p(values)
+
+
+class _Law:
+    """One law's space with its hidden classes and its witnesses."""
+
+    def __init__(self, space: Space, threshold: int):
+        self.space = space
+        self.n = threshold
+        self.inc = space.incidence.tocsc()
+        self.rows = space.incidence  # csr
+        self.hidden = np.zeros(len(space.values), dtype=bool)
+        self.fixed = np.zeros(len(space.values), dtype=bool)  # shown elsewhere already: never hidden
+        self.weights = _weights(space.values)
+        self.witnesses: list[np.ndarray] = []
+
+    def protected(self, t: Target) -> bool:
+        return any(w[t.atoms].sum() >= self.n - _EPS for w in self.witnesses)
+
+    def neighbourhood(self, t: Target) -> np.ndarray:
+        """The target's atoms and the NEIGHBOURHOOD atoms that share the most shown counts
+        with them (minus the counts they do not share)."""
+        own = np.zeros(self.inc.shape[1], dtype=bool)
+        own[t.atoms] = True
+        touching = np.asarray(self.inc[:, t.atoms].sum(axis=1)).reshape(-1) > 0
+        shown = ~self.hidden
+        share = np.asarray(self.rows[touching & shown].sum(axis=0)).reshape(-1)
+        other = np.asarray(self.rows[~touching & shown].sum(axis=0)).reshape(-1)
+        score = share - other
+        score[own] = -np.inf
+        score[self.space.sizes <= 0] = -np.inf
+        k = min(NEIGHBOURHOOD, int(np.isfinite(score).sum()))
+        best = np.argsort(-score, kind="stable")[:k] if k else np.array([], dtype=int)
+        return np.concatenate([t.atoms, np.sort(best)])
+
+    def repair(self, t: Target) -> tuple[np.ndarray, np.ndarray]:
+        """One LP: the witness (atoms) and the classes it makes hidden."""
+        atoms = self.neighbourhood(t)
+        sub = self.rows[:, atoms]  # classes x S
+        touch = np.flatnonzero((np.asarray(abs(sub).sum(axis=1)).reshape(-1) > 0) & ~self.hidden)
+        m, s = len(touch), len(atoms)
+        a_sub = sub[touch]
+        # variables: d (s), u+ (m), u- (m)
+        eye = sparse.identity(m, format="csr")
+        a_eq = sparse.hstack([a_sub, -eye, eye], format="csr")
+        in_t = np.isin(atoms, t.atoms).astype(float)
+        a_ub = sparse.csr_matrix(np.concatenate([-in_t, np.zeros(2 * m)])[None, :])
+        b_ub = np.array([-(self.n - t.value)])
+        w = np.where(self.fixed[touch], 1e9, self.weights[touch])
+        cost = np.concatenate([np.full(s, 1e-6), w, w])  # a tiny cost keeps the change small
+        bounds = [(-self.space.sizes[a], None) for a in atoms] + [(0, None)] * (2 * m)
+        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.zeros(m), bounds=bounds,
+                      method="highs")
+        if res.status != 0:
+            raise RuntimeError(f"celbeveiliging: geen oplossing voor {t.text} ({res.message})")
+        d = np.zeros(self.inc.shape[1])
+        d[atoms] = res.x[:s]
+        change = np.abs(self.rows @ d)
+        newly = np.flatnonzero((change > _EPS) & ~self.hidden)
+        return self.space.sizes + d, newly
+
+
+def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pattern:
+    """The pattern of a publication at threshold N (contract section 8).
+
+    `given`: a pattern already published (a run's) for some of these counts: what it hides
+    stays hidden, what it shows stays shown (it cannot be taken back), and only the other
+    counts may be hidden to protect the new ones (an interface call beside the run)."""
+    reasons: dict[CellKey, Reason] = {}
+    laws: list[_Law] = []
+    for wet in sorted({c.wet for c in pub.counts.values()}):
+        counts = [c for c in pub.counts.values() if c.wet == wet]
+        laws.append(_Law(Space.build(wet, counts), threshold))
+
+    def hide(law: _Law, cl: int, reason: Reason) -> bool:
+        if law.hidden[cl] or law.space.values[cl] == 0:  # a zero identifies no one: always shown
+            return False
+        if law.fixed[cl]:
+            raise RuntimeError(f"celbeveiliging: {law.space.keys[cl][0].text()} is al gepubliceerd")
+        law.hidden[cl] = True
+        for k in law.space.keys[cl]:
+            reasons.setdefault(k, reason)
+        return True
+
+    where = [law.space.class_of() for law in laws]
+    if given is not None:
+        for law, index in zip(laws, where):
+            for k, cl in index.items():
+                if k in given.known:
+                    r = given.reasons.get(k)
+                    if r is None:
+                        law.fixed[cl] = True
+                    elif r.kind != BLOK:
+                        hide(law, cl, r)
+
+    def close_blocks() -> None:
+        """A block with a hidden count is not shown at all: its other counts are left out of
+        the statistics' output (key by key; their classes stay as they are)."""
+        for b in pub.blocks:
+            hit = sorted(k for k in b if k in reasons and reasons[k].kind != BLOK)
+            if hit:
+                for k in sorted(b):
+                    reasons.setdefault(k, Reason(BLOK, hit[0].text()))
+
+    targets: list[tuple[_Law, Target]] = []
+    for law in laws:
+        sp = law.space
+        rows = sp.incidence
+        for cl, v in enumerate(sp.values):
+            if 0 < v < threshold:
+                hide(law, cl, Reason(PRIMAIR))
+                targets.append((law, Target(0, rows[cl].indices, float(v), sp.keys[cl][0].text())))
+        for inner, outer in sp.nested_differences(threshold):
+            diff = np.setdiff1d(rows[outer].indices, rows[inner].indices)
+            targets.append((law, Target(0, diff, float(sp.values[outer] - sp.values[inner]),
+                                        f"{sp.keys[outer][0].text()} min {sp.keys[inner][0].text()}")))
+    for law, t in targets:
+        if law.protected(t):
+            continue
+        witness, newly = law.repair(t)
+        law.witnesses.append(witness)
+        for cl in newly:
+            hide(law, cl, Reason(SECUNDAIR, t.text))
+    close_blocks()
+    for key, r in pub.ratios.items():
+        missing = [k for k in r.counts if k not in pub.counts]
+        hidden = [k for k in r.counts if k in reasons]  # (a ratio of a block count: left out too)
+        if missing or hidden:
+            reasons[key] = Reason(AFGELEID, (hidden or missing)[0].text())
+    return Pattern(threshold, reasons, frozenset(pub.counts) | frozenset(pub.ratios))
+
+
+def bounds(pub: Publication, pattern: Pattern, key: CellKey) -> tuple[float, float]:
+    """The reader's smallest and largest value of one count (LP over all atoms of its law),
+    for tests and explanations; slow on a national extract."""
+    c = pub.counts[key]
+    counts = [x for x in pub.counts.values() if x.wet == c.wet]
+    sp = Space.build(c.wet, counts)
+    where = sp.class_of()
+    shown = np.array([not any(pattern.hides(k) for k in ks) for ks in sp.keys])
+    a = sp.incidence[np.flatnonzero(shown)]
+    goal = sp.incidence[where[key]].toarray().reshape(-1)
+    out = []
+    for sign in (1, -1):
+        res = linprog(sign * goal, A_eq=a, b_eq=sp.values[shown], bounds=(0, None), method="highs")
+        out.append(sign * res.fun)
+    return out[0], out[1]

@@ -1,0 +1,102 @@
+"""The reader's unknowns: the finest partition of persons that the published counts make.
+
+Two persons who are in exactly the same published counts are indistinguishable to any reader
+of the publication, so a reader's unknowns are the sizes of these groups ("atoms"), and every
+published count is the sum of the atoms it contains. With atoms >= 0 this is the complete
+linear description of what the publication says about the data: every identity between
+published counts that holds in the data (a total and its parts, the same persons in two
+outputs, a month's series and the run at that month, nested populations, differences over
+dates) is a consequence of it, declared or not. Contract section 8 asks exactly this reader.
+
+Counts with identical memberships are one "class": one unknown published twice (at_risk under
+several outcomes, Tabel 2's Q column and the kerncijfers at Q). A class is shown or hidden
+as a whole.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .items import CellKey, Count
+
+_CHUNK = 62  # masks packed per int64 code while refining
+
+
+def atoms_of(masks: list[np.ndarray], n: int) -> np.ndarray:
+    """Atom id per person (-1: in no count), refining by 62 masks at a time."""
+    ids = np.zeros(n, dtype=np.int64)
+    for start in range(0, len(masks), _CHUNK):
+        code = np.zeros(n, dtype=np.int64)
+        for j, m in enumerate(masks[start:start + _CHUNK]):
+            code |= m.astype(np.int64) << j
+        _, ids = np.unique(np.stack([ids, code], axis=1), axis=0, return_inverse=True)
+        ids = ids.reshape(-1).astype(np.int64)
+    covered = np.zeros(n, dtype=bool)
+    for m in masks:
+        covered |= m
+    out = np.full(n, -1, dtype=np.int64)
+    if covered.any():
+        _, out[covered] = np.unique(ids[covered], return_inverse=True)
+    return out
+
+
+@dataclass
+class Space:
+    """One law's published counts over its atoms.
+
+    `incidence` (classes x atoms, CSR, 0/1): which atoms each class holds; `sizes`: persons
+    per atom; `values`: each class's count; `keys[i]`: the keys of class i (sorted)."""
+
+    wet: str
+    keys: list[list[CellKey]]
+    incidence: sparse.csr_matrix
+    sizes: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def build(cls, wet: str, counts: list[Count]) -> "Space":
+        masks = [c.mask for c in counts]
+        n = len(masks[0]) if masks else 0
+        atom = atoms_of(masks, n)
+        n_atoms = int(atom.max()) + 1 if n and atom.max() >= 0 else 0
+        sizes = np.bincount(atom[atom >= 0], minlength=n_atoms).astype(float)
+        reps = np.full(n_atoms, -1, dtype=np.int64)
+        persons = np.flatnonzero(atom >= 0)
+        reps[atom[persons][::-1]] = persons[::-1]  # first person of each atom
+        rows = np.stack([m[reps] for m in masks]) if masks else np.zeros((0, 0), dtype=bool)
+        # classes: distinct rows
+        packed = np.packbits(rows, axis=1) if n_atoms else np.zeros((len(masks), 0), dtype=np.uint8)
+        _, first, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        order = np.argsort(first, kind="stable")  # classes in order of first appearance
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        keys: list[list[CellKey]] = [[] for _ in order]
+        for c, cl in zip(counts, rank[inverse]):
+            keys[cl].append(c.key)
+        incidence = sparse.csr_matrix(rows[first[order]].astype(np.float64))
+        values = np.asarray(incidence @ sizes).reshape(-1)
+        return cls(wet, [sorted(k) for k in keys], incidence, sizes, values)
+
+    def class_of(self) -> dict[CellKey, int]:
+        return {k: i for i, ks in enumerate(self.keys) for k in ks}
+
+    def nested_differences(self, threshold: int) -> list[tuple[int, int]]:
+        """Pairs (inner, outer) of classes with inner strictly inside outer and
+        0 < outer - inner < threshold: a small count a reader gets by subtracting two
+        published counts (a month's inflow, a complement, what one threshold adds)."""
+        v = self.values
+        order = np.argsort(v, kind="stable")
+        sv = v[order]
+        dense = self.incidence.toarray().astype(bool) if self.incidence.shape[0] else None
+        pairs = []
+        for pos, i in enumerate(order):
+            if v[i] <= 0:
+                continue
+            hi = np.searchsorted(sv, v[i] + threshold, side="left")
+            for j in order[pos + 1:hi]:
+                if v[j] > v[i] and not (dense[i] & ~dense[j]).any():
+                    pairs.append((int(i), int(j)))
+        return pairs
