@@ -415,7 +415,8 @@ class Model:
         self.relations.append(Relation(_sum(total, parts), 0.0, 0.0, wat))
         if complements and len(parts) >= 3 and len(total) == 1:
             for p in parts:
-                self.derived.append(Derived(_sum(total, [p]), f"{describe(total[0])} min {p[2]} / {p[3]}"))
+                part = p[3] if p[2] == total[0][2] else p[2] if p[3] == total[0][3] else f"{p[2]} / {p[3]}"
+                self.derived.append(Derived(_sum(total, [p]), f"{describe(total[0])} min {part}"))
 
     def nested(self, small: list[Key], big: list[Key], naam: str) -> None:
         """sum(small) <= sum(big): the small population lies within the big one; their
