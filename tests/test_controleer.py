@@ -177,8 +177,6 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="until the publication engine lands: the monitor's time series is "
-                                        "protected apart from the tables, so a month's difference can be small")
 def test_a_protected_run_passes(runs, capsys):
     code, lines = run_check(runs["beveiligd"], N, capsys)
     assert code == 0, "\n".join(lines)
