@@ -229,3 +229,20 @@ def test_the_checker_reads_no_extract_and_no_suppression_code():
     for name in ("suppression", "publication", "registry", "extract_io", "validation", "model"):
         assert f"import {name}" not in source and f".{name} import" not in source, name
     assert "persoon" + "_id" not in source
+
+
+def test_the_statistics_overlap_gives_its_complements(tmp_path, capsys):
+    """statistiek.csv publishes how many of Tabel 2's population at P were also in it at Q:
+    30 at Q, 27 in both, so 3 left between Q and P."""
+    q = "2023-05-01"
+    out = folder(tmp_path, {"tabel2": [f"tabel2,{P},inburgeringsplichtig,{P},aantal,40",
+                                       f"tabel2,{P},met_pip,{P},aantal,20",
+                                       f"tabel2,{P},inburgeringsplichtig,{q},aantal,30",
+                                       f"tabel2,{P},met_pip,{q},aantal,10"]})
+    (out / "statistiek.csv").write_text("analyse,kenmerk,toets,grootheid,waarde\n"
+                                        "pip_verandering,,overlap,n_beide,27.0\n", encoding="utf-8")
+    code, lines = run_check(out, 5, capsys)
+    assert code == 1
+    assert [line for line in lines if line.startswith("  ")] == [
+        f"  statistiek pip_verandering: populatie op {q} min n_beide (alleen op {q}): ligt tussen 3 en 3 "
+        "(af te leiden uit getoonde aantallen)"]

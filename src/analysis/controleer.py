@@ -324,7 +324,8 @@ def _read_statistiek(pub: Publication, path: Path) -> None:
             count, base = stem + (f"ja_{grp}",), stem + (f"n_{grp}",)
         elif a in OVERLAP and toets == "overlap" and g == "aandeel_beide" and p and q:
             count, base = _overlap_key(a, p, q), _population(a, p)
-        elif a in OVERLAP and g == "schatting" and toets in ("aandeel_peildatum", "aandeel_vorige_peildatum") and p and q:
+        elif (a in OVERLAP and g == "schatting" and p and q
+              and toets in ("aandeel_peildatum", "aandeel_vorige_peildatum")):
             d = p if toets == "aandeel_peildatum" else q
             count, base = _part(a, d), _population(a, d)
         if count and base and pub.has(count) and pub.has(base):
@@ -461,13 +462,16 @@ class Model:
         for d in sorted(dates.get(K21, set()) | dates.get("tabel4", set())):
             self.equal_sum([k21(d, "nog_plichtig")], [k21(d, f"nog_plichtig_{g}") for g in DOELGROEPEN],
                            f"doelgroepen op {d}")
-            self.nested([k21(d, "met_pip")], [k21(d, "nog_plichtig")], f"nog plichtig zonder PIP op {d}")
+            self.nested([k21(d, "met_pip")], [k21(d, "nog_plichtig")],
+                        f"kerncijfers_wi2021 nog_plichtig min met_pip op {d} (nog plichtig zonder PIP)")
             self.nested([k21(d, "nog_plichtig")], [k21(d, "plichtig_geworden")],
-                        f"Wi2021 plicht geëindigd op {d}")
+                        f"kerncijfers_wi2021 plichtig_geworden min nog_plichtig op {d} (plicht geëindigd)")
             t4, t4a = ("tabel4", d, "asiel_met_pip", d), ("tabel4", d, "met_aanbod", d)
-            self.nested([t4a], [t4], f"tabel4 asiel met PIP zonder aanbod op {d}")
-            self.nested([t4], [k21(d, "nog_plichtig_asiel")], f"nog plichtig asiel zonder PIP op {d}")
-            self.nested([t4], [k21(d, "met_pip")], f"nog plichtig met PIP, niet asiel, op {d}")
+            self.nested([t4a], [t4], f"tabel4 asiel_met_pip min met_aanbod op {d} (zonder aanbod)")
+            self.nested([t4], [k21(d, "nog_plichtig_asiel")],
+                        f"kerncijfers_wi2021 nog_plichtig_asiel min tabel4 asiel_met_pip op {d} (asiel zonder PIP)")
+            self.nested([t4], [k21(d, "met_pip")],
+                        f"kerncijfers_wi2021 met_pip min tabel4 asiel_met_pip op {d} (met PIP, niet asiel)")
         k21_dates = sorted(dates.get(K21, set()))
         self.growing(lambda d: {k21(d, "plichtig_geworden"): 1.0}, k21_dates,
                      "kerncijfers_wi2021 plichtig_geworden")
@@ -490,16 +494,18 @@ class Model:
                 self.equal_sum([("tabel3", d, r, TOTAAL)], [("tabel3", d, r, g) for g in DOELGROEPEN],
                                f"tabel3 {r} over doelgroepen", complements=True)
             tot = [("tabel3", d, r, TOTAAL) for r in LEERROUTES]
-            self.nested(tot, [k21(d, "plichtig_geworden")], f"Wi2021 plichtig geworden zonder PIP op {d}")
-            self.nested([k21(d, "met_pip")], tot, f"met PIP maar niet meer plichtig op {d}")
+            self.nested(tot, [k21(d, "plichtig_geworden")],
+                        f"kerncijfers_wi2021 plichtig_geworden min tabel3 totaal op {d} (zonder PIP)")
+            self.nested([k21(d, "met_pip")], tot,
+                        f"tabel3 totaal min kerncijfers_wi2021 met_pip op {d} (met PIP, niet meer plichtig)")
             self.nested([("tabel4", d, "asiel_met_pip", d)], [("tabel3", d, r, "asiel") for r in LEERROUTES],
-                        f"asiel met PIP niet meer plichtig op {d}")
+                        f"tabel3 asiel min tabel4 asiel_met_pip op {d} (asiel met PIP, niet meer plichtig)")
             t1 = ("tabel1", d)
             if (t1[0], d) in rows:
                 for kol, routes in (("b1_onderwijsroute", ("b1", "onderwijs")), ("z_route", ("z",))):
                     self.nested([("tabel1", d, r, kol) for r in ("haalbaar", "niet_haalbaar")],
                                 [("tabel3", d, r, TOTAAL) for r in routes],
-                                f"tabel3 {'+'.join(routes)} zonder leerbaarheidstoets op {d}")
+                                f"tabel3 {'+'.join(routes)} totaal min tabel1 {kol} op {d} (zonder leerbaarheidstoets)")
 
         # Tabel 5 at its peildatum: rows, columns against the Wi2013 kerncijfers
         for d in sorted(dates.get("tabel5", set())):
@@ -524,13 +530,14 @@ class Model:
             cols = [c for c in sorted({k[3] for k in pub.keys if k[0] == "tabel6" and k[1] == d}) if c != TOTAAL]
             total = ("tabel6", d, d, TOTAAL)
             self.equal_sum([total], [("tabel6", d, d, c) for c in cols], f"tabel6 over cohorten op {d}")
-            self.nested([total], [k13(d, "nog_plichtig")], f"Wi2013 nog plichtig, niet ELIP, op {d}")
+            self.nested([total], [k13(d, "nog_plichtig")],
+                        f"kerncijfers_wi2013 nog_plichtig min tabel6 totaal op {d} (niet ELIP)")
             if ("tabel5", d) in rows:
                 years = sorted(rows[("tabel5", d)])
                 for c in cols:
                     ys = [y for y in years if (y == c) or (c.endswith("+") and y >= c[:-1])]
                     self.nested([("tabel6", d, d, c)], [("tabel5", d, y, "nog_plichtig") for y in ys],
-                                f"cohort {c} nog plichtig, niet ELIP, op {d}")
+                                f"tabel5 {c} nog_plichtig min tabel6 {c} op {d} (niet ELIP)")
 
         # statistiek.csv: the ELIP composition against Tabel 6, the overlaps against Tabel 2 and 4
         for k in [k for k in pub.keys if k[0] == STAT and k[3] == "n_2020_2021"]:
@@ -541,13 +548,16 @@ class Model:
             self.equal_sum([("tabel6", d, d, TOTAAL)], groep + [stem + ("n_overig",), stem + ("onbekend_overig",)],
                            f"ELIP-samenstelling overige cohorten ({k[2]})", complements=False)
             for g in ("2020_2021", "overig"):
-                self.nested([stem + (f"ja_{g}",)], [stem + (f"n_{g}",)], f"{k[2]} nee {g} op {d}")
+                self.nested([stem + (f"ja_{g}",)], [stem + (f"n_{g}",)],
+                            f"statistiek {k[2]} n_{g} min ja_{g} op {d} (nee)")
         p, q = _tabel2_dates(pub)
         if p and q:
             for a in OVERLAP:
                 both = _overlap_key(a, p, q)
-                self.nested([both], [_population(a, p)], f"{a}: alleen op {p}")
-                self.nested([both], [_population(a, q)], f"{a}: alleen op {q}")
+                self.nested([both], [_population(a, p)],
+                            f"statistiek {a}: populatie op {p} min n_beide (alleen op {p})")
+                self.nested([both], [_population(a, q)],
+                            f"statistiek {a}: populatie op {q} min n_beide (alleen op {q})")
 
         # shares
         for s in pub.shares:
