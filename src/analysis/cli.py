@@ -1,4 +1,4 @@
-"""Command line (contract section 4): `python -m analysis run|synth|validate`.
+"""Command line (contract section 4): `python -m analysis run|synth|validate|controleer`.
 
 Every failure ends in one paragraph for the user and a non-zero exit status, never a
 traceback (set ANALYSIS_DEBUG=1 to see one for an unexpected internal error).
@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="alleen een extract controleren")
     val.add_argument("--extract", type=Path, required=True)
     val.add_argument("--spreadsheet-nl", action="store_true")
+
+    ctl = sub.add_parser("controleer", help="een uitvoermap van een run controleren op aantallen onder N die "
+                                            "een lezer uit de gepubliceerde cijfers kan afleiden")
+    ctl.add_argument("--out", type=Path, required=True, help="de uitvoermap van een run")
+    ctl.add_argument("--celbeveiliging", metavar="N", required=True,
+                     help="de drempel N: geen aantal tussen 0 en N mag te begrenzen zijn (2 of meer)")
     return ap
 
 
@@ -128,6 +134,15 @@ def _validate(args) -> int:
     return 0
 
 
+def _controleer(args) -> int:
+    """Contract sections 4 and 8: exit 1 when a count can be bounded below N, else 0."""
+    from . import controleer
+    n = _whole(args.celbeveiliging, "--celbeveiliging", "de drempel N, bijvoorbeeld 10")
+    if n < 2:
+        raise UsageError(f"--celbeveiliging {n} kan niet: geef de drempel N van de run, 2 of meer.")
+    return controleer.main(args.out, n)
+
+
 def _horizon_line(extract) -> str:
     """Contract section 4 (v1.2): the horizon, and where it comes from. A horizon after
     today is said out loud: events in the future are typing errors or test data, and a run
@@ -162,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
-        return {"run": _run, "synth": _synth, "validate": _validate}[args.command](args)
+        return {"run": _run, "synth": _synth, "validate": _validate,
+                "controleer": _controleer}[args.command](args)
     except AnalysisError as exc:
         print(exc.user_message(), file=sys.stderr)
         return exc.exit_code
