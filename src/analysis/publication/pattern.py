@@ -222,15 +222,10 @@ def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pat
     targets: list[tuple[_Law, Target]] = []
     for law in laws:
         sp = law.space
-        rows = sp.incidence
         for cl, v in enumerate(sp.values):
             if 0 < v < threshold:
                 hide(law, cl, Reason(PRIMAIR))
-                targets.append((law, Target(0, rows[cl].indices, float(v), sp.keys[cl][0].text())))
-        for inner, outer in sp.nested_differences(threshold):
-            diff = np.setdiff1d(rows[outer].indices, rows[inner].indices)
-            targets.append((law, Target(0, diff, float(sp.values[outer] - sp.values[inner]),
-                                        f"{sp.keys[outer][0].text()} min {sp.keys[inner][0].text()}")))
+        targets += [(law, Target(0, atoms, v, text)) for atoms, v, text in sp.targets(threshold)]
     for law, t in targets:
         if law.protected(t):
             continue

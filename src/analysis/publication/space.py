@@ -83,20 +83,52 @@ class Space:
     def class_of(self) -> dict[CellKey, int]:
         return {k: i for i, ks in enumerate(self.keys) for k in ks}
 
-    def nested_differences(self, threshold: int) -> list[tuple[int, int]]:
-        """Pairs (inner, outer) of classes with inner strictly inside outer and
-        0 < outer - inner < threshold: a small count a reader gets by subtracting two
-        published counts (a month's inflow, a complement, what one threshold adds)."""
-        v = self.values
-        order = np.argsort(v, kind="stable")
-        sv = v[order]
-        dense = self.incidence.toarray().astype(bool) if self.incidence.shape[0] else None
-        pairs = []
+    def targets(self, threshold: int) -> list[tuple[np.ndarray, float, str]]:
+        """The counts a reader can name that must not be shown to be below N, as (atoms,
+        value, description): every published count below N; every difference of two nested
+        published counts of one date (an ended plicht = plichtig geworden minus nog plichtig,
+        a complement); and every difference of two nested sets of those (a month's inflow,
+        the plichten that ended between two months, what one threshold adds) below N.
+        Differences that are not nested are not counts of persons."""
+        dense = self.incidence.toarray().astype(bool)
+        values = self.values
+        labels = [ks[0].text() for ks in self.keys]
+        sets, vals, names = list(dense), list(values), list(labels)
+        dates: dict[str, list[int]] = {}
+        for i, ks in enumerate(self.keys):
+            for d in {k.datum for k in ks}:
+                dates.setdefault(d, []).append(i)
+        for members in dates.values():
+            for i in members:
+                if values[i] <= 0:
+                    continue
+                for j in members:
+                    if values[j] > values[i] and not (dense[i] & ~dense[j]).any():
+                        sets.append(dense[j] & ~dense[i])
+                        vals.append(values[j] - values[i])
+                        names.append(f"{labels[j]} min {labels[i]}")
+        # one entry per distinct set of atoms
+        unique: dict[bytes, int] = {}
+        for k, m in enumerate(sets):
+            unique.setdefault(np.packbits(m).tobytes(), k)
+        keep = sorted(unique.values())
+        sets = [sets[k] for k in keep]
+        vals = np.array([vals[k] for k in keep], dtype=float)
+        names = [names[k] for k in keep]
+        out = [(np.flatnonzero(m), v, t) for m, v, t in zip(sets, vals, names) if 0 < v < threshold]
+        order = np.argsort(vals, kind="stable")
+        sv = vals[order]
         for pos, i in enumerate(order):
-            if v[i] <= 0:
+            if vals[i] <= 0:
                 continue
-            hi = np.searchsorted(sv, v[i] + threshold, side="left")
+            hi = np.searchsorted(sv, vals[i] + threshold, side="left")
             for j in order[pos + 1:hi]:
-                if v[j] > v[i] and not (dense[i] & ~dense[j]).any():
-                    pairs.append((int(i), int(j)))
-        return pairs
+                if vals[j] > vals[i] and not (sets[i] & ~sets[j]).any():
+                    out.append((np.flatnonzero(sets[j] & ~sets[i]), vals[j] - vals[i], f"{names[j]} min {names[i]}"))
+        seen, result = set(), []
+        for atoms, v, t in out:
+            b = atoms.tobytes()
+            if b not in seen:
+                seen.add(b)
+                result.append((atoms, float(v), t))
+        return result
