@@ -30,7 +30,7 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -n auto -m "not slow"
 
-## make mutants: mutation testing of the tables, rounding, suppression and statistical methods
+## make mutants: mutation testing of the tables, rounding, the disclosure-control engine and statistical methods
 ## against their fast unit tests (not part of make test; the score is kept in docs/mutatie.md)
 mutants: setup
 	rm -rf mutants

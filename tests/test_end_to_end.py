@@ -3,7 +3,7 @@ the privacy of every output, identical reruns, a failing notebook, celbeveiligin
 
 The national-size run is made once per session (conftest.full_run) and inspected by many
 tests; runs on tiny extracts cover what a national run cannot (a failing notebook,
-suppression of small counts).
+celbeveiliging of small counts).
 """
 from __future__ import annotations
 
@@ -240,8 +240,10 @@ def test_celbeveiliging_in_every_output(tmp_path, capsys):
     code = cli.main(["run", "--extract", str(extract), "--out", str(out), "--celbeveiliging", "5",
                      "--derived", str(tmp_path / "d")])
     assert code == 0, capsys.readouterr().err
-    secret = pd.read_csv(out / "tables" / "celbeveiliging.csv", dtype=str)
-    assert len(secret) > 0 and set(secret["reden"]) >= {"primair"}
+    record = pd.read_csv(out / "tables" / "celbeveiliging.csv", dtype=str, keep_default_na=False)
+    hidden = record[record["status"] == "afgeschermd"]
+    assert len(hidden) > 0 and "primair" in set(hidden["reden"])
+    assert set(record["tabel"]) >= set(registry.OUTPUTS)  # every letter table is in the one pattern
     for name in registry.OUTPUTS:
         df = outputs.read_table(out / "tables" / f"{name}.csv")
         counts = df[df["eenheid"] == "aantal"]["waarde"].dropna()

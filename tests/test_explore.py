@@ -17,7 +17,7 @@ import pytest
 import analysis
 from analysis import contract as C
 from analysis import kruistabel as K
-from analysis import registry, suppression, tables
+from analysis import registry, tables
 from analysis.errors import UsageError
 from analysis.explore import Verkenning
 from analysis.params import Parameters, parse_parameters
@@ -184,10 +184,14 @@ def test_tabel_passes_the_run_options(x, ext):
         pd.testing.assert_frame_equal(x.tabel(name, P, **opties), registry.compute(name, ext, params))
 
 
-@pytest.mark.parametrize("name", registry.OUTPUTS)
+@pytest.mark.parametrize("name", registry.OUTPUTS + registry.MONITOR_OUTPUTS)
 def test_tabel_with_celbeveiliging_is_what_the_run_writes(ext, name, tmp_path):
     session = Session(extract=ext, params=Parameters(peildatum=P, celbeveiliging=2), out=tmp_path)
-    pd.testing.assert_frame_equal(Verkenning(ext, celbeveiliging=2).tabel(name, P), session._protected(name))
+    got = Verkenning(ext, celbeveiliging=2).tabel(name, P)
+    pd.testing.assert_frame_equal(got.drop(columns="reden"), session._protected(name))
+    # each hidden value says why, a shown one says nothing
+    assert got.loc[got["reden"] != "", "waarde"].isna().all()
+    assert (got.loc[got["waarde"].notna(), "reden"] == "").all()
     assert not any(tmp_path.iterdir())  # nothing written
 
 
@@ -342,18 +346,40 @@ def test_kruistabel_protection_empties_counts_and_the_percentages_resting_on_the
     hidden = df["aantal"].isna()
     assert (hidden[plain["aantal"] == 1]).all()  # every count below 2 (and above 0)
     assert not hidden[plain["aantal"] == 0].any()  # a zero identifies no one
-    for col, key in (("procent_rij", "rij"), ("procent_kolom", "kolom")):
-        touched = df[key].isin(set(df.loc[hidden, key]))
-        assert df.loc[touched, col].isna().all()
-        pd.testing.assert_series_equal(df.loc[~touched, col], plain.loc[~touched, col])
+    for col in ("procent_rij", "procent_kolom"):
+        assert df.loc[hidden, col].isna().all()  # a percentage of a hidden count would give it away
+        shown = df[col].notna()
+        pd.testing.assert_series_equal(df.loc[shown, col], plain.loc[shown, col])
+    assert (df.loc[hidden, "reden"] != "").all() and (df.loc[~hidden, "reden"] == "").all()
 
 
-def test_duur_with_celbeveiliging(ext):
-    plain = Verkenning(ext).duur("einde", "wi2013_opgelegd", P)
-    df = Verkenning(ext, celbeveiliging=2).duur("einde", "wi2013_opgelegd", P)
-    assert df["cumulatieve_incidentie"].isna().all()  # one event of each kind
-    assert df["dagen"].tolist() == plain["dagen"].tolist()
-    assert (df["at_risk"] >= 2).all()
+def test_duur_with_celbeveiliging_reads_at_days_only(ext):
+    with pytest.raises(UsageError, match="alleen op gekozen dagen.*dagen=\\[91, 182, 365, 730\\]"):
+        Verkenning(ext, celbeveiliging=2).duur("einde", "wi2013_opgelegd", P)
+
+
+def test_duur_with_celbeveiliging_does_not_give_the_competing_outcome_away(tmp_path):
+    """Issue 16: a cohort of 12, 11 ingeburgerd on day 300 and 1 ontheven on day 500. On day 300
+    all 12 are still followed and 11/12 are ingeburgerd: shown together they give the one
+    ontheven away (12 - 11), so at N = 10 one of the two is hidden, with its reason; the one
+    followed on day 500 is hidden too."""
+    x = Extract()
+    start = dt.date(2018, 1, 1)
+    for i in range(12):
+        end, reden = (start + dt.timedelta(days=300), "ingeburgerd") if i < 11 else \
+            (start + dt.timedelta(days=500), "ontheven")
+        x.wi2013(datum_plicht=start.isoformat(), datum_einde=end.isoformat(), reden_einde=reden)
+    v = Verkenning(x.load(tmp_path), celbeveiliging=10, min_at_risk=1)
+    plain = Verkenning(v.extract, min_at_risk=1).duur("einde", "wi2013_opgelegd", P, groep="cohort", dagen=[300, 500])
+    df = v.duur("einde", "wi2013_opgelegd", P, groep="cohort", dagen=[300, 500])
+    at = (df["groep"] == "2018") & (df["dagen"] == 300) & (df["uitkomst"] == "ingeburgerd")
+    assert plain.loc[at, "cumulatieve_incidentie"].iloc[0] == pytest.approx(11 / 12)
+    assert plain.loc[at, "at_risk"].iloc[0] == 12
+    row = df[at].iloc[0]
+    assert math.isnan(row["cumulatieve_incidentie"]) or math.isnan(row["at_risk"])
+    assert row["reden"] != ""
+    late = df[(df["groep"] == "2018") & (df["dagen"] == 500)]
+    assert late["at_risk"].isna().all() and (late["reden"] != "").all()
 
 
 def test_tabel_gives_the_monitor_outputs_too(x, ext):
@@ -408,14 +434,17 @@ def test_duur_at_days_within_a_cohort_equals_the_monitor(ext):
 def test_duur_merged_outcomes_at_a_day_and_their_protection(ext):
     """Everyone of the Wi2013 at day 2000: G, H, I still followed (3); M ingeburgerd on day 1706 and J
     ontheven on day 1886 are the only outcomes, O censored on day 107. Merged they are one way out:
-    Kaplan-Meier 1 - (4/5)(3/4) = 2/5. With celbeveiliging 2 each reason alone (one person) is hidden,
-    the merged outcome (two persons) is not."""
+    Kaplan-Meier 1 - (4/5)(3/4) = 2/5. With celbeveiliging 2 each reason alone (one person) is hidden;
+    the merged outcome (two persons) is shown unless, with the size and at_risk, it gives O away
+    (6 - 3 - 2 = 1): then it says why it is hidden."""
     ask = dict(dagen=[2000], uitkomsten={"weg": ["ingeburgerd", "ontheven"]})
     df = Verkenning(ext, min_at_risk=1).duur("einde", "wi2013_opgelegd", P, **ask)
     assert df["uitkomst"].tolist() == ["weg", "vrijgesteld", "vervallen"] and (df["at_risk"] == 3).all()
     assert df["cumulatieve_incidentie"].tolist() == pytest.approx([2 / 5, 0, 0])
     shown = Verkenning(ext, celbeveiliging=2, min_at_risk=1).duur("einde", "wi2013_opgelegd", P, **ask)
-    assert shown["cumulatieve_incidentie"].iloc[0] == pytest.approx(2 / 5) and shown["at_risk"].iloc[0] == 3
+    first = shown.iloc[0]
+    assert first["cumulatieve_incidentie"] == pytest.approx(2 / 5) or first["reden"].startswith("afgeleid")
+    assert shown["at_risk"].isna().all() or (shown["at_risk"] == 3).all()
     apart = Verkenning(ext, celbeveiliging=2, min_at_risk=1).duur("einde", "wi2013_opgelegd", P, dagen=[2000])
     for reden in ("ingeburgerd", "ontheven"):
         row = apart[apart["uitkomst"] == reden].iloc[0]

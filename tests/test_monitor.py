@@ -114,35 +114,78 @@ def test_duur_tot_pip_by_hand(ext):
     assert math.isnan(v[("overig", "182d", "procent")]) and math.isnan(v[("overig", "mediaan", "dagen")])
 
 
-def test_monitor_with_celbeveiliging(ext):
-    v = values(M.duur_tot_pip_wi2021(ext, P, celbeveiliging=2, min_at_risk=1))
+def _published(name, ext, params):
+    counts, ratios = M.published(name, ext, params)
+    return {c.key: c for c in counts}, {r.key: r for r in ratios}
+
+
+def test_what_the_curve_outputs_publish_by_hand(ext):
+    """Each share publishes the group's size, the number still followed and the number with
+    that outcome by that day (contract section 8); a median the number with a PIP by its day."""
+    params = Parameters(peildatum=P, min_at_risk=1)
+    counts, ratios = _published(M.DUUR_TOT_PIP, ext, params)
+    value = {(k.rij, k.kolom, k.eenheid): c.value for k, c in counts.items()}
+    assert value[("asiel", C.TOTAAL, "aantal")] == 4 and value[("overig", C.TOTAAL, "aantal")] == 2
+    assert value[("asiel", "91d", "at_risk")] == 2 and value[("asiel", "91d", "met_uitkomst")] == 1  # s1, day 59
+    assert value[("asiel", "182d", "at_risk")] == 1 and value[("asiel", "365d", "at_risk")] == 0
+    assert ("asiel", "365d", "met_uitkomst") not in value  # its share is empty: it publishes nothing
+    assert value[("asiel", "mediaan", "met_uitkomst_dagen")] == 2  # s1 and s2 by day 243
+    share = ratios[registry.key_of(M.DUUR_TOT_PIP, P.isoformat(), "asiel", "91d", "procent")]
+    assert {(k.kolom, k.eenheid) for k in share.counts} == {("91d", "met_uitkomst"), ("91d", "at_risk"),
+                                                            (C.TOTAAL, "aantal")}
+    counts, ratios = _published(M.COHORT_UITKOMST, ext, params)
+    value = {(k.rij, k.kolom, k.eenheid): c.value for k, c in counts.items()}
+    # cohort 2016: q2 ingeburgerd on day 152; q3 (day 731) and q4 (still plichtig) followed after a year
+    assert value[("2016", C.TOTAAL, "aantal")] == 4
+    assert value[("2016", "ingeburgerd", "at_risk_1j")] == 2
+    assert value[("2016", "ingeburgerd", "met_uitkomst_1j")] == 1
+    assert value[("2016", "ontheven", "met_uitkomst_3j")] == 1
+    # every key names a row of the output, or the count behind one
+    rows = set(zip(*(M.cohort_uitkomst_wi2013(ext, P, min_at_risk=1)[c] for c in ("rij", "kolom", "eenheid"))))
+    assert {(k.rij, k.kolom, k.eenheid) for k in ratios} <= rows
+
+
+def test_the_series_publishes_the_kerncijfers_of_every_month(ext):
+    counts, ratios = _published(M.TIJDREEKS, ext, Parameters(peildatum=P))
+    may, _ = registry.published("kerncijfers_wi2021", ext, Parameters(peildatum=dt.date(2023, 5, 1)))
+    for c in may:
+        assert np.array_equal(counts[c.key].mask, c.mask)
+    df = M.tijdreeks_kerncijfers(ext, P)
+    keys = {registry.key_of(t, d, r, k, e) for t, d, r, k, e in
+            zip(df["tabel"], df["peildatum"], df["rij"], df["kolom"], df["eenheid"])}
+    assert keys <= set(counts) | set(ratios)  # every number of the series is modelled
+
+
+def test_the_run_pattern_protects_the_monitor(ext):
+    """The monitor outputs are protected by the run's one pattern: a share resting on one PIP,
+    a single person still followed and a cohort of one are hidden, zeros are shown, and the
+    independent reader bounds no count of the whole publication below N."""
+    from analysis.publication import protect
+    from analysis.publication import run as publication_run
+    from reader import findings
+    params = Parameters(peildatum=P, celbeveiliging=2, min_at_risk=1)
+    pattern = publication_run.run_pattern(ext, params)
+    v = values(protect.apply(pattern, M.duur_tot_pip_wi2021(ext, P, min_at_risk=1), params))
     assert math.isnan(v[("asiel", "91d", "procent")])  # one PIP by then
     assert math.isnan(v[("asiel", "91d", "ci_laag")]) and math.isnan(v[("asiel", "91d", "ci_hoog")])
-    assert v[("asiel", "91d", "at_risk")] == 2  # two still followed: shown
-    assert math.isnan(v[("asiel", "182d", "at_risk")])  # one: hidden
-    assert v[("asiel", "mediaan", "dagen")] == 243  # two PIPs by then
-    assert math.isnan(v[("overig", "91d", "procent")])  # one still followed
+    assert math.isnan(v[("asiel", "182d", "at_risk")])  # one still followed
     assert v[("overig", "182d", "at_risk")] == 0  # nobody: a zero identifies no one
-    v = values(M.duur_tot_pip_wi2021(ext, P, celbeveiliging=3, min_at_risk=1))
-    assert math.isnan(v[("asiel", "mediaan", "dagen")]) and math.isnan(v[("asiel", "mediaan", "ci_laag_dagen")])
-    c = values(M.cohort_uitkomst_wi2013(ext, P, celbeveiliging=2, min_at_risk=1))
-    assert c[("2016", "vrijgesteld", "procent_1j")] == 0  # two followed, no one vrijgesteld
-    assert math.isnan(c[("2016", "ontheven", "procent_3j")]) and math.isnan(c[("2016", "ontheven", "at_risk_3j")])
-    c = values(M.cohort_uitkomst_wi2013(ext, P, celbeveiliging=3, min_at_risk=1))
-    assert all(math.isnan(w) for (rij, _, _), w in c.items() if rij == "2016")  # at most two followed
-    df = M.tijdreeks_kerncijfers(ext, P, celbeveiliging=2)
-    may = df[(df["peildatum"] == "2023-05-01") & (df["tabel"] == "kerncijfers_wi2021")]
+    c = values(protect.apply(pattern, M.cohort_uitkomst_wi2013(ext, P, min_at_risk=1), params))
+    assert math.isnan(c[("2023", "vrijgesteld", "procent_1j")])  # cohort 2023: r1 alone
+    series = protect.apply(pattern, M.tijdreeks_kerncijfers(ext, P), params)
+    may = series[(series["peildatum"] == "2023-05-01") & (series["tabel"] == "kerncijfers_wi2021")]
     cells = {(r.rij, r.eenheid): r.waarde for r in may.itertuples()}
-    assert cells[("plichtig_geworden", "aantal")] == 3 and cells[("nog_plichtig", "aantal")] == 2
     assert math.isnan(cells[("met_pip", "aantal")])  # s1 alone
     assert cells[("nog_plichtig_gezin", "aantal")] == 0
+    pub = publication_run.run_publication(ext, params)
+    assert findings(pub.counts.values(), pattern.hides, 2) == []
 
 
 def test_compute_by_name(ext):
     for name in M.OUTPUTS:
         pd.testing.assert_frame_equal(M.compute(name, ext, P), getattr(M, name)(ext, P))
     for name in (M.COHORT_UITKOMST, M.DUUR_TOT_PIP):
-        pd.testing.assert_frame_equal(M.compute(name, ext, P, 0, 1), getattr(M, name)(ext, P, min_at_risk=1))
+        pd.testing.assert_frame_equal(M.compute(name, ext, P, 1), getattr(M, name)(ext, P, min_at_risk=1))
 
 
 def test_the_registry_declares_the_monitor_outputs():
@@ -151,10 +194,8 @@ def test_the_registry_declares_the_monitor_outputs():
         assert registry.spec(name).monitor and registry.spec(name).notebook == registry.MONITOR_NOTEBOOK
 
 
-def test_registry_compute_is_the_monitor_with_the_parameters_celbeveiliging(ext):
+def test_registry_compute_is_the_monitor_with_the_parameters(ext):
     for name in M.OUTPUTS:
-        pd.testing.assert_frame_equal(registry.compute(name, ext, Parameters(peildatum=P, celbeveiliging=3)),
-                                      M.compute(name, ext, P, celbeveiliging=3))
         pd.testing.assert_frame_equal(registry.compute(name, ext, Parameters(peildatum=P, min_at_risk=1)),
                                       M.compute(name, ext, P, min_at_risk=1))
 
@@ -207,12 +248,25 @@ def test_monthly_series_use_the_letters_tables_at_each_date(series_ext):
 
 
 def test_monthly_series_with_celbeveiliging(series_ext):
-    r = M.maandreeksen(series_ext, Parameters(peildatum=Q, celbeveiliging=2))
+    """The figure's series are protected by the run's pattern, as a session passes it."""
+    from analysis.publication import protect
+    from analysis.publication import run as publication_run
+    params = Parameters(peildatum=Q, celbeveiliging=2)
+    pattern = publication_run.run_pattern(series_ext, params)
+    r = M.maandreeksen(series_ext, params, protect=lambda df: protect.apply(pattern, df, params))
     elip = r[M.ELIP].tolist()
-    assert elip[0] == 0 and elip[3] == 2 and all(math.isnan(elip[i]) for i in (1, 2, 4, 5))
-    assert r.loc["2023-03-01", M.PROCENT_AANBOD] == 0  # 0 of 2: a zero identifies no one
+    assert elip[0] == 0 and all(math.isnan(elip[i]) for i in (1, 2, 4, 5))  # 0 shown, 1s hidden
+    # 0 of 2 with an aanbod on 1 March: the 0 is shown (it identifies no one); the share goes
+    # only with its base of 2, which the pattern hides for another count
+    march = registry.key_of("tabel4", "2023-03-01", "met_aanbod", "2023-03-01")
+    assert not pattern.hides(march)
+    share = pattern.reason(registry.key_of("tabel4", "2023-03-01", "met_aanbod", "2023-03-01", "procent"))
+    assert (r.loc["2023-03-01", M.PROCENT_AANBOD] == 0) == (share is None)
+    assert share is None or share.voor.startswith("tabel4 2023-03-01 asiel_met_pip")
     assert math.isnan(r.loc["2023-04-01", M.PROCENT_AANBOD])  # 1 of 2
     assert math.isnan(r.loc["2023-03-01", M.PLICHTIG_WI2013])  # one person
+    unprotected = M.maandreeksen(series_ext, params)
+    assert unprotected.loc["2023-04-01", M.PROCENT_AANBOD] == 50
 
 
 def test_pip_curves_carry_intervals_and_are_protected(ext):
@@ -222,8 +276,8 @@ def test_pip_curves_carry_intervals_and_are_protected(ext):
     # day 243: the last ones at risk all have an outcome; the variance is the finite limit (issue 17,
     # survival.aalen_johansen), here 3/4 * 1/4 / 4 as for a binomial share of 4
     assert c["ci_laag"].iloc[1] < 0.75 < c["ci_hoog"].iloc[1] and not math.isnan(c["ci_laag"].iloc[1])
-    shown = M.pip_curves(ext, Parameters(peildatum=P, celbeveiliging=2, min_at_risk=1))
-    assert math.isnan(shown["cumulatieve_incidentie"].iloc[0])  # one PIP by day 59
+    # with celbeveiliging no curve (it would show every day's count): the published shares only
+    assert M.pip_curves(ext, Parameters(peildatum=P, celbeveiliging=2, min_at_risk=1)).empty
     # the figure shows no more than the table: day 243 has one still followed
     two = M.pip_curves(ext, Parameters(peildatum=P, min_at_risk=2))
     assert two["cumulatieve_incidentie"].iloc[0] == pytest.approx(0.25)
@@ -454,6 +508,13 @@ def test_the_cohort_figure_draws_a_band_per_duration_and_the_pip_figure_the_publ
     assert sorted(points[0].get_xdata()) == [91, 182] and list(points[0].get_ydata()) == pytest.approx([25, 25])
 
 
-def test_group_sizes_are_protected_like_at_risk(ext):
-    sizes = M.group_sizes(ext, M.DUUR_TOT_PIP, Parameters(peildatum=P, celbeveiliging=3))
-    assert sizes["asiel"] == 4 and math.isnan(sizes["overig"]) and sizes["gezin"] == 0
+def test_group_sizes_are_published_and_protected(ext):
+    from analysis.publication import protect
+    from analysis.publication import run as publication_run
+    params = Parameters(peildatum=P, celbeveiliging=3)
+    pattern = publication_run.run_pattern(ext, params)
+    sizes = M.group_sizes(ext, M.DUUR_TOT_PIP, params, lambda df: protect.apply(pattern, df, params))
+    assert math.isnan(sizes["overig"]) and sizes["gezin"] == 0  # 2 below 3 hidden; nobody shown
+    asiel = pattern.reason(registry.key_of(M.DUUR_TOT_PIP, P.isoformat(), "asiel", C.TOTAAL))
+    assert sizes["asiel"] == 4 if asiel is None else (math.isnan(sizes["asiel"]) and asiel.kind == "secundair")
+    assert M.group_sizes(ext, M.DUUR_TOT_PIP, params)["overig"] == 2

@@ -1,7 +1,7 @@
 """The table registry: one declaration per output, read by everything else.
 
 The decisive test adds a toy table with one declaration and one count function, and shows
-that computation, percentages, rounding, suppression, the letter's arithmetic, the date each
+that computation, percentages, rounding, celbeveiliging, the letter's arithmetic, the date each
 cell speaks of, layout, figure and workbook all handle it without another line of code.
 """
 from __future__ import annotations
@@ -135,13 +135,14 @@ def test_a_declaration_has_counts_or_a_frame_not_both():
 
 def test_compute_all_is_the_letters_tables_and_a_monitor_output_is_its_frame(monkeypatch):
     """A declared frame is what compute returns: no percentages are added, and the
-    parameters' peildatum, celbeveiliging and min_at_risk reach the monitor (monitor.compute)."""
+    parameters' peildatum and min_at_risk reach the monitor (monitor.compute), unprotected:
+    the run's pattern is applied by whoever shows it."""
     from analysis import monitor
     seen = []
-    monkeypatch.setattr(monitor, "compute", lambda name, x, p, n, m: seen.append((name, p, n, m)) or "frame")
+    monkeypatch.setattr(monitor, "compute", lambda name, x, p, m: seen.append((name, p, m)) or "frame")
     params = Parameters(peildatum=dt.date(2023, 2, 1), celbeveiliging=7, min_at_risk=3)
     assert registry.compute("duur_tot_pip_wi2021", None, params) == "frame"
-    assert seen == [("duur_tot_pip_wi2021", dt.date(2023, 2, 1), 7, 3)]
+    assert seen == [("duur_tot_pip_wi2021", dt.date(2023, 2, 1), 3)]
 
 
 @pytest.mark.slow  # the national-size extract; the same on random extracts: test_properties

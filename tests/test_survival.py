@@ -405,16 +405,24 @@ def test_duur_refusals(ext):
         S.duur(ext, "pip", "wi2021_plichtig", P, groep="analfabeet")
 
 
-def test_protect_rows_resting_on_few_persons(ext):
-    df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P)
-    events = S.events_so_far(ext, df, "pip", "wi2021_plichtig_geworden", P, None)
-    assert events.tolist() == [1, 2, 3, 1]  # pip on days 0, 10, 20; einde_zonder_pip on day 10
-    out = S.protect(df, 3, events)
-    shown = out[out["cumulatieve_incidentie"].notna()]
-    assert shown[["uitkomst", "dagen"]].values.tolist() == [["pip", 20]]
-    assert out["at_risk"].tolist() == [7, 5, 3, 5]  # none below 3
-    out5 = S.protect(df, 5, events)
-    assert out5["cumulatieve_incidentie"].isna().all() and math.isnan(out5["at_risk"].iloc[2])
+def test_what_a_reading_at_days_publishes(ext):
+    """Contract section 8: a share at a day publishes the group's size, the number still
+    followed and the number with that outcome by that day (pip on days 0, 10, 20;
+    einde_zonder_pip on day 10; 7 persons, 5 followed at day 10, 3 at day 20)."""
+    df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, dagen=[10, 20], min_at_risk=1)
+    counts, ratios = S.published(ext, df, "pip", "wi2021_plichtig_geworden", P, None, lambda *k: k)
+    value = {c.key: c.value for c in counts}
+    assert value[("", None, None, S.OMVANG)] == 7
+    assert value[("", "pip", 10, S.GEVOLGD)] == 5 and value[("", "pip", 20, S.GEVOLGD)] == 3
+    assert value[("", "pip", 10, S.MET_UITKOMST)] == 2 and value[("", "pip", 20, S.MET_UITKOMST)] == 3
+    assert value[("", "einde_zonder_pip", 20, S.MET_UITKOMST)] == 1
+    assert all(c.wet == "wi2021" for c in counts)
+    share = {r.key: r.counts for r in ratios}[("", "pip", 10, "cumulatieve_incidentie")]
+    assert share == (("", "pip", 10, S.MET_UITKOMST), ("", "pip", 10, S.GEVOLGD), ("", None, None, S.OMVANG))
+    # an emptied estimate (fewer followed than min_at_risk) publishes no count of outcomes
+    few = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, dagen=[20], min_at_risk=4)
+    counts, ratios = S.published(ext, few, "pip", "wi2021_plichtig_geworden", P, None, lambda *k: k)
+    assert not ratios and {k[3] for k in (c.key for c in counts)} == {S.OMVANG, S.GEVOLGD}
 
 
 # ---- the median and its interval -----------------------------------------------------------

@@ -147,6 +147,66 @@ print(json.dumps({
 """
 
 
+MEASURE_CELBEVEILIGING = r"""
+import json, sys, time
+import analysis
+from analysis import registry
+from analysis.params import Parameters
+from analysis.publication import run as publication_run
+x = analysis.open_extract(sys.argv[1])
+n = int(sys.argv[2])
+params = Parameters(celbeveiliging=n)
+t = time.perf_counter()
+pub = publication_run.run_publication(x.extract, params)
+t_collect = time.perf_counter() - t
+t = time.perf_counter()
+pattern = pub.pattern(n)
+t_pattern = time.perf_counter() - t
+run_tables = {c.key for name in registry.LETTER_OUTPUTS for c in registry.published(name, x.extract, params)[0]}
+kinds = {}
+for k, r in pattern.reasons.items():
+    kinds[r.kind] = kinds.get(r.kind, 0) + 1
+tables = {kind: sum(1 for k, r in pattern.reasons.items() if k in run_tables and r.kind == kind)
+          for kind in ("primair", "secundair")}
+v = analysis.open_extract(sys.argv[1], celbeveiliging=n)
+t = time.perf_counter()
+kruis = v.kruistabel("cohort", "analfabeet", "elip", "2022-05-01")
+t_kruis = time.perf_counter() - t
+t = time.perf_counter()
+duur = v.duur("einde", "wi2013_opgelegd", params.peildatum, groep="cohort", dagen=[365, 730, 1095, 1460, 1825])
+t_duur = time.perf_counter() - t
+print(json.dumps({"duur_afgeschermd": int((duur["reden"] != "").sum()), "duur_rijen": len(duur), "duur_s": t_duur,
+                  "n": n, "verzamelen_s": t_collect, "patroon_s": t_pattern, "aantallen": len(pub.counts),
+                  "waarden": len(pattern.known), "afgeschermd": kinds, "tabellen_afgeschermd": tables,
+                  "kruistabel_afgeschermd": int(kruis["aantal"].isna().sum()), "kruistabel_cellen": len(kruis),
+                  "kruistabel_s": t_kruis}))
+"""
+
+
+def celbeveiliging(extract: Path, derived_root: Path, n: int = 10) -> dict:
+    """Step 7: the run's disclosure pattern at N = 10 on the national extract (issue 16's
+    figures), in a fresh process."""
+    res = subprocess.run([sys.executable, "-c", MEASURE_CELBEVEILIGING, str(extract), str(n)], capture_output=True,
+                         text=True, check=True, env=os.environ | {"ANALYSIS_DERIVED": str(derived_root)})
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def celbeveiliging_lines(c: dict) -> list[str]:
+    t = c["tabellen_afgeschermd"]
+    a = c["afgeschermd"]
+    return [
+        f"  celbeveiliging N={c['n']}: patroon       {c['patroon_s']:6.2f} s   (doel <= 5 s; verzamelen "
+        f"{c['verzamelen_s']:.1f} s, {_n(c['aantallen'])} aantallen, {_n(c['waarden'])} waarden)",
+        f"  celbeveiliging: tabellen van de run: {t['primair']} primair, {t['secundair']} aanvullend "
+        f"(doel aanvullend <= 24)",
+        "  celbeveiliging: hele publicatie: " + ", ".join(f"{k} {v}" for k, v in sorted(a.items())),
+        f"  celbeveiliging: kruistabel cohort x analfabeet (elip, 1 mei 2022): {c['kruistabel_afgeschermd']} van "
+        f"{c['kruistabel_cellen']} afgeschermd (doel <= 12), {c['kruistabel_s']:.1f} s",
+        f"  celbeveiliging: duur einde per cohort op 1 tot 5 jaar: {c['duur_afgeschermd']} van {c['duur_rijen']} "
+        f"rijen met een afgeschermde waarde, {c['duur_s']:.1f} s",
+    ]
+
+
 def explore(extract: Path, derived_root: Path) -> dict:
     """Step 6, in a fresh process so that open_extract pays its imports as a researcher's does."""
     res = subprocess.run([sys.executable, "-c", MEASURE_EXPLORE, str(extract)], capture_output=True, text=True,
@@ -187,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         results["afleiden_s"] = t_der
         say("6. verkennen (open_extract, kruistabel, reeksen, duur), afleiding in de cache ...")
         results["verkennen"] = explore(extract, work / "derived")
+        say("7. celbeveiliging N = 10: het patroon van de hele run, de kruistabel ...")
+        results["celbeveiliging"] = celbeveiliging(extract, work / "derived")
         if args.alleen_verkennen:
             return _report(results, args)
         say("3. de hele suite, afleiding in de cache ...")
@@ -223,6 +285,8 @@ def _report(results: dict, args) -> int:
     if "suite_s" in results:
         lines += _suite_lines(results, args)
     lines += explore_lines(results["verkennen"])
+    if "celbeveiliging" in results:
+        lines += celbeveiliging_lines(results["celbeveiliging"])
     print("\n".join(lines))
     out = paths.project_root() / ".bench"
     out.mkdir(exist_ok=True)

@@ -1,9 +1,10 @@
 """The Python interface for exploration (contract section 6): `analysis.open_extract(...)`.
 
 An analyst opens an extract once and asks for tables, cross-tables and durations at any
-peildatum, with the definitions the run uses: `tabel` goes through the table registry and
-`suppression` exactly as a run's notebooks do, `kruistabel` and `duur` through
-`populations`. Nothing is written except the derived cache (`derived.derive`), so an
+peildatum, with the definitions the run uses: `tabel` goes through the table registry
+exactly as a run's notebooks do, `kruistabel` and `duur` through `populations`. With
+`celbeveiliging=N` every result is protected by contract section 8's rule jointly with what a
+run at that P publishes (publication/), with a column `reden` saying why a value is hidden. Nothing is written except the derived cache (`derived.derive`), so an
 exploration leaves no report folder behind.
 
 Peildata after the extract's horizon (contract section 1) are refused when the extract
@@ -20,10 +21,13 @@ import datetime as dt
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import contract as C
 from . import derived, horizon, monitor, registry
+from .publication import protect as publication
+from .publication import run as publication_run
 from . import kruistabel as K
 from . import populations as POP
 from . import survival as S
@@ -37,9 +41,9 @@ TABEL_OPTIES = ("vorige_peildatum", "elip_peildata", "elip_drempel")
 class Verkenning:
     """An opened extract: tables, cross-tables and durations at any peildatum.
 
-    `celbeveiliging=N` suppresses every count below N (and above 0) in every result, with
-    the secondary suppression of the module that computes it (suppression, kruistabel,
-    survival); suppressed values are NaN. `min_at_risk` (default Parameters.min_at_risk) is
+    `celbeveiliging=N` protects every result (contract section 8): no count below N (and
+    above 0) can be shown or bounded below N from it together with what a run at the same
+    P publishes; hidden values are NaN and a column `reden` says why. `min_at_risk` (default Parameters.min_at_risk) is
     the monitor's follow-up rule (contract section 7) for the monitor outputs of `tabel` and
     for `duur(..., dagen=...)`: a share read at a day where fewer are still followed is empty.
     """
@@ -49,7 +53,6 @@ class Verkenning:
         self.celbeveiliging = celbeveiliging_argument(celbeveiliging)
         self.min_at_risk = parse_min_at_risk(min_at_risk, "min_at_risk", text=False)
         self._horizon = horizon.of(extract)
-        self._sessions: dict = {}
 
     @property
     def stand_per(self) -> dt.date | None:
@@ -89,19 +92,18 @@ class Verkenning:
         params = parse_parameters(peildatum, opties.get("vorige_peildatum"), opties.get("elip_peildata"),
                                   opties.get("elip_drempel"), naming=PYTHON)
         self._horizon_check(params)
-        p = params.peildatum
-        if naam in monitor.OUTPUTS:
-            return monitor.compute(naam, self.extract, p, self.celbeveiliging, self.min_at_risk)
+        params = dataclasses.replace(params, celbeveiliging=self.celbeveiliging,
+                                     **({} if self.min_at_risk is None else {"min_at_risk": self.min_at_risk}))
+        df = registry.compute(naam, self.extract, params)
         if not self.celbeveiliging:
-            return registry.compute(naam, self.extract, params)
-        # The run's own protection: one pattern over everything a run at this P publishes
-        # (its tables, statistics, the audit), so the interface hides what the run hides.
-        from .session import Session
-        key = (params.peildatum, params.q, params.elip, params.elip_drempel_cent)
-        if key not in self._sessions:
-            self._sessions[key] = Session(extract=self.extract, out=None, params=dataclasses.replace(
-                params, celbeveiliging=self.celbeveiliging))
-        return self._sessions[key]._protected(naam)
+            return df
+        # The run's own protection: one pattern over everything a run at these parameters
+        # publishes (tables, monitor, statistics, the audit), so the interface hides what the
+        # run hides, with the reason for each hidden value.
+        pattern = publication_run.run_pattern(self.extract, params)
+        out = publication.apply(pattern, df, params)
+        out["reden"] = publication.reasons(pattern, df, params)
+        return out
 
     def kruistabel(self, rij: str, kolom: str, populatie: str, peildatum: str | dt.date,
                    elip_drempel: float | str | None = None) -> pd.DataFrame:
@@ -135,17 +137,58 @@ class Verkenning:
         with this same reader. `uitkomsten={"voldaan": ["ingeburgerd", "vrijgesteld"]}`
         merges outcomes before estimating: the merged outcome gets its own curve and interval.
 
-        With celbeveiliging N, a row's estimate and interval are emptied when fewer than N
-        were at risk that day or fewer than N had that outcome by then; at_risk below N is
-        emptied too (survival.protect says what this does and does not protect).
+        With celbeveiliging N (contract section 8) the curve is read at `dagen` only (a whole
+        curve shows the count of every day with an outcome) and protected jointly with a run
+        at P: each estimate publishes the group's size, the number still followed and the
+        number with that outcome by that day (survival.published); hidden values are NaN and
+        the column `reden` says why.
         """
         p = self._peildatum(peildatum, populatie=populatie)
         drempel = parse_parameters(p, elip_drempel=elip_drempel, naming=PYTHON).elip_drempel_cent
+        if self.celbeveiliging and dagen is None:
+            raise UsageError("Met celbeveiliging geeft duur de curve alleen op gekozen dagen: een hele curve toont "
+                             "het aantal van elke dag met een uitkomst. Geef dagen=[...], bijvoorbeeld "
+                             "dagen=[91, 182, 365, 730].")
         out = S.duur(self.extract, gebeurtenis, populatie, p, groep, drempel, dagen=dagen, uitkomsten=uitkomsten,
                      min_at_risk=self.min_at_risk)
-        if self.celbeveiliging and len(out):
-            events = S.events_so_far(self.extract, out, gebeurtenis, populatie, p, groep, drempel, uitkomsten)
-            out = S.protect(out, self.celbeveiliging, events)
+        if not self.celbeveiliging:
+            return out
+        return self._protect_duur(out, gebeurtenis, populatie, p, groep, drempel, uitkomsten)
+
+    def _protect_duur(self, rows: pd.DataFrame, gebeurtenis: str, populatie: str, p: dt.date, groep: str | None,
+                      drempel: int | None, uitkomsten: dict | None) -> pd.DataFrame:
+        """The rows with every hidden value NaN and a `reden` column (publication.run.call_pattern)."""
+        from .publication.items import CellKey
+        explicit = drempel is not None and populatie == "elip"
+        params = Parameters(peildatum=p, celbeveiliging=self.celbeveiliging,
+                            **({"elip_drempel_cent": drempel} if explicit else {}),
+                            **({} if self.min_at_risk is None else {"min_at_risk": self.min_at_risk}))
+        variant = (f"{gebeurtenis} over {populatie} naar {groep or 'niets'}"
+                   + (f", {registry.threshold_variant(params)}" if explicit else "")
+                   + (f", uitkomsten {sorted((k, sorted(v)) for k, v in uitkomsten.items())}" if uitkomsten else ""))
+        P = p.isoformat()
+
+        def key(g, uitkomst, dag, wat):
+            if wat == S.OMVANG:
+                return CellKey("duur", P, g, C.TOTAAL, C.EENHEID_AANTAL, variant)
+            return CellKey("duur", P, g, f"{uitkomst} {dag}d", wat, variant)
+        counts, ratios = S.published(self.extract, rows, gebeurtenis, populatie, p, groep or None, key,
+                                     drempel, uitkomsten)
+        pattern = publication_run.call_pattern(self.extract, params, counts, ratios)
+        out = rows.copy()
+        out["at_risk"] = out["at_risk"].astype(float)
+        why = []
+        for i, r in enumerate(rows.itertuples(index=False)):
+            reasons = []
+            for col in (*S.ESTIMATE_COLUMNS, S.GEVOLGD):
+                if np.isnan(getattr(r, col)):
+                    continue
+                k = key(r.groep, r.uitkomst, int(r.dagen), col)
+                if pattern.hides(k):
+                    out.iloc[i, out.columns.get_loc(col)] = np.nan
+                    reasons.append(pattern.reason(k))
+            why.append(reasons[0].text() if reasons and reasons[0] else "")
+        out["reden"] = why
         return out
 
     @staticmethod

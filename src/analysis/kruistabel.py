@@ -96,17 +96,10 @@ def protect(table: pd.DataFrame, extract: Extract, rij: str, kolom: str, populat
     column, protected jointly with the run at P (publication.run.run_pattern)."""
     from .params import Parameters
     from .publication import run as publication_run
-    from .publication.pattern import Publication
     params = Parameters(peildatum=p, celbeveiliging=threshold,
                         **({"elip_drempel_cent": elip_drempel_cent} if elip_drempel_cent is not None else {}))
-    law = POP.law_of(populatie)
-    run_pub = publication_run.run_publication(extract, params)
-    given = publication_run.run_pattern(extract, params)
     counts, ratios, key = published(extract, rij, kolom, populatie, p, elip_drempel_cent)
-    pub = Publication()
-    pub.add([c for c in run_pub.counts.values() if c.wet == law], [], [])
-    pub.add(counts, ratios)
-    pattern = pub.pattern(threshold, given=given)
+    pattern = publication_run.call_pattern(extract, params, counts, ratios)
     out = table.copy()
     out["aantal"] = out["aantal"].astype(float)
     why = []
@@ -117,6 +110,6 @@ def protect(table: pd.DataFrame, extract: Extract, rij: str, kolom: str, populat
         for unit in ("procent_rij", "procent_kolom"):
             if pattern.hides(key(r, k, unit)):
                 out.loc[i, unit] = np.nan
-        why.append("" if reason is None else (f"{reason.kind}: {reason.voor}" if reason.voor else reason.kind))
+        why.append("" if reason is None else reason.text())
     out["reden"] = why
     return out

@@ -22,26 +22,34 @@ censored at day 517 has no value at two years, whatever P is. The median is the 
 which the cumulative incidence reaches 50%, on the part of the curve the same rule lets
 stand; empty where it does not get there.
 
-Celbeveiliging (`celbeveiliging=N`): the time series is protected month by month with the
-rules and sums of suppression.py (the two kerncijfers of a month are one set of linked
-tables); a cumulative incidence is emptied when it rests on fewer than N persons: fewer
-than N still followed that day (so also in a group of fewer than N), or 1 to N - 1 with that
-outcome by that day; its interval goes with it, and at_risk from 1 to N - 1 is emptied.
+Celbeveiliging: the outputs are computed unprotected here; a run (and the interface) hides
+values with the one pattern of publication/ over everything it publishes. `published` says
+what each output publishes in terms of persons: the monthly series are the kerncijfers tables
+at each month (the same keys as a run at that month), an at_risk is the count of the group
+still followed that day, and a share or interval publishes the counts it rests on: the
+group's size, the number still followed, and the number with that outcome by that day
+(contract section 8: "a percentage or estimate whose base is published ... publishes that
+count"). The figures' extra series (Tabel 4's share with an aanbod and Tabel 6's ELIP count
+per month) and the group sizes the sentences name are published too, and protected by the
+same pattern (`protect`, a callable the session passes).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from . import contract as C
-from . import registry, suppression
+from . import populations as POP
+from . import registry
 from . import survival as S
 from . import tables as T
 from .model import Extract
 from .params import Parameters
+from .publication.items import CellKey, Count, Ratio
 
 TIJDREEKS = "tijdreeks_kerncijfers"
 COHORT_UITKOMST = "cohort_uitkomst_wi2013"
@@ -74,28 +82,23 @@ def _first_plicht(df: pd.DataFrame, p: dt.date) -> dt.date | None:
     return None if started.empty else started.min().date()
 
 
-def tijdreeks_kerncijfers(extract: Extract, p: dt.date, celbeveiliging: int = 0) -> pd.DataFrame:
-    parts = []
+def _months(extract: Extract, p: dt.date) -> list[tuple[str, dt.date]]:
+    """(kerncijfers table, month) of the series, Wi2021 first, each law from its first month."""
+    out = []
     for name, df in (("kerncijfers_wi2021", extract.wi2021), ("kerncijfers_wi2013", extract.wi2013)):
         first = _first_plicht(df, p)
-        if first is None:
-            continue
-        for d in month_starts(first, p):
-            parts.append(registry.compute(name, extract, Parameters(peildatum=d)))
+        if first is not None:
+            out += [(name, d) for d in month_starts(first, p)]
+    return out
+
+
+def tijdreeks_kerncijfers(extract: Extract, p: dt.date) -> pd.DataFrame:
+    parts = [registry.compute(name, extract, Parameters(peildatum=d)) for name, d in _months(extract, p)]
     if not parts:
         return _empty()
     out = pd.concat(parts, ignore_index=True)
     out = out.sort_values(["peildatum"], kind="stable", ignore_index=True)
-    if celbeveiliging:
-        out = pd.concat([_protect_month(g, celbeveiliging) for _, g in out.groupby("peildatum", sort=True)],
-                        ignore_index=True)
     return _long(out, TIJDREEKS, keep_tabel=True)
-
-
-def _protect_month(month: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    tables = {name: g for name, g in month.groupby("tabel", sort=False)}
-    reasons = suppression.pattern(tables, threshold)
-    return pd.concat([suppression.apply(g, reasons) for g in tables.values()], ignore_index=True)
 
 
 def _long(df: pd.DataFrame, tabel: str, keep_tabel: bool = False) -> pd.DataFrame:
@@ -110,23 +113,11 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=float if c == "waarde" else object) for c in C.OUTPUT_COLUMNS})
 
 
-def _read(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep: str, dagen: tuple[int, ...],
-          celbeveiliging: int, min_at_risk: int | None) -> pd.DataFrame:
-    """The curves read at the asked days through survival.duur (the one reader, so that the
-    interface's `duur(..., dagen=...)` gives the same numbers), protected by the monitor's
-    rule: with celbeveiliging N, an estimate is emptied when fewer than N were still followed
-    that day (so also in a group of fewer than N) or when 1 to N - 1 had that outcome by then
-    (a zero identifies no one); its interval goes with it, and at_risk is emptied from 1 to N - 1."""
-    rows = S.duur(extract, gebeurtenis, populatie, p, groep=groep, dagen=dagen, min_at_risk=min_at_risk)
-    if not celbeveiliging:
-        return rows
-    events = S.events_so_far(extract, rows, gebeurtenis, populatie, p, groep).to_numpy()
-    at_risk = rows["at_risk"].to_numpy()
-    small = (at_risk < celbeveiliging) | ((events > 0) & (events < celbeveiliging))
-    rows.loc[small, ["cumulatieve_incidentie", "ci_laag", "ci_hoog"]] = np.nan
-    rows["at_risk"] = rows["at_risk"].astype(float)
-    rows.loc[(at_risk > 0) & (at_risk < celbeveiliging), "at_risk"] = np.nan
-    return rows
+def _read(extract: Extract, name: str, p: dt.date, dagen: tuple[int, ...], min_at_risk: int | None) -> pd.DataFrame:
+    """The curves of output `name` read at the asked days through survival.duur (the one
+    reader, so that the interface's `duur(..., dagen=...)` gives the same numbers)."""
+    gebeurtenis, populatie, groep = CURVES[name]
+    return S.duur(extract, gebeurtenis, populatie, p, groep=groep, dagen=dagen, min_at_risk=min_at_risk)
 
 
 def _cells(row: pd.Series, suffix: str = "") -> list[tuple[str, float]]:
@@ -136,15 +127,25 @@ def _cells(row: pd.Series, suffix: str = "") -> list[tuple[str, float]]:
             (f"ci_hoog{suffix}", 100.0 * row["ci_hoog"]), (f"at_risk{suffix}", float(row["at_risk"]))]
 
 
-def cohort_uitkomst_wi2013(extract: Extract, p: dt.date, celbeveiliging: int = 0,
-                           min_at_risk: int | None = None) -> pd.DataFrame:
-    dagen = tuple(j * DAGEN_PER_JAAR for j in COHORT_JAREN)
-    rows = _read(extract, "einde", "wi2013_opgelegd", p, "cohort", (0, *dagen), celbeveiliging, min_at_risk)
+COHORT_DAGEN = tuple(j * DAGEN_PER_JAAR for j in COHORT_JAREN)
+# what each output reads off the curves: (gebeurtenis, populatie, groep)
+CURVES = {COHORT_UITKOMST: ("einde", "wi2013_opgelegd", "cohort"),
+          DUUR_TOT_PIP: (S.PIP, "wi2021_plichtig_geworden", "doelgroep")}
+
+
+def _cohort_years(rows: pd.DataFrame) -> list[str]:
+    """The cohorts of the output: from the earliest that holds someone up to P's year."""
     size = rows[rows["dagen"] == 0].groupby("groep", sort=False)["at_risk"].first()
-    started = [y for y, n in size.items() if n != 0]  # NaN (protected) is someone
-    if not started:
+    started = [y for y, n in size.items() if n != 0]
+    return [y for y in size.index if started and int(y) >= int(started[0])]
+
+
+def cohort_uitkomst_wi2013(extract: Extract, p: dt.date, min_at_risk: int | None = None) -> pd.DataFrame:
+    dagen = COHORT_DAGEN
+    rows = _read(extract, COHORT_UITKOMST, p, (0, *dagen), min_at_risk)
+    years = _cohort_years(rows)
+    if not years:
         return _empty()
-    years = [y for y in size.index if int(y) >= int(started[0])]  # from the earliest cohort up to P's year
     at = rows.set_index(["groep", "uitkomst", "dagen"])
     out = []
     for y in years:
@@ -154,43 +155,31 @@ def cohort_uitkomst_wi2013(extract: Extract, p: dt.date, celbeveiliging: int = 0
     return _frame(COHORT_UITKOMST, p, out)
 
 
-def duur_tot_pip_wi2021(extract: Extract, p: dt.date, celbeveiliging: int = 0,
-                        min_at_risk: int | None = None) -> pd.DataFrame:
-    populatie, groep = "wi2021_plichtig_geworden", "doelgroep"
-    rows = _read(extract, S.PIP, populatie, p, groep, PIP_DAGEN, celbeveiliging, min_at_risk)
+def duur_tot_pip_wi2021(extract: Extract, p: dt.date, min_at_risk: int | None = None) -> pd.DataFrame:
+    rows = _read(extract, DUUR_TOT_PIP, p, PIP_DAGEN, min_at_risk)
     at = rows.set_index(["groep", "uitkomst", "dagen"])
-    medians = _medians(extract, p, celbeveiliging, min_at_risk).set_index("groep")
+    medians = _medians(extract, p, min_at_risk).set_index("groep")
     out = []
     for g in C.DOELGROEPEN:
         for day in PIP_DAGEN:
             out += [(g, f"{day}d", eenheid, value) for eenheid, value in _cells(at.loc[(g, S.PIP, day)])]
         m = medians.loc[g] if g in medians.index else None
-        for eenheid, col in ((EENHEID_DAGEN, "mediaan"), (CI_LAAG_DAGEN, "mediaan_laag"),
-                             (CI_HOOG_DAGEN, "mediaan_hoog")):
+        for eenheid, col in MEDIAAN_KOLOMMEN:
             out.append((g, MEDIAAN, eenheid, np.nan if m is None else float(m[col])))
     return _frame(DUUR_TOT_PIP, p, out)
 
 
-def _medians(extract: Extract, p: dt.date, celbeveiliging: int, min_at_risk: int | None) -> pd.DataFrame:
+MEDIAAN_KOLOMMEN = ((EENHEID_DAGEN, "mediaan"), (CI_LAAG_DAGEN, "mediaan_laag"), (CI_HOOG_DAGEN, "mediaan_hoog"))
+
+
+def _medians(extract: Extract, p: dt.date, min_at_risk: int | None) -> pd.DataFrame:
     """survival.mediaan on the curves of a PIP per doelgroep, read only where the follow-up
     rule lets a curve stand (a median or bound that would lie further is empty, as one after
-    an emptied row is). With celbeveiliging N, the median and each bound are emptied when
-    fewer than N of the group had a PIP by that day, and the bounds go with the median."""
-    populatie, groep = "wi2021_plichtig_geworden", "doelgroep"
-    curves = S.duur(extract, S.PIP, populatie, p, groep=groep)
+    an emptied row is)."""
+    gebeurtenis, populatie, groep = CURVES[DUUR_TOT_PIP]
+    curves = S.duur(extract, gebeurtenis, populatie, p, groep=groep)
     curves = S.follow_up(curves, Parameters.min_at_risk if min_at_risk is None else min_at_risk)
-    med = S.mediaan(curves[curves["uitkomst"] == S.PIP])
-    if not celbeveiliging or med.empty:
-        return med
-    size = S.duur(extract, S.PIP, populatie, p, groep=groep, dagen=[0], min_at_risk=1)
-    size = size[size["uitkomst"] == S.PIP].set_index("groep")["at_risk"]
-    for col in ("mediaan", "mediaan_laag", "mediaan_hoog"):
-        probe = med[["groep", "uitkomst"]].assign(dagen=med[col].fillna(0).astype(np.int64))
-        events = S.events_so_far(extract, probe, S.PIP, populatie, p, groep).to_numpy()
-        small = (events < celbeveiliging) | (med["groep"].map(size).to_numpy() < celbeveiliging)
-        med.loc[small, col] = np.nan
-    med.loc[med["mediaan"].isna(), ["mediaan_laag", "mediaan_hoog"]] = np.nan
-    return med
+    return S.mediaan(curves[curves["uitkomst"] == S.PIP])
 
 
 def _frame(tabel: str, p: dt.date, rows: list[tuple]) -> pd.DataFrame:
@@ -201,14 +190,110 @@ def _frame(tabel: str, p: dt.date, rows: list[tuple]) -> pd.DataFrame:
     return df
 
 
-def compute(name: str, extract: Extract, p: dt.date, celbeveiliging: int = 0,
-            min_at_risk: int | None = None) -> pd.DataFrame:
-    """One monitor output by name (min_at_risk: None is Parameters' default; the time
-    series does not read curves and ignores it)."""
+def compute(name: str, extract: Extract, p: dt.date, min_at_risk: int | None = None) -> pd.DataFrame:
+    """One monitor output by name, unprotected (min_at_risk: None is Parameters' default;
+    the time series does not read curves and ignores it)."""
     if name == TIJDREEKS:
-        return tijdreeks_kerncijfers(extract, p, celbeveiliging)
+        return tijdreeks_kerncijfers(extract, p)
     fn = {COHORT_UITKOMST: cohort_uitkomst_wi2013, DUUR_TOT_PIP: duur_tot_pip_wi2021}[name]
-    return fn(extract, p, celbeveiliging, min_at_risk)
+    return fn(extract, p, min_at_risk)
+
+
+# ---- what the monitor publishes, in persons (contract section 8) ------------------------
+
+# the count a share or median reveals beside at_risk and the group's size: those with the
+# outcome by that day; not an output row of its own, so its key has an eenheid of its own
+MET_UITKOMST = S.MET_UITKOMST
+
+
+def published(name: str, extract: Extract, params: Parameters) -> tuple[list[Count], list[Ratio]]:
+    """What one monitor output (with its figure and sentences) publishes: each count with the
+    persons it counts and each share, interval or median with the counts it rests on.
+
+    * the series: the kerncijfers tables at every month (their keys are a run's at that
+      month), and the figure's Tabel 4 share with an aanbod and Tabel 6's ELIP count per month;
+    * a curve output: per group its size (the sentences name it) and at each published day
+      the number still followed (at_risk); each share and its interval rest on those two and
+      on the number with that outcome by that day, a median and its bounds on the group's size
+      and the number with a PIP by that day. A value the follow-up rule empties publishes
+      nothing.
+    """
+    if name == TIJDREEKS:
+        return _series_published(extract, params)
+    return _curves_published(name, extract, params)
+
+
+def _series_published(extract: Extract, params: Parameters) -> tuple[list[Count], list[Ratio]]:
+    counts, ratios = [], []
+    months = _months(extract, params.peildatum)
+    for name, d in months:
+        c, r = registry.published(name, extract, Parameters(peildatum=d))
+        counts += c
+        ratios += r
+    for name, d in months:
+        if name == "kerncijfers_wi2021":
+            c, r = registry.publish_cells("tabel4", d.isoformat(), _aanbod_cells(extract, d))
+            counts += c
+            ratios += r
+    elip = _elip_parameters(params, months)
+    if elip is not None:
+        c, r = registry.published("tabel6", extract, elip)
+        counts += c
+        ratios += r
+    return counts, ratios
+
+
+_STEM = {"cumulatieve_incidentie": "procent", S.GEVOLGD: "at_risk", "ci_laag": "ci_laag", "ci_hoog": "ci_hoog",
+         S.MET_UITKOMST: MET_UITKOMST}
+
+
+def _curves_published(name: str, extract: Extract, params: Parameters) -> tuple[list[Count], list[Ratio]]:
+    """survival.published on the rows the output shows, keyed as the output's rows are (a
+    group's size: rij the group, kolom totaal), and the medians."""
+    gebeurtenis, populatie, groep = CURVES[name]
+    p = params.peildatum
+    P = p.isoformat()
+    if name == COHORT_UITKOMST:
+        rows = _read(extract, name, p, COHORT_DAGEN, params.min_at_risk)
+        rows = rows[rows["groep"].isin(_cohort_years(_read(extract, name, p, (0,), 1)))]
+    else:
+        rows = _read(extract, name, p, PIP_DAGEN, params.min_at_risk)
+        rows = rows[rows["uitkomst"] == S.PIP]
+
+    def key(g: str, uitkomst: str | None, dag: int | None, wat: str) -> CellKey:
+        if wat == S.OMVANG:
+            return registry.key_of(name, P, g, C.TOTAAL)
+        if name == COHORT_UITKOMST:
+            return registry.key_of(name, P, g, uitkomst, f"{_STEM[wat]}_{dag // DAGEN_PER_JAAR}j")
+        return registry.key_of(name, P, g, f"{dag}d", _STEM[wat])
+    counts, ratios = S.published(extract, rows, gebeurtenis, populatie, p, groep, key)
+    if name == DUUR_TOT_PIP:
+        c, r = _medians_published(extract, params, key)
+        counts += c
+        ratios += r
+    return counts, ratios
+
+
+def _medians_published(extract: Extract, params: Parameters, key) -> tuple[list[Count], list[Ratio]]:
+    """A median (or bound) on day m publishes how many of the group had a PIP by day m."""
+    gebeurtenis, populatie, groep = CURVES[DUUR_TOT_PIP]
+    p = params.peildatum
+    law = POP.law_of(populatie)
+    members = POP.mask(extract, populatie, p)
+    days, code, labels = S.outcomes(extract, gebeurtenis, law, p)
+    var = POP.variable(extract, groep, law, p)
+    counts, ratios = [], []
+    for m in _medians(extract, p, params.min_at_risk).itertuples(index=False):
+        gm = members & (var.codes == var.values.index(m.groep))
+        for eenheid, col in MEDIAAN_KOLOMMEN:
+            day = getattr(m, col)
+            if np.isnan(day):
+                continue
+            own = registry.key_of(DUUR_TOT_PIP, p.isoformat(), m.groep, MEDIAAN, eenheid)
+            events = registry.key_of(DUUR_TOT_PIP, p.isoformat(), m.groep, MEDIAAN, f"{MET_UITKOMST}_{eenheid}")
+            counts.append(Count(events, law, gm & (code == labels.index(S.PIP) + 1) & (days <= day)))
+            ratios.append(Ratio(own, (events, key(m.groep, None, None, S.OMVANG))))
+    return counts, ratios
 
 
 @dataclass(frozen=True)
@@ -223,19 +308,31 @@ class FigureData:
     curves: pd.DataFrame | None = None
 
 
-def figure_data(extract: Extract, name: str, params: Parameters, table: pd.DataFrame) -> FigureData:
+Protect = Callable[[pd.DataFrame], pd.DataFrame]  # a run's pattern applied to a long frame
+
+
+def _unprotected(df: pd.DataFrame) -> pd.DataFrame:
+    return df
+
+
+def figure_data(extract: Extract, name: str, params: Parameters, table: pd.DataFrame,
+                protect: Protect = _unprotected) -> FigureData:
     curves = pip_curves(extract, params) if name == DUUR_TOT_PIP else None
-    return FigureData(table, group_sizes(extract, name, params), params.min_at_risk, curves)
+    return FigureData(table, group_sizes(extract, name, params, protect), params.min_at_risk, curves)
 
 
-def group_sizes(extract: Extract, name: str, params: Parameters) -> dict[str, float]:
+def group_sizes(extract: Extract, name: str, params: Parameters, protect: Protect = _unprotected
+                ) -> dict[str, float]:
     """How many persons each cohort (cohort_uitkomst_wi2013) or doelgroep (duur_tot_pip_wi2021)
-    holds: the number followed on day 0, read as the outputs' at_risk (NaN where protected).
-    The sentences say "nog 1.234 van de 18.026 gevolgd" with it."""
-    gebeurtenis, populatie, groep = {COHORT_UITKOMST: ("einde", "wi2013_opgelegd", "cohort"),
-                                     DUUR_TOT_PIP: (S.PIP, "wi2021_plichtig_geworden", "doelgroep")}[name]
-    rows = _read(extract, gebeurtenis, populatie, params.peildatum, groep, (0,), params.celbeveiliging, 1)
-    return rows.groupby("groep", sort=False)["at_risk"].first().astype(float).to_dict()
+    holds: the number followed on day 0 (NaN where the pattern hides it). The sentences say
+    "nog 1.234 van de 18.026 gevolgd" with it, so it is published (key: rij the group, kolom
+    totaal)."""
+    rows = _read(extract, name, params.peildatum, (0,), 1)
+    sizes = rows.groupby("groep", sort=False)["at_risk"].first()
+    frame = registry.long_frame(name, params.peildatum, [(g, C.TOTAAL, C.EENHEID_AANTAL, float(n))
+                                                         for g, n in sizes.items()])
+    frame = protect(frame)
+    return dict(zip(frame["rij"], frame["waarde"].astype(float)))
 
 
 # ---- what the monitor's figures show beside the three outputs ---------------------------
@@ -245,18 +342,32 @@ PROCENT_PIP, PROCENT_AANBOD, ELIP = "procent_pip", "procent_aanbod", "elip"
 REEKSEN = (PLICHTIG_WI2021, PLICHTIG_WI2013, PROCENT_PIP, PROCENT_AANBOD, ELIP)
 
 
-def maandreeksen(extract: Extract, params: Parameters, tijdreeks: pd.DataFrame | None = None) -> pd.DataFrame:
+def _aanbod_cells(extract: Extract, d: dt.date):
+    """Tabel 4's counts at one date (its first pair of cells, at (d, d))."""
+    return T.tabel4_cells(extract.wi2021, d, d)[:2]
+
+
+def _elip_parameters(params: Parameters, months: list[tuple[str, dt.date]]) -> Parameters | None:
+    """Tabel 6 at every month of the Wi2013 series, at the run's ELIP threshold."""
+    wi2013 = tuple(d for name, d in months if name == "kerncijfers_wi2013")
+    if not wi2013:
+        return None
+    return Parameters(peildatum=params.peildatum, elip_peildata=wi2013, elip_drempel_cent=params.elip_drempel_cent)
+
+
+def maandreeksen(extract: Extract, params: Parameters, tijdreeks: pd.DataFrame | None = None,
+                 protect: Protect = _unprotected) -> pd.DataFrame:
     """One row per month of tijdreeks_kerncijfers (index: the month's first day, ISO), with
     the plichtigen of both laws and the share of Wi2021 plichtigen with a PIP taken from it,
     and beside them Tabel 4's share with an aanbod and Tabel 6's ELIP count on the same days.
 
-    The two extra series are the letter tables' own counts (tables.tabel4, tables.tabel6
-    through the registry, at the run's ELIP threshold) and are protected as those tables are,
-    month by month. NaN where a law's series has not started or a value is protected.
+    `tijdreeks`: the series as shown (protected by the caller); the two extra series are the
+    letter tables' own counts (through the registry, at the run's ELIP threshold), protected
+    here by `protect`. NaN where a law's series has not started or a value is hidden.
     """
-    p, threshold = params.peildatum, params.celbeveiliging
+    p = params.peildatum
     if tijdreeks is None:
-        tijdreeks = tijdreeks_kerncijfers(extract, p, threshold)
+        tijdreeks = protect(tijdreeks_kerncijfers(extract, p))
     months = sorted(set(tijdreeks["peildatum"]))
     out = pd.DataFrame(np.nan, index=pd.Index(months, name="peildatum"), columns=list(REEKSEN))
     for col, (tabel, rij, eenheid) in {PLICHTIG_WI2021: ("kerncijfers_wi2021", "nog_plichtig", C.EENHEID_AANTAL),
@@ -264,27 +375,22 @@ def maandreeksen(extract: Extract, params: Parameters, tijdreeks: pd.DataFrame |
                                        PROCENT_PIP: ("kerncijfers_wi2021", "met_pip", C.EENHEID_PROCENT)}.items():
         hit = tijdreeks[(tijdreeks["tabel"] == tabel) & (tijdreeks["rij"] == rij) & (tijdreeks["eenheid"] == eenheid)]
         out.loc[hit["peildatum"].to_numpy(), col] = hit["waarde"].to_numpy()
-    wi2021_months = tijdreeks.loc[tijdreeks["tabel"] == "kerncijfers_wi2021", "peildatum"].unique()
-    for d in wi2021_months:
-        out.loc[d, PROCENT_AANBOD] = _aanbod_share(extract, dt.date.fromisoformat(d), threshold)
-    wi2013_months = tuple(dt.date.fromisoformat(d) for d in
-                          tijdreeks.loc[tijdreeks["tabel"] == "kerncijfers_wi2013", "peildatum"].unique())
-    if wi2013_months:
-        elip = registry.compute("tabel6", extract, Parameters(peildatum=p, elip_peildata=wi2013_months,
-                                                              elip_drempel_cent=params.elip_drempel_cent))
-        if threshold:
-            elip = suppression.apply(elip, suppression.pattern({"tabel6": elip}, threshold))
+    series = _months(extract, p)
+    for name, d in series:
+        if name == "kerncijfers_wi2021":
+            out.loc[d.isoformat(), PROCENT_AANBOD] = _aanbod_share(extract, d, protect)
+    elip_params = _elip_parameters(params, series)
+    if elip_params is not None:
+        elip = protect(registry.compute("tabel6", extract, elip_params))
         total = elip[elip["kolom"] == C.TOTAAL]
         out.loc[total["rij"].to_numpy(), ELIP] = total["waarde"].to_numpy()
     return out
 
 
-def _aanbod_share(extract: Extract, d: dt.date, threshold: int) -> float:
+def _aanbod_share(extract: Extract, d: dt.date, protect: Protect) -> float:
     """Tabel 4's percentage at one date: its counts at (d, d), the first pair, as a table."""
-    counts = T.tabel4(extract.wi2021, d, d)[:2]
-    df = registry.long_frame("tabel4", d, registry.with_shares(registry.spec("tabel4"), counts))
-    if threshold:
-        df = suppression.apply(df, suppression.pattern({"tabel4": df}, threshold))
+    counts = T.counts(_aanbod_cells(extract, d))
+    df = protect(registry.long_frame("tabel4", d, registry.with_shares(registry.spec("tabel4"), counts)))
     hit = df[(df["rij"] == "met_aanbod") & (df["eenheid"] == C.EENHEID_PROCENT)]
     return float(hit["waarde"].iloc[0])
 
@@ -292,11 +398,10 @@ def _aanbod_share(extract: Extract, d: dt.date, threshold: int) -> float:
 def pip_curves(extract: Extract, params: Parameters) -> pd.DataFrame:
     """The curves behind duur_tot_pip_wi2021 with their 95% intervals (survival.duur), the
     outcome PIP only, per doelgroep, empty where fewer than min_at_risk are still followed (the
-    figure shows no more than the table); with celbeveiliging protected as explore's duur is."""
-    p, threshold = params.peildatum, params.celbeveiliging
-    populatie, groep = "wi2021_plichtig_geworden", "doelgroep"
-    curves = S.follow_up(S.duur(extract, S.PIP, populatie, p, groep=groep), params.min_at_risk)
-    if threshold and len(curves):
-        events = S.events_so_far(extract, curves, S.PIP, populatie, p, groep)
-        curves = S.protect(curves, threshold, events)
+    figure shows no more than the table). With celbeveiliging no curve: a curve shows the
+    count of every day with a PIP, so the figure shows the published shares only."""
+    gebeurtenis, populatie, groep = CURVES[DUUR_TOT_PIP]
+    curves = S.follow_up(S.duur(extract, gebeurtenis, populatie, params.peildatum, groep=groep), params.min_at_risk)
+    if params.celbeveiliging:
+        curves = curves.iloc[:0]
     return curves[curves["uitkomst"] == S.PIP].reset_index(drop=True)

@@ -377,7 +377,7 @@ def _registry() -> dict[str, TableSpec]:
 def _monitor_frame(name: str) -> Callable:
     def frame(extract, params) -> pd.DataFrame:
         from . import monitor  # monitor computes its series through this registry: imported on use
-        return monitor.compute(name, extract, params.peildatum, params.celbeveiliging, params.min_at_risk)
+        return monitor.compute(name, extract, params.peildatum, params.min_at_risk)
     return frame
 
 
@@ -385,8 +385,8 @@ MONITOR_NOTEBOOK = "11_monitor.ipynb"  # one notebook shows the three monitor ou
 
 
 def _monitor_specs() -> list[TableSpec]:
-    """Contract section 7: estimates over time rather than counts at P, each with its own
-    celbeveiliging (monitor.py); they take no part in the letter's sums or audit."""
+    """Contract section 7: estimates over time rather than counts at P (monitor.py; what they
+    publish in persons: monitor.published); they take no part in the letter's sums or audit."""
     years = {}
     for j in range(1, 6):
         years |= {f"procent_{j}j": f"% na {j} jaar", f"ci_laag_{j}j": f"ondergrens 95%-interval na {j} jaar",
@@ -476,16 +476,16 @@ LINKS: tuple[Callable[[dict[str, pd.DataFrame]], list[Sum]], ...] = (_tabel5_ker
 
 SPECS: dict[str, TableSpec] = _registry()
 # The letter's tables (contract section 3), in the letter's order; C.OUTPUTS must agree (tested).
-# They share sums, suppression and the audit; the monitor outputs (section 7) do not.
+# They share sums and the audit; the monitor outputs (section 7) do not.
 LETTER_OUTPUTS: tuple[str, ...] = tuple(n for n, s in SPECS.items() if not s.monitor)
 MONITOR_OUTPUTS: tuple[str, ...] = tuple(n for n, s in SPECS.items() if s.monitor)
 OUTPUTS = LETTER_OUTPUTS  # the name most callers (and explore.py) use for the letter's tables
 
 
 def compute(name: str, extract, params) -> pd.DataFrame:
-    """One output at the parameters' peildatum, in the long format of contract section 3
-    (a monitor output protected with the parameters' celbeveiliging; a letter table not,
-    because its protection needs all letter tables at once: suppression.pattern)."""
+    """One output at the parameters' peildatum, in the long format of contract section 3,
+    unprotected: a run's protection is one pattern over everything it publishes
+    (publication/), applied by whoever shows the output."""
     s = spec(name)
     if s.frame is not None:
         return s.frame(extract, params)
@@ -518,15 +518,19 @@ def published(name: str, extract, params):
 
     Returns (counts, ratios) as `publication.items.Count` and `Ratio`; their keys are those of
     the rows `compute` returns (key_of)."""
-    from .publication.items import Count, Ratio
     s = spec(name)
     if s.cells is None:
         raise ValueError(f"{name}: geen cellen gedeclareerd (een monitoroutput: monitor.published)")
-    p = params.peildatum.isoformat()
-    cells = s.cells(extract, params)
+    return publish_cells(name, params.peildatum.isoformat(), s.cells(extract, params), variant_of(name, params))
+
+
+def publish_cells(name: str, peildatum: str, cells, variant: str = ""):
+    """`published` for cells already computed ([(rij, kolom, mask)] of table `name` in a run
+    at `peildatum`): the monitor's figures show Tabel 4 at other pairs of dates."""
+    from .publication.items import Count, Ratio
+    s = spec(name)
     wet = s.wet.lower()
-    variant = variant_of(name, params)
-    counts = [Count(key_of(name, p, r, k, variant=variant), wet, m) for r, k, m in cells]
+    counts = [Count(key_of(name, peildatum, r, k, variant=variant), wet, m) for r, k, m in cells]
     rows = list(dict.fromkeys(r for r, _, _ in cells))
     cols = list(dict.fromkeys(k for _, k, _ in cells))
     ratios = []
@@ -534,8 +538,8 @@ def published(name: str, extract, params):
         for share in s.shares:
             if share.applies(r, k):
                 deps = [(r, k)] + share.base(r, k, rows, cols)
-                ratios.append(Ratio(key_of(name, p, r, k, share.eenheid, variant),
-                                    tuple(key_of(name, p, *d, variant=variant) for d in deps)))
+                ratios.append(Ratio(key_of(name, peildatum, r, k, share.eenheid, variant),
+                                    tuple(key_of(name, peildatum, *d, variant=variant) for d in deps)))
     return counts, ratios
 
 

@@ -81,9 +81,11 @@ class Session:
         return df
 
     def _protected(self, name: str) -> pd.DataFrame:
-        df = registry.compute(name, self.extract, self.params)
-        if registry.spec(name).monitor and not hasattr(monitor_module(), "published"):
-            return df  # TODO(issue 16): protected by its own rules until monitor.published lands
+        return self.protect(registry.compute(name, self.extract, self.params))
+
+    def protect(self, df: pd.DataFrame) -> pd.DataFrame:
+        """A long frame of this run with the run's pattern applied (unchanged without
+        celbeveiliging); the monitor's figures protect their extra series with it."""
         return publication.apply(self.pattern(), df, self.params)
 
     # ---- celbeveiliging: one pattern over everything the run publishes ----------------
@@ -173,8 +175,8 @@ class Session:
         from . import monitor
         from .presentation import figures, monitor_figures
         df = self.monitor_tables()[name]
-        data = (monitor.maandreeksen(self.extract, self.params, df) if name == monitor.TIJDREEKS
-                else monitor.figure_data(self.extract, name, self.params, df))
+        data = (monitor.maandreeksen(self.extract, self.params, df, self.protect) if name == monitor.TIJDREEKS
+                else monitor.figure_data(self.extract, name, self.params, df, self.protect))
         fig = monitor_figures.figure(name, data, subtitle=self.source_line())
         text = monitor_figures.reading(name, data)
         if self.figures_dir is None:
@@ -292,8 +294,3 @@ class _Hidden:
 
     def __contains__(self, key) -> bool:
         return self.pattern.hides(key)
-
-
-def monitor_module():
-    from . import monitor
-    return monitor

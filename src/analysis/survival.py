@@ -479,37 +479,46 @@ def mediaan(result: pd.DataFrame) -> pd.DataFrame:
         {"groep": object, "uitkomst": object, "mediaan": float, "mediaan_laag": float, "mediaan_hoog": float})
 
 
-def protect(result: pd.DataFrame, threshold: int, events: pd.Series) -> pd.DataFrame:
-    """Empty the estimate and interval of each row resting on fewer than `threshold` persons:
-    at_risk below it, or fewer than `threshold` events of that outcome up to that day
-    (`events`, aligned with the rows); at_risk itself is emptied below the threshold.
-
-    What this protects: the counts behind each shown proportion. The day-to-day increments
-    between two shown rows are not protected (they say that some persons had the outcome
-    d days after their plicht started, without a calendar date); group the days to hide them.
-    """
-    out = result.copy()
-    small = (out["at_risk"] < threshold) | (events.to_numpy() < threshold)
-    out.loc[small.to_numpy(), ["cumulatieve_incidentie", "ci_laag", "ci_hoog"]] = np.nan
-    out["at_risk"] = out["at_risk"].astype(float)
-    out.loc[(out["at_risk"] > 0) & (out["at_risk"] < threshold), "at_risk"] = np.nan
-    return out
+# what a reading publishes, in persons (contract section 8)
+GEVOLGD, MET_UITKOMST, OMVANG = "at_risk", "met_uitkomst", "omvang"
+ESTIMATE_COLUMNS = ("cumulatieve_incidentie", "ci_laag", "ci_hoog")
 
 
-def events_so_far(extract: Extract, result: pd.DataFrame, gebeurtenis: str, populatie: str, p: dt.date,
-                  groep: str | None, elip_drempel_cent: int | None = None, uitkomsten: dict | None = None
-                  ) -> pd.Series:
-    """Per row of a `duur` result: persons with that outcome on or before that day."""
+def published(extract: Extract, rows: pd.DataFrame, gebeurtenis: str, populatie: str, p: dt.date,
+              groep: str | None, key, elip_drempel_cent: int | None = None, uitkomsten: dict | None = None):
+    """What a reading at days (`duur(..., dagen=...)` rows, the values as they will be shown)
+    publishes, for disclosure control: per group its size, per row the number still followed
+    (at_risk), and for a shown estimate the number with that outcome by that day; the
+    estimate and its interval are ratios resting on those three. `key(groep, uitkomst, dag,
+    wat)` names each (wat: a column of the rows, MET_UITKOMST, or OMVANG with uitkomst and dag
+    None). Returns (counts, ratios) as publication.items.Count and Ratio.
+
+    Why these counts: the estimate is events / size where nobody left earlier (Kaplan-Meier
+    and Aalen-Johansen both), and with at_risk and the size it publishes how many left; an
+    estimate is modelled as publishing those counts (docs/celbeveiliging.md says what this
+    leaves out: the curve between the asked days is not published at all)."""
+    from .publication.items import Count, Ratio
     law = POP.law_of(populatie)
     members = POP.mask(extract, populatie, p, elip_drempel_cent)
     days, code, labels = outcomes(extract, gebeurtenis, law, p)
     code, labels = merge_outcomes(code, labels, uitkomsten)
-    group_codes = POP.variable(extract, groep, law, p) if groep else None
-    out = np.zeros(len(result), dtype=np.int64)
-    for (g, u), idx in result.groupby(["groep", "uitkomst"], sort=False).groups.items():
-        m = members & (code == labels.index(u) + 1)
-        if group_codes is not None:
-            m &= group_codes.codes == group_codes.values.index(g)
-        d = np.sort(days[m])
-        out[np.asarray(idx)] = np.searchsorted(d, result.loc[idx, "dagen"].to_numpy(), side="right")
-    return pd.Series(out, index=result.index)
+    if groep is None:
+        group_mask = {"": members}
+    else:
+        var = POP.variable(extract, groep, law, p)
+        group_mask = {v: members & (var.codes == i) for i, v in enumerate(var.values)}
+    counts, ratios = [], []
+    for g in dict.fromkeys(rows["groep"]):
+        counts.append(Count(key(g, None, None, OMVANG), law, group_mask[g]))
+    for r in rows.itertuples(index=False):
+        gm = group_mask[r.groep]
+        at_risk = key(r.groep, r.uitkomst, int(r.dagen), GEVOLGD)
+        counts.append(Count(at_risk, law, gm & (days >= r.dagen)))
+        shown = [c for c in ESTIMATE_COLUMNS if not np.isnan(getattr(r, c))]
+        if not shown:
+            continue
+        events = key(r.groep, r.uitkomst, int(r.dagen), MET_UITKOMST)
+        counts.append(Count(events, law, gm & (code == labels.index(r.uitkomst) + 1) & (days <= r.dagen)))
+        deps = (events, at_risk, key(r.groep, None, None, OMVANG))
+        ratios += [Ratio(key(r.groep, r.uitkomst, int(r.dagen), c), deps) for c in shown]
+    return counts, ratios

@@ -1,7 +1,7 @@
 """Each output laid out as the letter prints it: Dutch labels, thousands separators, the
 letter's rounding. Used by the notebooks, the report page and the Excel workbook alike.
 
-A suppressed cell (see `analysis.suppression`) is shown as 'x', the CBS sign for
+A hidden cell (celbeveiliging, `analysis.publication`) is shown as 'x', the CBS sign for
 "geheim"; an undefined percentage (base zero) as '-'.
 """
 from __future__ import annotations

@@ -126,7 +126,8 @@ VERIFICATION_TEXT = ("Tabel", "Rij", "Kolom", "Peildatum", "Status", "Toelichtin
 
 REDEN_TEKST = {"primair": "primair (kleiner dan de drempel)",
                "secundair": "aanvullend (om een ander aantal te beschermen)",
-               "afgeleid": "afgeleid (percentage of schatting op een afgeschermd aantal)"}
+               "afgeleid": "afgeleid (percentage of schatting op een afgeschermd aantal)",
+               "blok": "weggelaten (statistiek met een afgeschermd aantal)"}
 
 
 def celbeveiliging_section(pattern, ver: pd.DataFrame) -> str:

@@ -5,6 +5,9 @@ Layer: may import the definitions (`contract`, `tables`, `populations`, `surviva
 
 * `items`: the typed keys of published numbers and their person memberships;
 * `space`: the finest partition of persons that the published counts distinguish (atoms);
-* `lp`: the linear programmes (HiGHS through scipy);
-* `pattern`: primary and complementary suppression by optimisation, and the reader's bounds.
+* `pattern`: primary and complementary cells by optimisation (HiGHS through scipy's
+  linprog), and the reader's bounds;
+* `run`: what one run publishes and its one pattern, computed once by the runner; an
+  interface call's pattern beside it (`call_pattern`);
+* `protect`: the pattern applied to long frames, and the record file tables/celbeveiliging.csv.
 """

@@ -55,6 +55,21 @@ class Reason:
     kind: str
     voor: str = ""  # the count (or difference) this one protects, or the count a ratio rests on
 
+    def text(self) -> str:
+        """As the interface's `reden` column says it: 'secundair: tabel3 2024-05-01 ...'."""
+        return f"{self.kind}: {self.voor}" if self.voor else self.kind
+
+
+@dataclass(frozen=True)
+class Witnesses:
+    """One law's witnesses: atom sizes consistent with the publication, each with a protected
+    target at N or more (`atoms`: the new sizes; `atom_of`, `sizes`: the space they are over)."""
+
+    atom_of: np.ndarray
+    sizes: np.ndarray
+    atoms: tuple[np.ndarray, ...]
+    voor: tuple[str, ...]
+
 
 @dataclass
 class Target:
@@ -94,6 +109,9 @@ class Pattern:
     threshold: int
     reasons: dict[CellKey, Reason]
     known: frozenset[CellKey]  # every key the pattern was computed for
+    # per law, the witnesses that certify it (Witnesses), for an interface call beside it;
+    # a pattern read from a run's record file has none
+    witnesses: dict[str, "Witnesses"] = field(default_factory=dict, compare=False, repr=False)
 
     def hides(self, key: CellKey) -> bool:
         """Hidden, or not part of the publication the pattern was computed for (fail-safe:
@@ -125,11 +143,11 @@ class _Law:
         self.space = space
         self.n = threshold
         self.inc = space.incidence.tocsc()
-        self.rows = space.incidence  # csr
         self.hidden = np.zeros(len(space.values), dtype=bool)
         self.fixed = np.zeros(len(space.values), dtype=bool)  # shown elsewhere already: never hidden
         self.weights = _weights(space.values)
         self.witnesses: list[np.ndarray] = []
+        self.voor: list[str] = []  # the target each witness was made for
 
     def protected(self, t: Target) -> bool:
         return any(w[t.atoms].sum() >= self.n - _EPS for w in self.witnesses)
@@ -141,20 +159,37 @@ class _Law:
         own[t.atoms] = True
         touching = np.asarray(self.inc[:, t.atoms].sum(axis=1)).reshape(-1) > 0
         shown = ~self.hidden
-        share = np.asarray(self.rows[touching & shown].sum(axis=0)).reshape(-1)
-        other = np.asarray(self.rows[~touching & shown].sum(axis=0)).reshape(-1)
-        score = share - other
+        # shared shown counts minus the shown counts not shared: one product over the classes
+        score = self.inc.T @ np.where(shown, np.where(touching, 1.0, -1.0), 0.0)
         score[own] = -np.inf
         score[self.space.sizes <= 0] = -np.inf
         k = min(NEIGHBOURHOOD, int(np.isfinite(score).sum()))
-        best = np.argsort(-score, kind="stable")[:k] if k else np.array([], dtype=int)
+        best = np.argpartition(-score, k - 1)[:k] if k else np.array([], dtype=int)
+        best = best[np.lexsort((best, -score[best]))]  # deterministic: by score, then atom
         return np.concatenate([t.atoms, np.sort(best)])
 
     def repair(self, t: Target) -> tuple[np.ndarray, np.ndarray]:
-        """One LP: the witness (atoms) and the classes it makes hidden."""
-        atoms = self.neighbourhood(t)
-        sub = self.rows[:, atoms]  # classes x S
-        touch = np.flatnonzero((np.asarray(abs(sub).sum(axis=1)).reshape(-1) > 0) & ~self.hidden)
+        """The witness (atoms) and the classes it makes hidden: one LP on the target's
+        neighbourhood, and when that has no solution (counts already published elsewhere may
+        not change) one over all atoms."""
+        res = self._lp(t, self.neighbourhood(t))
+        if res is None:
+            res = self._lp(t, np.concatenate([t.atoms, np.setdiff1d(np.arange(self.inc.shape[1]), t.atoms)]))
+        if res is None:
+            raise RuntimeError(f"celbeveiliging: geen oplossing voor {t.text}")
+        atoms, touch, change_of_class, x = res
+        d = np.zeros(self.inc.shape[1])
+        d[atoms] = x
+        change = np.zeros(len(self.hidden))
+        change[touch] = np.abs(change_of_class)  # classes outside the atoms used do not change
+        newly = np.flatnonzero((change > _EPS) & ~self.hidden)
+        return self.space.sizes + d, newly
+
+    def _lp(self, t: Target, atoms: np.ndarray):
+        """Minimise the weighted change of shown classes (fixed ones may not change) such
+        that the target reaches N, over `atoms`; None when infeasible."""
+        sub = self.inc[:, atoms].tocsr()  # classes x S
+        touch = np.flatnonzero((np.diff(sub.indptr) > 0) & ~self.hidden)
         m, s = len(touch), len(atoms)
         a_sub = sub[touch]
         # variables: d (s), u+ (m), u- (m)
@@ -163,18 +198,17 @@ class _Law:
         in_t = np.isin(atoms, t.atoms).astype(float)
         a_ub = sparse.csr_matrix(np.concatenate([-in_t, np.zeros(2 * m)])[None, :])
         b_ub = np.array([-(self.n - t.value)])
-        w = np.where(self.fixed[touch], 1e9, self.weights[touch])
+        w = self.weights[touch]
         cost = np.concatenate([np.full(s, 1e-6), w, w])  # a tiny cost keeps the change small
-        bounds = [(-self.space.sizes[a], None) for a in atoms] + [(0, None)] * (2 * m)
+        free = [(0.0, 0.0) if f else (0.0, None) for f in self.fixed[touch]]
+        bounds = [(-self.space.sizes[a], None) for a in atoms] + free + free
         res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.zeros(m), bounds=bounds,
                       method="highs")
+        if res.status == 2:  # infeasible
+            return None
         if res.status != 0:
             raise RuntimeError(f"celbeveiliging: geen oplossing voor {t.text} ({res.message})")
-        d = np.zeros(self.inc.shape[1])
-        d[atoms] = res.x[:s]
-        change = np.abs(self.rows @ d)
-        newly = np.flatnonzero((change > _EPS) & ~self.hidden)
-        return self.space.sizes + d, newly
+        return atoms, touch, a_sub @ res.x[:s], res.x[:s]
 
 
 def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pattern:
@@ -209,6 +243,9 @@ def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pat
                         law.fixed[cl] = True
                     elif r.kind != BLOK:
                         hide(law, cl, r)
+        for law in laws:
+            if law.space.wet in given.witnesses:
+                _carry(law, given.witnesses[law.space.wet], hide)
 
     def close_blocks() -> None:
         """A block with a hidden count is not shown at all: its other counts are left out of
@@ -226,11 +263,14 @@ def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pat
             if 0 < v < threshold:
                 hide(law, cl, Reason(PRIMAIR))
         targets += [(law, Target(0, atoms, v, text)) for atoms, v, text in sp.targets(threshold)]
+    # smallest first: a witness for a small count moves the most, and protects most others too
+    targets.sort(key=lambda lt: lt[1].value)
     for law, t in targets:
         if law.protected(t):
             continue
         witness, newly = law.repair(t)
         law.witnesses.append(witness)
+        law.voor.append(t.text)
         for cl in newly:
             hide(law, cl, Reason(SECUNDAIR, t.text))
     close_blocks()
@@ -239,7 +279,30 @@ def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pat
         hidden = [k for k in r.counts if k in reasons]  # (a ratio of a block count: left out too)
         if missing or hidden:
             reasons[key] = Reason(AFGELEID, (hidden or missing)[0].text())
-    return Pattern(threshold, reasons, frozenset(pub.counts) | frozenset(pub.ratios))
+    return Pattern(threshold, reasons, frozenset(pub.counts) | frozenset(pub.ratios),
+                   {law.space.wet: Witnesses(law.space.atom_of, law.space.sizes, tuple(law.witnesses),
+                                             tuple(law.voor)) for law in laws})
+
+
+def _carry(law: _Law, given: Witnesses, hide) -> None:
+    """The given pattern's witnesses, carried into this finer space: a witness's new size of
+    a given atom is shared over its parts in proportion (so every given count keeps the value
+    the witness gave it, and sizes stay >= 0); a count of the call that the witness changes is
+    hidden, and then the witness holds here too. Its targets need no LP of their own."""
+    sp = law.space
+    persons = np.flatnonzero(sp.atom_of >= 0)
+    reps = np.full(len(sp.sizes), -1, dtype=np.int64)
+    reps[sp.atom_of[persons][::-1]] = persons[::-1]
+    outer = given.atom_of[reps]
+    inside = outer >= 0
+    share = np.where(inside, sp.sizes / np.where(inside, given.sizes[np.maximum(outer, 0)], 1.0), 1.0)
+    for w, voor in zip(given.atoms, given.voor):
+        new = np.where(inside, w[np.maximum(outer, 0)] * share, sp.sizes)
+        change = np.abs(sp.incidence @ new - sp.values)
+        for cl in np.flatnonzero((change > _EPS) & ~law.hidden):
+            hide(law, cl, Reason(SECUNDAIR, voor))
+        law.witnesses.append(new)
+        law.voor.append(voor)
 
 
 def bounds(pub: Publication, pattern: Pattern, key: CellKey) -> tuple[float, float]:

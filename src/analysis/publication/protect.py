@@ -43,7 +43,7 @@ def reasons(pattern: Pattern, df: pd.DataFrame, params) -> list[str]:
     out = []
     for k in row_keys(df, params):
         r = pattern.reason(k)
-        out.append("" if r is None else (f"{r.kind}: {r.voor}" if r.voor else r.kind))
+        out.append("" if r is None else r.text())
     return out
 
 

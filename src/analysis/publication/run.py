@@ -7,7 +7,7 @@ composition, the overlaps), the audit's tables at the letter's own dates and the
 claims read at other dates. Each is collected here with the persons it counts
 (`registry.published`, `monitor.published`, `statistics.counts.published`); the pattern is
 computed once, by the runner, before any notebook runs, and written with its reasons to
-`tables/celbeveiliging.csv` (records.py), which every notebook reads.
+`tables/celbeveiliging.csv` (protect.py), which every notebook reads.
 """
 from __future__ import annotations
 
@@ -39,8 +39,6 @@ def _statistics(pub: Publication, extract: Extract, params: Parameters) -> None:
 
 def _monitor(pub: Publication, extract: Extract, params: Parameters) -> None:
     from .. import monitor
-    if not hasattr(monitor, "published"):  # TODO(issue 16): until monitor.published lands
-        return
     for name in registry.MONITOR_OUTPUTS:
         counts, ratios = monitor.published(name, extract, params)
         pub.add(counts, ratios)
@@ -96,3 +94,15 @@ def run_pattern(extract: Extract, params: Parameters) -> Pattern:
         cache[key] = run_publication(extract, params).pattern(params.celbeveiliging)
     return cache[key]
 
+
+
+def call_pattern(extract: Extract, params: Parameters, counts: list, ratios: list) -> Pattern:
+    """The pattern of one interface call (contract section 8), jointly with what a run at
+    these parameters publishes: the run's hidden values stay hidden and its shown counts stay
+    shown (they are public already), and only the call's own counts may be hidden beside them."""
+    run_pub = run_publication(extract, params)
+    laws = {c.wet for c in counts}
+    pub = Publication()
+    pub.add([c for c in run_pub.counts.values() if c.wet in laws])
+    pub.add(counts, ratios)
+    return pub.pattern(params.celbeveiliging, given=run_pattern(extract, params))

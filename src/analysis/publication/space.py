@@ -21,17 +21,20 @@ from scipy import sparse
 
 from .items import CellKey, Count
 
-_CHUNK = 62  # masks packed per int64 code while refining
 
 
 def atoms_of(masks: list[np.ndarray], n: int) -> np.ndarray:
-    """Atom id per person (-1: in no count), refining by 62 masks at a time."""
+    """Atom id per person (-1: in no count). Exact refinement: the atoms so far and the next
+    chunk of masks, packed as bits, make one int64 per person (ids in the high bits), and one
+    sort of integers splits the atoms; chunks are as wide as the ids leave room for."""
     ids = np.zeros(n, dtype=np.int64)
-    for start in range(0, len(masks), _CHUNK):
-        code = np.zeros(n, dtype=np.int64)
-        for j, m in enumerate(masks[start:start + _CHUNK]):
-            code |= m.astype(np.int64) << j
-        _, ids = np.unique(np.stack([ids, code], axis=1), axis=0, return_inverse=True)
+    id_bits = max(int(n).bit_length(), 1)
+    chunk = 63 - id_bits
+    for start in range(0, len(masks), chunk):
+        pair = ids << chunk
+        for j, m in enumerate(masks[start:start + chunk]):
+            pair[m] |= np.int64(1) << j
+        _, ids = np.unique(pair, return_inverse=True)
         ids = ids.reshape(-1).astype(np.int64)
     covered = np.zeros(n, dtype=bool)
     for m in masks:
@@ -54,6 +57,8 @@ class Space:
     incidence: sparse.csr_matrix
     sizes: np.ndarray
     values: np.ndarray
+    bits: np.ndarray  # the incidence packed (np.packbits, classes x ceil(atoms / 8)): fast set tests
+    atom_of: np.ndarray  # per person of the law: its atom (-1: in no published count)
 
     @classmethod
     def build(cls, wet: str, counts: list[Count]) -> "Space":
@@ -66,19 +71,19 @@ class Space:
         persons = np.flatnonzero(atom >= 0)
         reps[atom[persons][::-1]] = persons[::-1]  # first person of each atom
         rows = np.stack([m[reps] for m in masks]) if masks else np.zeros((0, 0), dtype=bool)
-        # classes: distinct rows
+        # classes: distinct rows (by their packed bytes; a dict, not a sort of long rows)
         packed = np.packbits(rows, axis=1) if n_atoms else np.zeros((len(masks), 0), dtype=np.uint8)
-        _, first, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        order = np.argsort(first, kind="stable")  # classes in order of first appearance
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        keys: list[list[CellKey]] = [[] for _ in order]
-        for c, cl in zip(counts, rank[inverse]):
+        seen: dict[bytes, int] = {}
+        inverse = np.array([seen.setdefault(r.tobytes(), len(seen)) for r in packed], dtype=np.int64)
+        first = np.zeros(len(seen), dtype=np.int64)  # classes in order of first appearance
+        first[inverse[::-1]] = np.arange(len(inverse))[::-1]
+        keys: list[list[CellKey]] = [[] for _ in seen]
+        for c, cl in zip(counts, inverse):
             keys[cl].append(c.key)
-        incidence = sparse.csr_matrix(rows[first[order]].astype(np.float64))
+        r, a = np.nonzero(rows[first])
+        incidence = sparse.csr_matrix((np.ones(len(r)), (r, a)), shape=(len(first), n_atoms))
         values = np.asarray(incidence @ sizes).reshape(-1)
-        return cls(wet, [sorted(k) for k in keys], incidence, sizes, values)
+        return cls(wet, [sorted(k) for k in keys], incidence, sizes, values, packed[first], atom)
 
     def class_of(self) -> dict[CellKey, int]:
         return {k: i for i, ks in enumerate(self.keys) for k in ks}
@@ -90,10 +95,14 @@ class Space:
         a complement); and every difference of two nested sets of those (a month's inflow,
         the plichten that ended between two months, what one threshold adds) below N.
         Differences that are not nested are not counts of persons."""
-        dense = self.incidence.toarray().astype(bool)
+        bits = self.bits
+        n_atoms = len(self.sizes)
+
+        def atoms(b: np.ndarray) -> np.ndarray:
+            return np.flatnonzero(np.unpackbits(b, count=n_atoms))
         values = self.values
         labels = [ks[0].text() for ks in self.keys]
-        sets, vals, names = list(dense), list(values), list(labels)
+        sets, vals, names = list(bits), list(values), list(labels)
         dates: dict[str, list[int]] = {}
         for i, ks in enumerate(self.keys):
             for d in {k.datum for k in ks}:
@@ -103,19 +112,19 @@ class Space:
                 if values[i] <= 0:
                     continue
                 for j in members:
-                    if values[j] > values[i] and not (dense[i] & ~dense[j]).any():
-                        sets.append(dense[j] & ~dense[i])
+                    if values[j] > values[i] and not (bits[i] & ~bits[j]).any():
+                        sets.append(bits[j] & ~bits[i])
                         vals.append(values[j] - values[i])
                         names.append(f"{labels[j]} min {labels[i]}")
         # one entry per distinct set of atoms
         unique: dict[bytes, int] = {}
         for k, m in enumerate(sets):
-            unique.setdefault(np.packbits(m).tobytes(), k)
+            unique.setdefault(m.tobytes(), k)
         keep = sorted(unique.values())
         sets = [sets[k] for k in keep]
         vals = np.array([vals[k] for k in keep], dtype=float)
         names = [names[k] for k in keep]
-        out = [(np.flatnonzero(m), v, t) for m, v, t in zip(sets, vals, names) if 0 < v < threshold]
+        out = [(atoms(m), v, t) for m, v, t in zip(sets, vals, names) if 0 < v < threshold]
         order = np.argsort(vals, kind="stable")
         sv = vals[order]
         for pos, i in enumerate(order):
@@ -124,11 +133,11 @@ class Space:
             hi = np.searchsorted(sv, vals[i] + threshold, side="left")
             for j in order[pos + 1:hi]:
                 if vals[j] > vals[i] and not (sets[i] & ~sets[j]).any():
-                    out.append((np.flatnonzero(sets[j] & ~sets[i]), vals[j] - vals[i], f"{names[j]} min {names[i]}"))
+                    out.append((atoms(sets[j] & ~sets[i]), vals[j] - vals[i], f"{names[j]} min {names[i]}"))
         seen, result = set(), []
-        for atoms, v, t in out:
-            b = atoms.tobytes()
+        for a, v, t in out:
+            b = a.tobytes()
             if b not in seen:
                 seen.add(b)
-                result.append((atoms, float(v), t))
+                result.append((a, float(v), t))
         return result
