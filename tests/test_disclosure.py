@@ -164,3 +164,54 @@ def test_a_count_is_hidden_everywhere_or_nowhere(run):
             compared += 1
             assert math.isnan(run_cells[key]) == math.isnan(r.gereproduceerd), key
     assert compared > 10
+
+
+# ---- issue 16's crafted extracts, through the whole run's publication ------------------------
+
+def _crafted_cohorts(x):
+    """Wi2013 cohorts of 1 to 9 persons (2014 ... 2022), each with one ended."""
+    for k, year in enumerate(range(2014, 2023), start=1):
+        for i in range(k):
+            end = {"datum_einde": f"{year + 1}-02-01", "reden_einde": "ingeburgerd"} if i == 0 else {}
+            x.wi2013(datum_plicht=f"{year}-03-01", **end)
+
+
+def _crafted_nobody_ended(x):
+    """Nobody ended: Tabel 3's small total is kerncijfers met_pip minus the routes shown."""
+    for i in range(23):
+        pip = {"datum_pip": "2023-03-01", "leerroute": "b1" if i < 12 else "z" if i < 22 else "onderwijs"}
+        x.wi2021(datum_plicht="2022-06-01", **pip)
+
+
+def _crafted_cohort_of_twelve(x):
+    """A cohort of 12: 11 ingeburgerd and 1 ontheven (the interface leak of issue 16)."""
+    for i in range(12):
+        reden = "ingeburgerd" if i < 11 else "ontheven"
+        x.wi2013(datum_plicht="2018-01-01", datum_einde="2018-10-28" if i < 11 else "2019-05-16",
+                 reden_einde=reden)
+
+
+def _crafted_linked_elip(x):
+    """ELIP cohorts linked over dates: 3 and 20 persons, loans passing the threshold at
+    different dates."""
+    for year, n in (("2020", 3), ("2021", 20)):
+        for i in range(n):
+            pid = x.wi2013(datum_plicht=f"{year}-03-01")
+            x.lening(pid, "2022-01-01" if i % 2 else "2023-06-01", "9600.00")
+
+
+@pytest.mark.parametrize("make", [_crafted_cohorts, _crafted_nobody_ended, _crafted_cohort_of_twelve,
+                                  _crafted_linked_elip])
+def test_the_crafted_extracts_give_no_small_count_away(make, tmp_path):
+    from reader import findings
+
+    from analysis.publication import run as publication_run
+    from analysis.params import Parameters
+    x = Extract()
+    make(x)
+    extract = x.load(tmp_path)
+    params = Parameters(celbeveiliging=10)
+    pub = publication_run.run_publication(extract, params)
+    pattern = publication_run.run_pattern(extract, params)
+    assert pattern.reasons  # each holds a small count
+    assert findings(list(pub.counts.values()), pattern.hides, 10) == []

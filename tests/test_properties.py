@@ -215,3 +215,23 @@ def test_every_sum_and_base_the_registry_declares_holds(data):
             base = sum(value[d] for d in deps[1:])
             got = shown[(rij, kolom, eenheid)]
             assert (base == 0 and math.isnan(got)) or got == 100 * value[deps[0]] / base
+
+
+# ---- celbeveiliging over a whole run's publication (contract section 8) -------------------
+
+def _no_finding(extract, n: int) -> None:
+    """The independent reader (tests/reader.py), given every count a run publishes and which
+    the run's pattern shows, bounds no count or nested difference below N below N."""
+    from reader import findings
+
+    from analysis.publication import run as publication_run
+    params = Parameters(peildatum=P, celbeveiliging=n)
+    pub = publication_run.run_publication(extract, params)
+    pattern = publication_run.run_pattern(extract, params)
+    assert findings(list(pub.counts.values()), pattern.hides, n) == []
+
+
+@given(extracts)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_no_random_run_lets_the_independent_reader_bound_a_small_count(data):
+    _no_finding(build(*data), 5)
