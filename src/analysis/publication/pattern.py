@@ -44,6 +44,8 @@ PRIMAIR, SECUNDAIR, AFGELEID = "primair", "secundair", "afgeleid"
 # its class counts as public in the reader's LP (conservative), so another output may show it
 BLOK = "blok"
 NEIGHBOURHOOD = 400  # atoms beside the target's own in a repair LP
+DENSE_ATOMS = 4000  # an LP over at most this many atoms builds its matrix densely
+MAIN_COST = 3.0  # cost factor of a count in the run's own tables at P (docs/celbeveiliging.md, "Kosten")
 _EPS = 1e-6
 
 
@@ -86,8 +88,11 @@ class Publication:
     counts: dict[CellKey, Count] = field(default_factory=dict)
     ratios: dict[CellKey, Ratio] = field(default_factory=dict)
     blocks: list[frozenset[CellKey]] = field(default_factory=list)
+    main: set[CellKey] = field(default_factory=set)  # the run's own tables at P: hidden last
 
-    def add(self, counts: list[Count] = (), ratios: list[Ratio] = (), blocks=()) -> None:
+    def add(self, counts: list[Count] = (), ratios: list[Ratio] = (), blocks=(), main: bool = False) -> None:
+        """`main`: these counts are the run's own tables at P, which cost MAIN_COST times as
+        much to hide as a count only the monitor, the statistics or the audit publish."""
         for c in counts:
             old = self.counts.get(c.key)
             if old is None:
@@ -97,6 +102,8 @@ class Publication:
         for r in ratios:
             self.ratios.setdefault(r.key, r)
         self.blocks += [frozenset(b) for b in blocks]
+        if main:
+            self.main |= {c.key for c in counts}
 
     def pattern(self, threshold: int, given: "Pattern | None" = None) -> "Pattern":
         return solve(self, threshold, given)
@@ -130,24 +137,52 @@ class Pattern:
         return out
 
 
-def _weights(values: np.ndarray) -> np.ndarray:
+def _weights(values: np.ndarray, main: np.ndarray) -> np.ndarray:
     """Cost of changing a shown count by one: grows with the count, so that the smallest
-    counts are hidden first and totals last; at least 1, so that fewer cells win."""
-    return 1.0 + np.log1p(values)
+    counts are hidden first and totals last; at least 1, so that fewer cells win; MAIN_COST
+    times as much for a count of the run's own tables at P (what the report is about), so
+    that a count only the monitor or the audit shows is hidden first (tau-ARGUS's cell costs)."""
+    return (1.0 + np.log1p(values)) * np.where(main, MAIN_COST, 1.0)
 
 
 class _Law:
     """One law's space with its hidden classes and its witnesses."""
 
-    def __init__(self, space: Space, threshold: int):
+    def __init__(self, space: Space, threshold: int, main: frozenset[CellKey] = frozenset()):
         self.space = space
         self.n = threshold
-        self.inc = space.incidence.tocsc()
+        self.n_atoms = len(space.sizes)
         self.hidden = np.zeros(len(space.values), dtype=bool)
         self.fixed = np.zeros(len(space.values), dtype=bool)  # shown elsewhere already: never hidden
-        self.weights = _weights(space.values)
+        self.weights = _weights(space.values, np.array([any(k in main for k in ks) for ks in space.keys], dtype=bool))
         self.witnesses: list[np.ndarray] = []
         self.voor: list[str] = []  # the target each witness was made for
+        # each class's atoms, a class of more than half the atoms written as its complement
+        # (`flipped`): a third fewer entries for the neighbourhood's sums
+        inc = space.incidence
+        self.flipped = np.diff(inc.indptr) * 2 > self.n_atoms
+        rows = []
+        for cl in range(inc.shape[0]):
+            own = inc.indices[inc.indptr[cl]:inc.indptr[cl + 1]]
+            if self.flipped[cl]:
+                rest = np.ones(self.n_atoms, dtype=bool)
+                rest[own] = False
+                own = np.flatnonzero(rest)
+            rows.append(own.astype(np.intp))
+        self.lean_ptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.intp)
+        self.lean_idx = np.concatenate(rows) if rows else np.zeros(0, dtype=np.intp)
+        self.shown_per_atom = np.asarray(inc.sum(axis=0)).reshape(-1).astype(np.float32)
+
+    def block(self, atoms: np.ndarray) -> np.ndarray:
+        """Classes x atoms, 0/1, dense: which of these atoms each class holds (from the
+        packed incidence)."""
+        byte = self.space.bits[:, atoms >> 3]
+        return (byte >> (7 - (atoms & 7)).astype(np.uint8)) & 1
+
+    def hide(self, cl: int) -> None:
+        self.hidden[cl] = True
+        row = slice(self.space.incidence.indptr[cl], self.space.incidence.indptr[cl + 1])
+        self.shown_per_atom[self.space.incidence.indices[row]] -= 1
 
     def protected(self, t: Target) -> bool:
         return any(w[t.atoms].sum() >= self.n - _EPS for w in self.witnesses)
@@ -155,12 +190,14 @@ class _Law:
     def neighbourhood(self, t: Target) -> np.ndarray:
         """The target's atoms and the NEIGHBOURHOOD atoms that share the most shown counts
         with them (minus the counts they do not share)."""
-        own = np.zeros(self.inc.shape[1], dtype=bool)
+        own = np.zeros(self.n_atoms, dtype=bool)
         own[t.atoms] = True
-        touching = np.asarray(self.inc[:, t.atoms].sum(axis=1)).reshape(-1) > 0
-        shown = ~self.hidden
-        # shared shown counts minus the shown counts not shared: one product over the classes
-        score = self.inc.T @ np.where(shown, np.where(touching, 1.0, -1.0), 0.0)
+        touching = self.block(t.atoms).any(axis=1) & ~self.hidden
+        # shared shown counts minus the shown counts not shared: 2 * shared - all shown, where
+        # shared = the touching classes holding the atom (a flipped class: 1 - [not in it])
+        shared = (self._holding(touching & ~self.flipped) - self._holding(touching & self.flipped)
+                  + float(np.count_nonzero(touching & self.flipped)))
+        score = 2.0 * shared - self.shown_per_atom
         score[own] = -np.inf
         score[self.space.sizes <= 0] = -np.inf
         k = min(NEIGHBOURHOOD, int(np.isfinite(score).sum()))
@@ -168,17 +205,26 @@ class _Law:
         best = best[np.lexsort((best, -score[best]))]  # deterministic: by score, then atom
         return np.concatenate([t.atoms, np.sort(best)])
 
+    def _holding(self, classes: np.ndarray) -> np.ndarray:
+        """Per atom, how many of these classes' stored rows hold it."""
+        cls = np.flatnonzero(classes)
+        if not len(cls):
+            return np.zeros(self.n_atoms, dtype=np.float32)
+        ptr = self.lean_ptr
+        return np.bincount(np.concatenate([self.lean_idx[ptr[c]:ptr[c + 1]] for c in cls]),
+                           minlength=self.n_atoms).astype(np.float32)
+
     def repair(self, t: Target) -> tuple[np.ndarray, np.ndarray]:
         """The witness (atoms) and the classes it makes hidden: one LP on the target's
         neighbourhood, and when that has no solution (counts already published elsewhere may
         not change) one over all atoms."""
         res = self._lp(t, self.neighbourhood(t))
         if res is None:
-            res = self._lp(t, np.concatenate([t.atoms, np.setdiff1d(np.arange(self.inc.shape[1]), t.atoms)]))
+            res = self._lp(t, np.concatenate([t.atoms, np.setdiff1d(np.arange(self.n_atoms), t.atoms)]))
         if res is None:
             raise RuntimeError(f"celbeveiliging: geen oplossing voor {t.text}")
         atoms, touch, change_of_class, x = res
-        d = np.zeros(self.inc.shape[1])
+        d = np.zeros(self.n_atoms)
         d[atoms] = x
         change = np.zeros(len(self.hidden))
         change[touch] = np.abs(change_of_class)  # classes outside the atoms used do not change
@@ -187,28 +233,67 @@ class _Law:
 
     def _lp(self, t: Target, atoms: np.ndarray):
         """Minimise the weighted change of shown classes (fixed ones may not change) such
-        that the target reaches N, over `atoms`; None when infeasible."""
-        sub = self.inc[:, atoms].tocsr()  # classes x S
-        touch = np.flatnonzero((np.diff(sub.indptr) > 0) & ~self.hidden)
+        that the target reaches N, over `atoms`; None when infeasible.
+
+        The atoms of a neighbourhood lie in nearly the same classes, so the class-by-atom
+        matrix is nearly all ones; written as a common column b (each class's majority) plus
+        sparse deviations, with S the total change, the same LP has a few per cent of the
+        nonzeros: change of class c = b_c S + sum_j (a_cj - b_c) d_j."""
+        if len(atoms) <= DENSE_ATOMS:  # a neighbourhood: its columns as one small dense block
+            block = self.block(atoms)  # classes x S
+            touch = np.flatnonzero(block.any(axis=1) & ~self.hidden)
+            a_sub = block[touch].astype(float)
+            base = a_sub.sum(axis=1) * 2 > len(atoms)
+            r, c = np.nonzero(a_sub != base[:, None])
+            v = a_sub[r, c] - base[r]
+        else:  # all atoms (the fallback): sparse
+            sub = self.space.incidence.tocsc()[:, atoms].tocsr()  # classes x S
+            touch = np.flatnonzero((np.diff(sub.indptr) > 0) & ~self.hidden)
+            a_sub = sub[touch].astype(float)
+            base = np.diff(a_sub.indptr) * 2 > len(atoms)
+            r, c, v = _deviations(a_sub, base)
         m, s = len(touch), len(atoms)
-        a_sub = sub[touch]
-        # variables: d (s), u+ (m), u- (m)
-        eye = sparse.identity(m, format="csr")
-        a_eq = sparse.hstack([a_sub, -eye, eye], format="csr")
+        # variables: d (s), S (1), u+ (m), u- (m); rows: the m class changes, then S = sum d
+        rows = np.concatenate([r, np.flatnonzero(base), np.arange(m), np.arange(m), np.full(s + 1, m)])
+        cols = np.concatenate([c, np.full(int(base.sum()), s), s + 1 + np.arange(m), s + 1 + m + np.arange(m),
+                               np.arange(s + 1)])
+        vals = np.concatenate([v, np.ones(int(base.sum())), -np.ones(m), np.ones(m),
+                               np.ones(s), [-1.0]])
+        a_eq = sparse.csc_matrix((vals, (rows, cols)), shape=(m + 1, s + 1 + 2 * m))
         in_t = np.isin(atoms, t.atoms).astype(float)
-        a_ub = sparse.csr_matrix(np.concatenate([-in_t, np.zeros(2 * m)])[None, :])
+        a_ub = sparse.csr_matrix(np.concatenate([-in_t, np.zeros(1 + 2 * m)])[None, :])
         b_ub = np.array([-(self.n - t.value)])
         w = self.weights[touch]
-        cost = np.concatenate([np.full(s, 1e-6), w, w])  # a tiny cost keeps the change small
-        free = [(0.0, 0.0) if f else (0.0, None) for f in self.fixed[touch]]
-        bounds = [(-self.space.sizes[a], None) for a in atoms] + free + free
-        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.zeros(m), bounds=bounds,
-                      method="highs")
+        cost = np.concatenate([np.full(s, 1e-6), [0.0], w, w])  # a tiny cost keeps the change small
+        free = np.column_stack([np.zeros(m), np.where(self.fixed[touch], 0.0, np.inf)])
+        bounds = np.vstack([np.column_stack([-self.space.sizes[atoms], np.full(s, np.inf)]),
+                            [[-np.inf, np.inf]], free, free])
+        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.zeros(m + 1), bounds=bounds,
+                      method="highs", options={"presolve": False})
         if res.status == 2:  # infeasible
             return None
         if res.status != 0:
             raise RuntimeError(f"celbeveiliging: geen oplossing voor {t.text} ({res.message})")
         return atoms, touch, a_sub @ res.x[:s], res.x[:s]
+
+
+def _deviations(a: sparse.csr_matrix, base: np.ndarray):
+    """The nonzeros of a - base (as a column) of a 0/1 matrix: a row's own entries where its
+    base is 0, and -1 where a row whose base is 1 has no entry."""
+    s = a.shape[1]
+    rows, cols, vals = [], [], []
+    for i in range(a.shape[0]):
+        own = a.indices[a.indptr[i]:a.indptr[i + 1]]
+        if base[i]:
+            missing = np.ones(s, dtype=bool)
+            missing[own] = False
+            own = np.flatnonzero(missing)
+        rows.append(np.full(len(own), i))
+        cols.append(own)
+        vals.append(np.full(len(own), -1.0 if base[i] else 1.0))
+    if not rows:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
 
 def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pattern:
@@ -221,14 +306,14 @@ def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pat
     laws: list[_Law] = []
     for wet in sorted({c.wet for c in pub.counts.values()}):
         counts = [c for c in pub.counts.values() if c.wet == wet]
-        laws.append(_Law(Space.build(wet, counts), threshold))
+        laws.append(_Law(Space.build(wet, counts), threshold, frozenset(pub.main)))
 
     def hide(law: _Law, cl: int, reason: Reason) -> bool:
         if law.hidden[cl] or law.space.values[cl] == 0:  # a zero identifies no one: always shown
             return False
         if law.fixed[cl]:
             raise RuntimeError(f"celbeveiliging: {law.space.keys[cl][0].text()} is al gepubliceerd")
-        law.hidden[cl] = True
+        law.hide(cl)
         for k in law.space.keys[cl]:
             reasons.setdefault(k, reason)
         return True

@@ -25,10 +25,10 @@ def letter_parameters(params: Parameters) -> Parameters:
                    seed=params.seed, min_at_risk=params.min_at_risk)
 
 
-def _tables(pub: Publication, extract: Extract, params: Parameters, names=None) -> None:
+def _tables(pub: Publication, extract: Extract, params: Parameters, names=None, main: bool = False) -> None:
     for name in names or registry.LETTER_OUTPUTS:
         counts, ratios = registry.published(name, extract, params)
-        pub.add(counts, ratios)
+        pub.add(counts, ratios, main=main)
 
 
 def _statistics(pub: Publication, extract: Extract, params: Parameters) -> None:
@@ -77,7 +77,7 @@ def run_publication(extract: Extract, params: Parameters, audit: bool = True, mo
 
 def _collect(extract: Extract, params: Parameters, audit: bool, monitor: bool) -> Publication:
     pub = Publication()
-    _tables(pub, extract, params)
+    _tables(pub, extract, params, main=True)
     _statistics(pub, extract, params)
     if monitor:
         _monitor(pub, extract, params)

@@ -24,18 +24,30 @@ from .items import CellKey, Count
 
 
 def atoms_of(masks: list[np.ndarray], n: int) -> np.ndarray:
-    """Atom id per person (-1: in no count). Exact refinement: the atoms so far and the next
-    chunk of masks, packed as bits, make one int64 per person (ids in the high bits), and one
-    sort of integers splits the atoms; chunks are as wide as the ids leave room for."""
+    """Atom id per person (-1: in no count). Exact refinement: the atoms so far (ids in the
+    high bits) and the next chunk of masks (one bit each in the low ones) make one int64 per
+    person, and one sort of integers splits the atoms; a chunk is as wide as the ids leave room
+    for. The persons are kept in the order of their atoms, so each sort meets runs already in
+    order (a stable sort, timsort, gains from that)."""
     ids = np.zeros(n, dtype=np.int64)
-    id_bits = max(int(n).bit_length(), 1)
-    chunk = 63 - id_bits
-    for start in range(0, len(masks), chunk):
+    n_ids = 1
+    order = np.arange(n)
+    start = 0
+    while start < len(masks):
+        chunk = 63 - max(n_ids - 1, 1).bit_length()
         pair = ids << chunk
         for j, m in enumerate(masks[start:start + chunk]):
-            pair[m] |= np.int64(1) << j
-        _, ids = np.unique(pair, return_inverse=True)
-        ids = ids.reshape(-1).astype(np.int64)
+            pair |= m.astype(np.int64) << j
+        ordered = pair[order]
+        step = np.argsort(ordered, kind="stable")
+        order, ordered = order[step], ordered[step]
+        new = np.zeros(n, dtype=np.int64)
+        if n:
+            np.cumsum(ordered[1:] != ordered[:-1], out=new[1:])
+        ids = np.empty(n, dtype=np.int64)
+        ids[order] = new
+        n_ids = int(new[-1]) + 1 if n else 0
+        start += chunk
     covered = np.zeros(n, dtype=bool)
     for m in masks:
         covered |= m
@@ -62,7 +74,16 @@ class Space:
 
     @classmethod
     def build(cls, wet: str, counts: list[Count]) -> "Space":
-        masks = [c.mask for c in counts]
+        # classes first: counts of the same persons are one unknown (by their packed masks)
+        seen: dict[bytes, int] = {}
+        keys: list[list[CellKey]] = []
+        masks: list[np.ndarray] = []
+        for c in counts:
+            cl = seen.setdefault(np.packbits(c.mask).tobytes(), len(seen))
+            if cl == len(masks):
+                masks.append(c.mask)
+                keys.append([])
+            keys[cl].append(c.key)
         n = len(masks[0]) if masks else 0
         atom = atoms_of(masks, n)
         n_atoms = int(atom.max()) + 1 if n and atom.max() >= 0 else 0
@@ -70,20 +91,24 @@ class Space:
         reps = np.full(n_atoms, -1, dtype=np.int64)
         persons = np.flatnonzero(atom >= 0)
         reps[atom[persons][::-1]] = persons[::-1]  # first person of each atom
-        rows = np.stack([m[reps] for m in masks]) if masks else np.zeros((0, 0), dtype=bool)
-        # classes: distinct rows (by their packed bytes; a dict, not a sort of long rows)
-        packed = np.packbits(rows, axis=1) if n_atoms else np.zeros((len(masks), 0), dtype=np.uint8)
-        seen: dict[bytes, int] = {}
-        inverse = np.array([seen.setdefault(r.tobytes(), len(seen)) for r in packed], dtype=np.int64)
-        first = np.zeros(len(seen), dtype=np.int64)  # classes in order of first appearance
-        first[inverse[::-1]] = np.arange(len(inverse))[::-1]
-        keys: list[list[CellKey]] = [[] for _ in seen]
-        for c, cl in zip(counts, inverse):
-            keys[cl].append(c.key)
-        r, a = np.nonzero(rows[first])
-        incidence = sparse.csr_matrix((np.ones(len(r)), (r, a)), shape=(len(first), n_atoms))
+        # atoms numbered in the order of their first person: the gathers below run forward
+        rank = np.empty(n_atoms, dtype=np.int64)
+        rank[np.argsort(reps)] = np.arange(n_atoms)
+        atom[persons] = rank[atom[persons]]
+        sizes = sizes[np.argsort(rank)]
+        reps = np.sort(reps)
+        indices, packed = [], []
+        for m in masks:  # each class over the atoms, one at a time (no classes x atoms array)
+            row = m[reps]
+            indices.append(np.flatnonzero(row))
+            packed.append(np.packbits(row))
+        indptr = np.concatenate([[0], np.cumsum([len(i) for i in indices])]).astype(np.int64)
+        incidence = sparse.csr_matrix(
+            (np.ones(int(indptr[-1])), np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64), indptr),
+            shape=(len(masks), n_atoms))
+        bits = np.stack(packed) if packed else np.zeros((0, 0), dtype=np.uint8)
         values = np.asarray(incidence @ sizes).reshape(-1)
-        return cls(wet, [sorted(k) for k in keys], incidence, sizes, values, packed[first], atom)
+        return cls(wet, [sorted(k) for k in keys], incidence, sizes, values, bits, atom)
 
     def class_of(self) -> dict[CellKey, int]:
         return {k: i for i, ks in enumerate(self.keys) for k in ks}
@@ -108,14 +133,14 @@ class Space:
             for d in {k.datum for k in ks}:
                 dates.setdefault(d, []).append(i)
         for members in dates.values():
+            members = np.array(members)
             for i in members:
                 if values[i] <= 0:
                     continue
-                for j in members:
-                    if values[j] > values[i] and not (bits[i] & ~bits[j]).any():
-                        sets.append(bits[j] & ~bits[i])
-                        vals.append(values[j] - values[i])
-                        names.append(f"{labels[j]} min {labels[i]}")
+                for j in _supersets(bits, i, members[values[members] > values[i]]):
+                    sets.append(bits[j] & ~bits[i])
+                    vals.append(values[j] - values[i])
+                    names.append(f"{labels[j]} min {labels[i]}")
         # one entry per distinct set of atoms
         unique: dict[bytes, int] = {}
         for k, m in enumerate(sets):
@@ -124,20 +149,28 @@ class Space:
         sets = [sets[k] for k in keep]
         vals = np.array([vals[k] for k in keep], dtype=float)
         names = [names[k] for k in keep]
-        out = [(atoms(m), v, t) for m, v, t in zip(sets, vals, names) if 0 < v < threshold]
+        out = [(m, v, t) for m, v, t in zip(sets, vals, names) if 0 < v < threshold]
         order = np.argsort(vals, kind="stable")
         sv = vals[order]
+        ends = np.searchsorted(sv, sv + threshold, side="left")
+        stacked = np.stack(sets) if sets else np.zeros((0, 0), dtype=np.uint8)
         for pos, i in enumerate(order):
             if vals[i] <= 0:
                 continue
-            hi = np.searchsorted(sv, vals[i] + threshold, side="left")
-            for j in order[pos + 1:hi]:
-                if vals[j] > vals[i] and not (sets[i] & ~sets[j]).any():
-                    out.append((atoms(sets[j] & ~sets[i]), vals[j] - vals[i], f"{names[j]} min {names[i]}"))
+            window = order[pos + 1:ends[pos]]
+            for j in _supersets(stacked, i, window[vals[window] > vals[i]]):
+                out.append((sets[j] & ~sets[i], vals[j] - vals[i], f"{names[j]} min {names[i]}"))
         seen, result = set(), []
-        for a, v, t in out:
-            b = a.tobytes()
+        for m, v, t in out:
+            b = m.tobytes()
             if b not in seen:
                 seen.add(b)
-                result.append((a, float(v), t))
+                result.append((atoms(m), float(v), t))
         return result
+
+
+def _supersets(bits: np.ndarray, i: int, candidates: np.ndarray) -> np.ndarray:
+    """The candidates (rows of packed sets) that contain set i, in their order."""
+    if not len(candidates):
+        return candidates
+    return candidates[~(bits[i] & ~bits[candidates]).any(axis=1)]
