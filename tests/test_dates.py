@@ -54,7 +54,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import cli, horizon, registry  # noqa: E402
+from analysis import cli, compute, horizon, registry  # noqa: E402
 from analysis.errors import UsageError  # noqa: E402
 from analysis.explore import Verkenning  # noqa: E402
 from analysis.params import Parameters, parse_date, parse_parameters  # noqa: E402
@@ -103,7 +103,7 @@ def test_the_run_options_accept_them_too(x, ext):
                   elip_peildata=[dt.datetime(2022, 5, 1), np.datetime64("2023-07-01")])
     expected = parse_parameters("2024-05-01", "2023-10-01", "2022-05-01,2023-07-01")
     for name in ("tabel2", "tabel6"):
-        pd.testing.assert_frame_equal(x.tabel(name, pd.Timestamp(P), **opties), registry.compute(name, ext, expected))
+        pd.testing.assert_frame_equal(x.tabel(name, pd.Timestamp(P), **opties), compute.output(name, ext, expected))
 
 
 NOT_A_DAY = [(dt.datetime(2024, 5, 1, 14, 30), "heeft een tijdstip"),

@@ -21,7 +21,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import claims, cli, contract as C, outputs, paths, plan, provenance, registry, tables, verification
+from analysis import claims, cli, compute, contract as C, outputs, paths, plan, provenance, registry, tables, verification
 from analysis.errors import NotebookError
 from analysis.params import Parameters
 from analysis.runner import RunConfig, run
@@ -55,7 +55,7 @@ def test_run_writes_the_monitor_outputs_with_the_contracts_keys(full_run, synthe
     from analysis import monitor
     for name in registry.MONITOR_OUTPUTS:
         text = (full_run / "tables" / f"{name}.csv").read_text()
-        expected = registry.compute(name, synthetic, Parameters())
+        expected = compute.output(name, synthetic, Parameters())
         assert text == outputs.to_csv_text(expected, C.OUTPUT_COLUMNS), name
         for ext in ("png", "svg", "json"):
             assert (full_run / "figures" / f"{name}.{ext}").is_file()
@@ -341,7 +341,7 @@ def test_small_extract_through_the_notebooks_equals_the_library(tmp_path, fmt, c
     # --min-at-risk reaches the notebooks: the monitor's CSVs are the library's at that minimum
     assert json.loads((out / "parameters.json").read_text())["min_at_risk"] == 3
     for name in registry.MONITOR_OUTPUTS:
-        expected = registry.compute(name, validate_extract(extract), parse_parameters("2023-11-15", min_at_risk="3"))
+        expected = compute.output(name, validate_extract(extract), parse_parameters("2023-11-15", min_at_risk="3"))
         assert (out / "tables" / f"{name}.csv").read_text() == outputs.to_csv_text(expected, C.OUTPUT_COLUMNS), name
     # every figure of the letter is audited at its own date; those after this extract's
     # horizon (its latest event: no stand_per) are niet_vergelijkbaar, none is dropped

@@ -125,24 +125,26 @@ def test_the_registry_declares_exactly_the_contracts_outputs():
     assert not any(registry.spec(n).monitor for n in registry.LETTER_OUTPUTS)
 
 
-def test_a_declaration_has_counts_or_a_frame_not_both():
+def test_a_table_declares_its_cells_and_a_monitor_output_none():
     with pytest.raises(ValueError):
         TableSpec(name="x", titel="x", paragraaf="", contract="", wet="", populatie="", cellen="", notebook="")
     with pytest.raises(ValueError):
         TableSpec(name="x", titel="x", paragraaf="", contract="", wet="", populatie="", cellen="", notebook="",
-                  cells=_toy_cells, frame=lambda x, p: None)
+                  cells=_toy_cells, monitor=True)
 
 
-def test_compute_all_is_the_letters_tables_and_a_monitor_output_is_its_frame(monkeypatch):
-    """A declared frame is what compute returns: no percentages are added, and the
-    parameters' peildatum and min_at_risk reach the monitor (monitor.compute), unprotected:
-    the run's pattern is applied by whoever shows it."""
-    from analysis import monitor
+def test_a_monitor_output_by_name_is_the_monitors_frame_and_the_registry_refuses_it(monkeypatch):
+    """compute.output returns monitor.compute's frame as it is (no percentages added), with
+    the parameters' peildatum and min_at_risk, unprotected: the run's pattern is applied by
+    whoever shows it. The registry computes only the letter's tables."""
+    from analysis import compute, monitor
     seen = []
     monkeypatch.setattr(monitor, "compute", lambda name, x, p, m: seen.append((name, p, m)) or "frame")
     params = Parameters(peildatum=dt.date(2023, 2, 1), celbeveiliging=7, min_at_risk=3)
-    assert registry.compute("duur_tot_pip_wi2021", None, params) == "frame"
+    assert compute.output("duur_tot_pip_wi2021", None, params) == "frame"
     assert seen == [("duur_tot_pip_wi2021", dt.date(2023, 2, 1), 3)]
+    with pytest.raises(ValueError, match="monitoroutput"):
+        registry.compute("duur_tot_pip_wi2021", None, params)
 
 
 @pytest.mark.slow  # the national-size extract; the same on random extracts: test_properties
@@ -192,23 +194,30 @@ def test_every_table_notebook_name_is_unique_and_numbered():
 
 # ---- layers ---------------------------------------------------------------------------
 
+MODULES = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__")
+           for p in SRC.rglob("*.py")}
+
+
 def _imports(path: Path) -> set[str]:
-    """Modules of the package a module imports at its top level (not inside functions)."""
+    """Modules of the package a module imports, anywhere in it (inside functions too: an
+    import on use is still a dependency; only `if TYPE_CHECKING:` blocks are left out).
+    `from . import tables` depends on the module `tables`, not on the package's __init__."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     pkg = path.relative_to(SRC.parent).with_suffix("").parts[:-1]
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
     found = set()
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = list(pkg[: len(pkg) - node.level + 1])
-            mod = ".".join(base + ([node.module] if node.module else []))
-            found.add(mod)
-            found.update(f"{mod}.{a.name}" for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis"):
-            found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names)
-    modules = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__")
-               for p in SRC.rglob("*.py")}
-    return {m for m in found if m in modules}
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("analysis")):
+            mod = (".".join(list(pkg[: len(pkg) - node.level + 1]) + ([node.module] if node.module else []))
+                   if node.level else node.module)
+            for a in node.names:
+                found.add(f"{mod}.{a.name}" if f"{mod}.{a.name}" in MODULES else mod)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("analysis"))
+    return {m for m in found if m in MODULES}
 
 
 def test_no_import_cycles_between_modules():

@@ -7,7 +7,7 @@ the claims audit (`claims`), presentation (`presentation`) and the papermill run
 (`runner`). For exploration from Python: `analysis.open_extract()` (`explore`).
 See README.md.
 """
-__version__ = "1.0.0"
+from .version import __version__  # noqa: E402,F401
 
 import os  # noqa: E402 - for the annotation of open_extract only
 from typing import TYPE_CHECKING  # noqa: E402

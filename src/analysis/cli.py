@@ -13,7 +13,8 @@ import threading
 import traceback
 from pathlib import Path
 
-from . import __version__, paths
+from . import paths
+from .version import __version__
 from .errors import AnalysisError, Interrupted, UsageError
 from .params import Parameters
 

@@ -19,7 +19,6 @@ from typing import Callable
 
 import pandas as pd
 
-from . import __version__
 from . import contract as C
 from . import paths
 from . import validation
@@ -27,6 +26,7 @@ from .checksums import extract_checksum, file_checksums
 from .errors import UsageError
 from .extract_io import find_file
 from .model import Extract, ExtractMeta
+from .version import __version__
 
 HERKOMST = "herkomst.json"
 TABLES = ("wi2021", "wi2013", "leningen", "examens")

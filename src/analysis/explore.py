@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
-from . import derived, horizon, monitor, registry
+from . import compute, derived, horizon, monitor, registry
 from .publication import protect as publication
 from .publication import run as publication_run
 from . import kruistabel as K
@@ -94,7 +94,7 @@ class Verkenning:
         self._horizon_check(params)
         params = dataclasses.replace(params, celbeveiliging=self.celbeveiliging,
                                      **({} if self.min_at_risk is None else {"min_at_risk": self.min_at_risk}))
-        df = registry.compute(naam, self.extract, params)
+        df = compute.output(naam, self.extract, params)
         if not self.celbeveiliging:
             return df
         # The run's own protection: one pattern over everything a run at these parameters

@@ -15,7 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import __version__, paths
+from . import paths
+from .version import __version__
 from .extract_kind import Description
 
 HERKOMST = "herkomst.json"

@@ -86,10 +86,9 @@ class TableSpec:
     notebook: str  # file name of its executed notebook in a run
     # (extract, params) -> [(rij, kolom, mask)] in display order: each count cell with the
     # persons it counts (tables.py); the counts are the masks' sums
+    # (None for a monitor output: its estimates are computed by monitor.compute, and any
+    # output by name by analysis.compute.output)
     cells: Callable | None = None
-    # (extract, params) -> the whole long frame, for an output that is not a count table (the
-    # monitor's estimates); used instead of counts and shares
-    frame: Callable | None = None
     shares: tuple[Share, ...] = ()
     # eenheid -> group key of a percentage cell (rij, kolom): the shares with one key are
     # rounded together (largest remainder); None or absent: rounded alone, half up.
@@ -106,8 +105,8 @@ class TableSpec:
     by_threshold: bool = False
 
     def __post_init__(self):
-        if (self.cells is None) == (self.frame is None):
-            raise ValueError(f"{self.name}: geef cells of frame, precies een van beide")
+        if (self.cells is None) != self.monitor:
+            raise ValueError(f"{self.name}: geef cells voor een tabel, of monitor=True voor een monitoroutput")
 
     def counts(self, extract, params) -> list[tuple[str, str, int]]:
         """(rij, kolom, count) in display order."""
@@ -374,13 +373,6 @@ def _registry() -> dict[str, TableSpec]:
     return {s.name: s for s in specs + _monitor_specs()}
 
 
-def _monitor_frame(name: str) -> Callable:
-    def frame(extract, params) -> pd.DataFrame:
-        from . import monitor  # monitor computes its series through this registry: imported on use
-        return monitor.compute(name, extract, params.peildatum, params.min_at_risk)
-    return frame
-
-
 MONITOR_NOTEBOOK = "11_monitor.ipynb"  # one notebook shows the three monitor outputs
 
 
@@ -404,7 +396,7 @@ def _monitor_specs() -> list[TableSpec]:
                       "peildatum.",
             cellen="Per maand de kerncijfers van beide wetten, met hun percentages; de kolom tabel zegt uit "
                    "welke van de twee een cijfer komt. Een maand is gelijk aan een run op die datum.",
-            notebook=MONITOR_NOTEBOOK, frame=_monitor_frame("tijdreeks_kerncijfers"), monitor=True,
+            notebook=MONITOR_NOTEBOOK, monitor=True,
         ),
         TableSpec(
             name="cohort_uitkomst_wi2013", titel="Uitkomst per cohort Wi2013", paragraaf="", contract="6 en 7",
@@ -415,7 +407,7 @@ def _monitor_specs() -> list[TableSpec]:
                    "na de start op die manier was geëindigd (cumulatieve incidentie, met de andere redenen "
                    "als concurrerende uitkomst), met het 95%-interval en het aantal van het cohort dat op die "
                    "dag nog gevolgd werd. " + rule,
-            notebook=MONITOR_NOTEBOOK, frame=_monitor_frame("cohort_uitkomst_wi2013"), monitor=True,
+            notebook=MONITOR_NOTEBOOK, monitor=True,
             kolom_labels={"ingeburgerd": "Ingeburgerd", "ontheven": "Ontheven", "vrijgesteld": "Vrijgesteld",
                           "vervallen": "Vervallen"},
             eenheid_labels=years, rij_naam="Cohort",
@@ -429,7 +421,7 @@ def _monitor_specs() -> list[TableSpec]:
                    "van de plicht zonder PIP als concurrerende uitkomst), met het 95%-interval en het aantal dat "
                    "op die dag nog gevolgd werd, en de mediane tijd tot een PIP in dagen met zijn 95%-interval. "
                    + rule + " De mediaan is leeg waar de helft binnen die looptijd geen PIP heeft.",
-            notebook=MONITOR_NOTEBOOK, frame=_monitor_frame("duur_tot_pip_wi2021"), monitor=True,
+            notebook=MONITOR_NOTEBOOK, monitor=True,
             rij_labels={"asiel": "Asielstatushouders", "gezin": "Gezinsmigranten", "overig": "Overige migranten"},
             kolom_labels=days | {"mediaan": "Mediaan"},
             eenheid_labels={"procent": "%", "ci_laag": "ondergrens 95%-interval", "ci_hoog": "bovengrens 95%-interval",
@@ -483,12 +475,13 @@ OUTPUTS = LETTER_OUTPUTS  # the name most callers (and explore.py) use for the l
 
 
 def compute(name: str, extract, params) -> pd.DataFrame:
-    """One output at the parameters' peildatum, in the long format of contract section 3,
-    unprotected: a run's protection is one pattern over everything it publishes
-    (publication/), applied by whoever shows the output."""
+    """One of the letter's tables at the parameters' peildatum, in the long format of contract
+    section 3, unprotected: a run's protection is one pattern over everything it publishes
+    (publication/), applied by whoever shows the output. A monitor output: monitor.compute
+    (any output by name: analysis.compute.output)."""
     s = spec(name)
-    if s.frame is not None:
-        return s.frame(extract, params)
+    if s.monitor:
+        raise ValueError(f"{name}: een monitoroutput (monitor.compute, of analysis.compute.output)")
     return long_frame(name, params.peildatum, with_shares(s, s.counts(extract, params)))
 
 

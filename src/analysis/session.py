@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import derived, horizon, outdir, outputs, registry
+from . import compute, derived, horizon, outdir, outputs, registry
 from .publication import protect as publication
 from .publication import run as publication_run
 from .model import Extract
@@ -81,7 +81,7 @@ class Session:
         return df
 
     def _protected(self, name: str) -> pd.DataFrame:
-        return self.protect(registry.compute(name, self.extract, self.params))
+        return self.protect(compute.output(name, self.extract, self.params))
 
     def protect(self, df: pd.DataFrame) -> pd.DataFrame:
         """A long frame of this run with the run's pattern applied (unchanged without

@@ -24,7 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import __version__, paths
+from .. import paths
+from ..version import __version__
 from .. import contract as C
 from ..errors import UsageError
 from ..extract_kind import generator_block
