@@ -54,7 +54,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import cli, compute, horizon, registry  # noqa: E402
+from analysis import cli, compute, horizon  # noqa: E402
 from analysis.errors import UsageError  # noqa: E402
 from analysis.explore import Verkenning  # noqa: E402
 from analysis.params import Parameters, parse_date, parse_parameters  # noqa: E402

@@ -21,7 +21,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import claims, cli, compute, contract as C, outputs, paths, plan, provenance, registry, tables, verification
+from analysis import claims, cli, compute, contract as C, outputs, paths, plan, provenance, registry, verification
 from analysis.errors import NotebookError
 from analysis.params import Parameters
 from analysis.runner import RunConfig, run
@@ -496,14 +496,14 @@ def test_real_data_are_described_as_such(cut_run, tmp_path):
     """Case (c): the same run's report and workbook, built from a herkomst that says the
     extract is real (synthetisch false): nothing synthetic, nothing of the suite's generator."""
     from analysis import extract_kind as K
-    from analysis.presentation import report
+    from analysis.runner import build_pages
     from builders import REAL_BRON
     from test_extract_kind import assert_words_of, banner_sentences
     out = tmp_path / "echt"
     shutil.copytree(cut_run[0], out)
     prov = json.loads((out / "herkomst.json").read_text())
     prov["extract"].update(synthetisch=False, bron=REAL_BRON, generator=None)
-    report.build(out, prov)
+    build_pages(out, prov)
     page = (out / "index.html").read_text(encoding="utf-8")
     assert_words_of(K.ECHT, page, banner_sentences(K.ECHT))
     assert "&lt;mei&gt;" in page and "<mei>" not in page

@@ -17,7 +17,7 @@ import pytest
 import analysis
 from analysis import compute, contract as C
 from analysis import kruistabel as K
-from analysis import registry, tables
+from analysis import registry
 from analysis.errors import UsageError
 from analysis.explore import Verkenning
 from analysis.params import Parameters, parse_parameters

@@ -578,7 +578,7 @@ def test_loan_sums_are_exact_integers():
     """Float weights lose the last cent above 2**53 and wrap on the way back to int64."""
     from analysis import contract as C
     from analysis.model import Extract as Typed, ExtractMeta
-    from analysis.tables import loans_until
+    from analysis.tables import loans_until_each
     persons = pd.DataFrame({"persoon_id": ["a", "b"]})
     big = 2**53
     loans = pd.DataFrame({"persoon_nr": np.array([0, 0, 1, 1, 1], dtype=np.int32),
@@ -586,10 +586,11 @@ def test_loan_sums_are_exact_integers():
                           "bedrag_cent": np.array([big, 1, 2**62, 2**61, 2**61 - 1], dtype=np.int64)})
     x = Typed(wi2021=pd.DataFrame(), wi2013=persons, leningen=loans, examens=pd.DataFrame(),
               meta=ExtractMeta(schema=C.SCHEMA, bron="test", synthetisch=True, checksum=""))
-    sums = loans_until(x, dt.date(2020, 1, 1))
+    (before, zero), (on, sums) = loans_until_each(x, [dt.date(2020, 1, 1), dt.date(2019, 12, 31)])
+    assert (before, on) == (dt.date(2019, 12, 31), dt.date(2020, 1, 1))  # in ascending order
     assert sums.dtype == np.int64
     assert sums.tolist() == [big + 1, 2**62 + 2**62 - 1]
-    assert loans_until(x, dt.date(2019, 12, 31)).tolist() == [0, 0]
+    assert zero.tolist() == [0, 0]
 
 
 def test_parquet_problems_on_several_rows_say_rijen(tmp_path, capsys):

@@ -11,7 +11,7 @@ import pytest
 
 from analysis import compute, contract as C
 from analysis import monitor as M
-from analysis import registry, tables
+from analysis import registry
 from analysis.params import Parameters
 from analysis.rounding import half_up
 from builders import Extract

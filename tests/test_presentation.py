@@ -373,16 +373,12 @@ def test_workbook_wraps_long_text_in_wide_columns(workbook):
 def test_workbook_of_a_hostile_extract(full_run, tmp_path):
     """A `bron` that starts like a formula and runs on: shortened, stored as text, no formula
     anywhere in the file."""
-    from analysis import claims, outputs, verification
-    from analysis.statistics import analyses
+    from analysis.presentation import run_folder
     prov = json.loads((full_run / "herkomst.json").read_text())
     prov["extract"]["synthetisch"] = False
     prov["extract"]["bron"] = "=HYPERLINK(\"http://x\",\"klik\")" + " lang" * 200
-    params = json.loads((full_run / "parameters.json").read_text())
     path = tmp_path / "t.xlsx"
-    excel.write_workbook(path, outputs.read_tables(full_run / "tables"), set(),
-                         verification.read(full_run / "verificatie.csv"), claims.read(full_run / "claims.csv"),
-                         analyses.read(full_run / "statistiek.csv"), prov, params)
+    excel.write_workbook(path, run_folder.read(full_run, prov))
     with zipfile.ZipFile(path) as z:
         assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
     cell = load_workbook(path)["Toelichting"]["A2"].value

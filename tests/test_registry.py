@@ -285,3 +285,21 @@ def test_the_audit_gives_the_same_statuses_at_every_peildatum(synthetic):
     # C07 speaks of 1 May 2024 and is computed there, also in a run at 1 March 2022
     c07 = [r for r in first[1] if r[0] == "C07"][0]
     assert c07[1] == "2024-05-01" and c07[2] == "bevestigd"
+
+
+def test_the_library_imports_no_package_that_only_the_tests_need():
+    """pyproject's dev extra (pytest, hypothesis, lifelines, ...) is not installed with the
+    package: an import of one of them in src/ breaks `pip install analysis` for a user."""
+    import tomllib
+    project = tomllib.loads((SRC.parent.parent / "pyproject.toml").read_text())["project"]
+    name = lambda dep: re.split(r"[=<>\[ ]", dep)[0].lower().replace("-", "_")  # noqa: E731
+    test_only = {name(d) for d in project["optional-dependencies"]["dev"]} - {name(d) for d in project["dependencies"]}
+    used = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                used |= {(a.name.split(".")[0], path.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                used.add((node.module.split(".")[0], path.name))
+    assert "lifelines" in test_only
+    assert sorted(f"{f}: {m}" for m, f in used if m.lower() in test_only) == []

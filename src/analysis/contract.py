@@ -15,6 +15,9 @@ EXTRACT_JSON = "extract.json"
 # Start of each law: earliest allowed datum_plicht.
 WI2021_START = dt.date(2022, 1, 1)
 WI2013_START = dt.date(2013, 1, 1)
+# the dates an extract may hold (docs/keuzes.md): a year like 0202 or 2202 is a typing error
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
 
 # Defaults of the command line (contract sections 2 and 4).
 DEFAULT_PEILDATUM = dt.date(2024, 5, 1)

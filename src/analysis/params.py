@@ -134,11 +134,10 @@ def parse_date(value, what: str, earliest: dt.date | None = C.WI2013_START) -> d
     else:
         raise UsageError(f"{what} {_shown(value)} is geen datum; geef JJJJ-MM-DD (tekst), datetime.date, "
                          "datetime.datetime of pandas.Timestamp.")
-    from .validation import MAX_DATE  # the last date an extract may hold
-    if d > MAX_DATE or (earliest is not None and d < earliest):
+    if d > C.MAX_DATE or (earliest is not None and d < earliest):
         raise UsageError(f"{what} {d.isoformat()} valt buiten de periode die de suite kan tellen: "
                          f"van de start van de Wi2013 ({C.WI2013_START.isoformat()}) tot en met "
-                         f"{MAX_DATE.isoformat()}. Controleer de datum.")
+                         f"{C.MAX_DATE.isoformat()}. Controleer de datum.")
     return d
 
 

@@ -19,7 +19,7 @@ from . import paths
 from .version import __version__
 from .extract_kind import Description
 
-HERKOMST = "herkomst.json"
+HERKOMST = "herkomst.json"  # beside every output: a run folder and a derived cache folder
 # Written into every herkomst.json: with the layout below, it is how a later run knows that
 # a folder is an earlier output of this suite (and may be replaced), not someone's folder.
 MAKER_FIELD, MAKER = "gemaakt_door", "analysis"

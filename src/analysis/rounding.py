@@ -26,10 +26,6 @@ import pandas as pd
 from . import contract as C
 from .registry import SPECS
 
-HALF_UP = "half_up"
-LARGEST_REMAINDER = "grootste_rest"
-
-
 def half_up(x: float, decimals: int = 0) -> float:
     """Round half away from zero on the decimal value (0.5 -> 1, 2.675 -> 2.68)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):

@@ -30,7 +30,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import derived, horizon, outdir, paths, plan, provenance, registry
+from . import derived, horizon, outdir, paths, plan, provenance
 from .errors import NotebookError, UsageError
 from .params import Parameters
 from .session import write_run_parameters
@@ -270,9 +270,8 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
         _execute_all(jobs, nb_dir, build, parameters, progress, cfg)
         keep_failed = False
         cfg.timings["notebooks"] = time.perf_counter() - t_nb
-        from .presentation import report
         t_r = time.perf_counter()
-        report.build(build, provenance.collect(info, cfg, started, extract_dir))
+        build_pages(build, provenance.collect(info, cfg, started, extract_dir))
         cfg.timings["rapport"] = time.perf_counter() - t_r
         progress.say(f"rapport gemaakt ({cfg.timings['rapport']:.1f} s)")
         provenance.write(build, info, cfg, started, extract_dir)
@@ -289,6 +288,15 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
             shutil.rmtree(build, ignore_errors=True)
         raise
     return out
+
+
+def build_pages(folder: Path, prov: dict) -> None:
+    """The report page and the workbook of a run folder, from what its notebooks wrote (read
+    once, so that both show the same numbers)."""
+    from .presentation import excel, report, run_folder
+    results = run_folder.read(folder, prov)
+    report.build(folder, results)
+    excel.write_workbook(folder / "tabellen.xlsx", results)
 
 
 def _run_log(cfg: RunConfig, lines: list[str]) -> str:

@@ -73,11 +73,6 @@ def loans_until_each(extract: Extract, dates) -> Iterator[tuple[dt.date, np.ndar
         yield d, sums.copy()
 
 
-def loans_until(extract: Extract, d: dt.date) -> np.ndarray:
-    """Sum of loan payments (cents) per Wi2013 person, dated on or before d."""
-    return next(loans_until_each(extract, (d,)))[1]
-
-
 def elip_each(extract: Extract, dates, drempel_cent: int) -> Iterator[tuple[dt.date, np.ndarray]]:
     """ELIP at each date (ascending): asiel, plichtig at the date, loans on or before it at
     least the threshold."""

@@ -32,8 +32,6 @@ from .extract_io import (CONVERT_HINT, UTF16_HINT, RawTable, ReadFailure, find_f
                          read_table)
 from .model import Extract, ExtractMeta
 
-MIN_DATE = dt.date(1900, 1, 1)
-MAX_DATE = dt.date(2100, 12, 31)
 NL_DATE = r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$"
 BEDRAG = r"^(?P<euro>[0-9]{1,12})(?:[.](?P<frac>[0-9]*))?$"
 BEDRAG_COMMA = r"^(?P<euro>[0-9]{1,12}),(?P<frac>[0-9]*)$"
@@ -164,7 +162,7 @@ def _parse_dates(col: C.Column, arr: pa.Array, check: _Collector, allow_nl: bool
                        "geen geldige datum; verwacht JJJJ-MM-DD, bijvoorbeeld 2024-05-01", arr)
         else:
             check.mask(bad, col.name, "geen geldige datum; verwacht JJJJ-MM-DD of DD-MM-JJJJ", arr)
-    lo, hi = (MIN_DATE - _EPOCH).days, (MAX_DATE - _EPOCH).days
+    lo, hi = (C.MIN_DATE - _EPOCH).days, (C.MAX_DATE - _EPOCH).days
     out_of_range = ok & ((days < lo) | (days > hi))
     check.mask(out_of_range, col.name,
                "datum ligt buiten 1900-2100; is het jaartal goed ingevoerd?", arr)
@@ -399,7 +397,7 @@ def _stand_per(meta: dict, text: str, out: list[Violation]) -> dt.date | None:
             day = dt.date.fromisoformat(value)
         except ValueError:
             day = None
-    if day is not None and MIN_DATE <= day <= MAX_DATE:
+    if day is not None and C.MIN_DATE <= day <= C.MAX_DATE:
         return day
     at = text.find('"stand_per"')
     line = text.count("\n", 0, at) + 1 if at >= 0 else None

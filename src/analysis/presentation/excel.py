@@ -26,6 +26,7 @@ from ..extract_kind import Description
 from ..monitor import (CI_HOOG_DAGEN, CI_LAAG_DAGEN, COHORT_JAREN, COHORT_UITKOMST, DUUR_TOT_PIP, EENHEID_DAGEN,
                        MEDIAAN, TIJDREEKS)
 from . import letter_tables, safe_text, summaries
+from .run_folder import RunResults
 
 SHEETS = {name: letter_tables.short_title(name) for name in registry.LETTER_OUTPUTS}
 BOLD = Font(bold=True)
@@ -344,8 +345,11 @@ def _statistics_frame(st: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_workbook(path: Path, tables: dict[str, pd.DataFrame], secret: set, verification: pd.DataFrame,
-                   claims: pd.DataFrame, statistics: pd.DataFrame, prov: dict, params: dict) -> Path:
+def write_workbook(path: Path, results: RunResults) -> Path:
+    """tabellen.xlsx: the same numbers as the report (one RunResults), a sheet per table."""
+    tables, secret, verification, claims, statistics, prov, params = (
+        results.tables, results.secret, results.verification, results.claims, results.statistics,
+        results.prov, results.params)
     wb = Workbook()
     ws = wb.active
     ws.title = "Toelichting"

@@ -169,11 +169,6 @@ def reading(name: str, data) -> dict[str, str]:
     return {"titel": TITLES[name], "zin": _READ[name](data), "alt": _ALT[name](data)}
 
 
-def _last_valid(reeksen: pd.DataFrame, col: str) -> tuple[str, float] | None:
-    s = reeksen[col].dropna()
-    return (s.index[-1], float(s.iloc[-1])) if len(s) else None
-
-
 def _read_series(reeksen: pd.DataFrame) -> str:
     if reeksen.empty:
         return "Er is nog niemand inburgeringsplichtig geworden; er is geen reeks te tonen."

@@ -1,4 +1,4 @@
-"""The publication: index.html (self-contained), tabellen.xlsx, and the notebooks as HTML.
+"""The publication's page: index.html (self-contained), and the notebooks as HTML.
 
 Built by the runner from what the notebooks wrote (tables/, figures/, statistiek.csv,
 verificatie.csv, claims.csv); it computes nothing new. The page is one file with the
@@ -16,14 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from .. import claims as claims_mod
-from .. import outputs, plan, registry
+from .. import plan, registry
 from ..publication import protect as publication
 from .. import verification as verification_mod
-from ..statistics import analyses as stats_mod
 from ..statistics import interpretation
 from .. import dutch
 from ..extract_kind import SUITE, Description
-from . import excel, glossary, letter_tables, safe_text, summaries, texts
+from . import glossary, letter_tables, safe_text, summaries, texts
+from .run_folder import RunResults
 
 CSS = """
 body{font-family:"Segoe UI",Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:0 auto;padding:1.5rem;color:#1a1a1a;line-height:1.45}
@@ -150,21 +150,12 @@ def celbeveiliging_section(pattern, ver: pd.DataFrame) -> str:
     return text + (_table_html(pd.DataFrame(rows), ("Uitvoer",), index=False) if rows else "")
 
 
-def build(out: Path, prov: dict) -> None:
-    """Write index.html, tabellen.xlsx and notebooks/*.html into the run folder `out`."""
-    params = json.loads((out / "parameters.json").read_text(encoding="utf-8"))
-    peildatum = params["peildatum"]
-    tables = outputs.read_tables(out / "tables")
-    ver = verification_mod.read(out / "verificatie.csv")
-    cl = claims_mod.read(out / "claims.csv")
-    st = stats_mod.read(out / "statistiek.csv")
-    kind = Description.of_herkomst(prov["extract"])
-    from ..params import parse_parameters
-    p_obj = parse_parameters(peildatum, params["vorige_peildatum"], params["elip_peildata"], params["elip_drempel"],
-                             celbeveiliging=params["celbeveiliging"], marge=params["marge"], seed=params["seed"],
-                             min_at_risk=params.get("min_at_risk"))
-    pattern = publication.read_records(out / "tables", p_obj.celbeveiliging) if p_obj.celbeveiliging else None
-    secret = publication.secret(pattern, tables, p_obj)
+def build(out: Path, results: RunResults) -> None:
+    """Write index.html into the run folder `out` from what its notebooks wrote."""
+    r = results
+    params, peildatum, p_obj = r.params, r.params["peildatum"], r.parameters
+    tables, ver, cl, st, prov, kind = r.tables, r.verification, r.claims, r.statistics, r.prov, r.kind
+    pattern, secret = r.pattern, r.secret
 
     parts = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -254,7 +245,6 @@ def build(out: Path, prov: dict) -> None:
     parts.append(_provenance(prov, params))
     parts.append("</main></body></html>")
     (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
-    excel.write_workbook(out / "tabellen.xlsx", tables, secret, ver, cl, st, prov, params)
 
 
 CLAIM_GROUPS = {

@@ -167,23 +167,6 @@ def score_statistic(count1: int, nobs1: int, count2: int, nobs2: int, diff: floa
     return num / math.sqrt(var)
 
 
-def score_interval(count1: int, nobs1: int, count2: int, nobs2: int, alpha: float = 0.05,
-                   correction: bool = True) -> tuple[float, float]:
-    """Score interval for p1 - p2 by inverting the score test (with `correction`:
-    Miettinen-Nurminen; without: Mee)."""
-    if min(nobs1, nobs2) == 0:
-        return math.nan, math.nan
-    z = stats.norm.ppf(1 - alpha / 2)
-    d = count1 / nobs1 - count2 / nobs2
-
-    def f(delta, target):
-        return score_statistic(count1, nobs1, count2, nobs2, delta, correction) - target
-    eps = 1e-12
-    lo = -1.0 if f(-1 + eps, z) <= 0 else optimize.brentq(f, -1 + eps, d, args=(z,), xtol=1e-12)
-    hi = 1.0 if f(1 - eps, -z) >= 0 else optimize.brentq(f, d, 1 - eps, args=(-z,), xtol=1e-12)
-    return float(lo), float(hi)
-
-
 def tost(count1: int, nobs1: int, count2: int, nobs2: int, margin: float) -> tuple[float, float, float]:
     """Equivalence of two shares within +/- margin by two one-sided Miettinen-Nurminen score
     tests: (p, p of H0 p1 - p2 <= -margin, p of H0 p1 - p2 >= margin). Defined at zero counts."""
