@@ -384,3 +384,20 @@ def test_workbook_of_a_hostile_extract(full_run, tmp_path):
     cell = load_workbook(path)["Toelichting"]["A2"].value
     shortened = safe_text.shorten(prov["extract"]["bron"])
     assert cell.startswith("Extract: " + shortened + ". ") and shortened.endswith("…") and len(shortened) == 200
+
+
+@pytest.mark.slow  # the national-size extract and the monitor's series
+def test_a_session_opened_by_hand_shows_its_figures_as_images(synthetic, monkeypatch):
+    """In JupyterLab nothing is written (no run folder) and pyplot is never imported, so a
+    matplotlib Figure would show as the text '<Figure size ...>': the session shows PNGs."""
+    from IPython import display as ipd
+
+    from analysis.params import Parameters
+    from analysis.session import Session
+    shown = []
+    monkeypatch.setattr(ipd, "display", lambda *objs, **kw: shown.extend(objs))
+    s = Session(extract=synthetic, params=Parameters(), out=None)
+    image = s.figure("tabel3", s.table("tabel3"))
+    assert isinstance(image, ipd.Image) and image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    s.monitor_figure("duur_tot_pip_wi2021")
+    assert [type(o) for o in shown] == [ipd.Image] and shown[0].data[:4] == b"\x89PNG"

@@ -152,10 +152,10 @@ class Session:
     def figure(self, name: str, df: pd.DataFrame):
         """The output's figure, saved as PNG and SVG under figures/ in a run, shown inline."""
         from .presentation import figures
+        from IPython.display import Image
         fig = figures.figure(name, df, subtitle=self.source_line())
         if self.figures_dir is None:
-            return fig
-        from IPython.display import Image
+            return Image(data=figures.png(fig), format="png")
         png, _svg = figures.save(fig, self.figures_dir, name)
         return Image(filename=str(png))
 
@@ -180,7 +180,7 @@ class Session:
         fig = monitor_figures.figure(name, data, subtitle=self.source_line())
         text = monitor_figures.reading(name, data)
         if self.figures_dir is None:
-            display(fig)
+            display(Image(data=figures.png(fig), format="png"))
         else:
             png, _svg = figures.save(fig, self.figures_dir, name)
             (self.figures_dir / f"{name}.json").write_text(

@@ -13,6 +13,8 @@ Colours come from a colour-blind-safe palette (Okabe-Ito); labels are Dutch.
 """
 from __future__ import annotations
 
+import io
+
 from pathlib import Path
 
 import matplotlib as mpl
@@ -230,6 +232,16 @@ _DRAW = {
     "tabel5": _tabel5,
     "tabel6": _tabel6,
 }
+
+
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, as `save` writes it: what a notebook shows when nothing is
+    written (a Figure object itself shows as text in a kernel where pyplot was never
+    imported, which is how this library draws)."""
+    buf = io.BytesIO()
+    with mpl.rc_context(STYLE):
+        fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
+    return buf.getvalue()
 
 
 def save(fig: Figure, folder: Path, name: str) -> list[Path]:
