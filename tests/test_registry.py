@@ -112,6 +112,39 @@ def test_a_new_table_has_a_layout_a_figure_a_workbook_sheet_and_a_definition(toy
     assert any("Rij A" in str(c.value) for row in ws.iter_rows() for c in row)
 
 
+def test_a_run_holding_a_new_table_gets_its_report_page_and_workbook_without_presentation_code(
+        toy, monkeypatch, tmp_path):
+    """Adding a table is its declaration and its count function: the report page and the
+    workbook of a run that holds it are built with no presentation code of its own. Fast: a
+    run folder written by hand (the files the notebooks write), not by running them."""
+    import types
+
+    from openpyxl import load_workbook
+
+    from analysis import claims, outputs, provenance
+    from analysis.runner import build_pages
+    from analysis.session import write_run_parameters
+    from analysis.statistics import analyses
+    monkeypatch.setattr(registry, "LETTER_OUTPUTS", registry.LETTER_OUTPUTS + ("toy",))
+    params = Parameters()
+    run = tmp_path / "run"
+    (run / "tables").mkdir(parents=True)
+    outputs.write_named(toy, "toy", run / "tables")
+    for name, columns in (("verificatie.csv", verification.COLUMNS), ("claims.csv", claims.COLUMNS),
+                          ("statistiek.csv", analyses.COLUMNS)):
+        (run / name).write_text(",".join(columns) + "\n", encoding="utf-8")
+    write_run_parameters(run, {"derived": "", "uitvoer": str(run), **params.notebook_values()})
+    cfg = types.SimpleNamespace(horizon=None, params=params, spreadsheet_nl=False, warnings=[], timings={})
+    info = {"synthetisch": True, "generator": None, "bron": "een toets", "checksum": "0" * 64, "bestanden": {}}
+    build_pages(run, provenance.collect(info, cfg, dt.datetime.now(dt.timezone.utc), tmp_path))
+    page = (run / "index.html").read_text(encoding="utf-8")
+    for words in ("Tabel 9 Speelgoed", "Rij A", "Kolom Y", "Niemand.", "Twee rijen, twee kolommen en een totaal."):
+        assert words in page, words
+    assert "<p></p>" not in page
+    book = load_workbook(run / "tabellen.xlsx")
+    assert any("Rij A" in str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row)
+
+
 # ---- the declarations themselves ------------------------------------------------------
 
 def test_the_registry_declares_exactly_the_contracts_outputs():

@@ -195,13 +195,15 @@ def test_compute_all_gives_every_output_in_the_contract_shape(ext):
               "tabel4": T.tabel4(ext.wi2021, P, Q), "kerncijfers_wi2013": T.kerncijfers_wi2013(ext.wi2013, P),
               "tabel5": T.tabel5(ext.wi2013, P),
               "tabel6": T.tabel6(ext, params.elip, params.elip_drempel_cent)}
+    assert set(direct) >= set(registry.PRINTED_OUTPUTS)  # a table of the suite's own may have its own test
     for name, df in res.items():
         assert list(df.columns) == list(C.OUTPUT_COLUMNS), name
         assert (df["tabel"] == name).all() and (df["peildatum"] == P.isoformat()).all(), name
         assert df["waarde"].dtype == float, name
         counts = df[df["eenheid"] == C.EENHEID_AANTAL]
-        assert list(zip(counts["rij"], counts["kolom"], counts["waarde"])) == \
-            [(r, k, float(n)) for r, k, n in direct[name]], name
+        if name in direct:
+            assert list(zip(counts["rij"], counts["kolom"], counts["waarde"])) == \
+                [(r, k, float(n)) for r, k, n in direct[name]], name
     with pytest.raises(KeyError):
         registry.compute("tabel9", ext, params)
 

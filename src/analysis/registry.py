@@ -101,6 +101,10 @@ class TableSpec:
     rij_naam: str = ""  # header of the row labels
     eenheid_labels: dict[str, str] = field(default_factory=dict)  # units beyond aantal/procent, in Dutch
     monitor: bool = False  # a monitor output (contract section 7) rather than a letter table
+    # a table printed in the letter: data/reference holds its figures and the audit compares
+    # them; a table of the suite's own (computed at P like the letter's) says False (a monitor
+    # output is never printed: PRINTED_OUTPUTS reads this only for tables)
+    in_brief: bool = True
     # its counts depend on the ELIP threshold: a count at another threshold is another count
     by_threshold: bool = False
 
@@ -472,6 +476,8 @@ SPECS: dict[str, TableSpec] = _registry()
 LETTER_OUTPUTS: tuple[str, ...] = tuple(n for n, s in SPECS.items() if not s.monitor)
 MONITOR_OUTPUTS: tuple[str, ...] = tuple(n for n, s in SPECS.items() if s.monitor)
 OUTPUTS = LETTER_OUTPUTS  # the name most callers (and explore.py) use for the letter's tables
+# the tables the letter prints (data/reference holds their figures): the audit's subjects
+PRINTED_OUTPUTS: tuple[str, ...] = tuple(n for n in LETTER_OUTPUTS if SPECS[n].in_brief)
 
 
 def compute(name: str, extract, params) -> pd.DataFrame:

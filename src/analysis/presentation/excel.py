@@ -28,7 +28,9 @@ from ..monitor import (CI_HOOG_DAGEN, CI_LAAG_DAGEN, COHORT_JAREN, COHORT_UITKOM
 from . import letter_tables, safe_text, summaries
 from .run_folder import RunResults
 
-SHEETS = {name: letter_tables.short_title(name) for name in registry.LETTER_OUTPUTS}
+def _sheets() -> dict[str, str]:
+    """A sheet per table at P, named by the table's short title (read from the registry on use)."""
+    return {name: letter_tables.short_title(name) for name in registry.LETTER_OUTPUTS}
 BOLD = Font(bold=True)
 HEADER = PatternFill("solid", fgColor="F0F4F8")
 WARN = PatternFill("solid", fgColor="FFF3CD")
@@ -77,7 +79,7 @@ def _title(ws, title: str) -> None:
 def _print_setup(ws, last_row: int, filtered: bool = True) -> None:
     """Frozen header row, a filter on it, and pages that print landscape on A4, one page
     wide, with the header on every page."""
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2 if ws.title in SHEETS.values() else 1)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2 if ws.title in _sheets().values() else 1)
     if filtered and last_row > HEADER_ROW:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(ws.max_column)}{last_row}"
     ws.page_setup.orientation = "landscape"
@@ -382,7 +384,7 @@ def write_workbook(path: Path, results: RunResults) -> Path:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
-    for name, title in SHEETS.items():
+    for name, title in _sheets().items():
         if name in tables:
             _long_sheet(wb.create_sheet(title), name, tables[name], secret, params["peildatum"])
     for name in registry.MONITOR_OUTPUTS:

@@ -222,7 +222,9 @@ def build(out: Path, results: RunResults) -> None:
             parts.append(f"<figure>{_img(png, _alt(name, peildatum))}<figcaption>"
                          f"{_e(registry.spec(name).titel)}. Ook als <a href='figures/{name}.svg'>SVG-bestand</a>."
                          "</figcaption></figure>")
-        parts.append(f"<p>{_e(texts.sentences(name, df, peildatum))}</p>")
+        sentence = texts.sentences(name, df, peildatum)
+        if sentence:  # a table the texts do not know yet has its layout and definition, no sentence
+            parts.append(f"<p>{_e(sentence)}</p>")
 
     parts.append(monitor_section(out, tables, p_obj.min_at_risk))
 
@@ -400,10 +402,10 @@ def _notebook_label(filename: str) -> str:
     stem = filename.removesuffix(".ipynb")
     number, _, rest = stem.partition("_")
     first, _, tail = rest.partition("_")
-    if rest in registry.SPECS:
-        words = dutch.LABELS[rest]
+    if rest in registry.SPECS:  # a table's name: its title's first words (the registry's)
+        words = letter_tables.short_title(rest)
     elif first in registry.SPECS:
-        words = f"{dutch.LABELS[first]}, {tail.replace('_', ' ')}"
+        words = f"{letter_tables.short_title(first)}, {tail.replace('_', ' ')}"
     else:
         words = rest.replace("_", " ")
     words = re.sub(r"\b(pip|elip)\b", lambda m: m.group(0).upper(), words)
