@@ -124,7 +124,8 @@ def test_claims_quote_the_runs_statistics_only_when_they_were_made_at_the_letter
     the statistics again; at any other P it must not (they speak of other dates)."""
     import dataclasses
 
-    from analysis.session import STATISTIEK, Session
+    from analysis.run_files import STATISTIEK
+    from analysis.session import Session
     (tmp_path / STATISTIEK).write_text("analyse,kenmerk,toets,grootheid,waarde\nelip_groei,totaal,groei,verschil,7.0\n")
     letter = reference.letter_parameters()
     same = Session(extract=None, params=Parameters(), out=tmp_path)

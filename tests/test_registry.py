@@ -336,3 +336,20 @@ def test_the_library_imports_no_package_that_only_the_tests_need():
                 used.add((node.module.split(".")[0], path.name))
     assert "lifelines" in test_only
     assert sorted(f"{f}: {m}" for m, f in used if m.lower() in test_only) == []
+
+
+def test_every_file_name_of_a_run_folder_has_one_home():
+    """run_files.py names every file of a run folder; no other module types one of those
+    names (a renamed file would otherwise be written under one name and read under another)."""
+    from analysis import run_files as F
+    names = {v for k, v in vars(F).items() if k.isupper() and isinstance(v, str) and "." in v}
+    assert {"index.html", "verificatie.csv", "celbeveiliging.csv"} <= names
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if path.name == "run_files.py":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for name in names:
+                if re.search(rf"[\"'/]{re.escape(name)}[\"']", line):
+                    offenders.append(f"{path.relative_to(SRC)}:{n}: {name}")
+    assert offenders == []

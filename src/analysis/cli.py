@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 
 from . import paths
+from .run_files import RunFolder
 from .version import __version__
 from .errors import AnalysisError, Interrupted, UsageError
 from .params import Parameters
@@ -97,9 +98,9 @@ def _run(args) -> int:
     result = run(cfg)
     print(summary_line(result))
     from .verification import letter_cases
-    for case in letter_cases(result / "verificatie.csv"):
+    for case in letter_cases(RunFolder(result).verificatie):
         print(f"  de brief spreekt zichzelf tegen: {case}")
-    print(f"Rapport: {result / 'index.html'}")
+    print(f"Rapport: {RunFolder(result).index}")
     return 0
 
 

@@ -64,13 +64,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .run_files import CELBEVEILIGING, RunFolder
 from .errors import UsageError
 
 Key = tuple[str, str, str, str]  # (tabel, datum, rij, kolom)
 Expr = dict[Key, float]  # a linear combination of counts
 
 LONG_COLUMNS = ("tabel", "peildatum", "rij", "kolom", "eenheid", "waarde")
-SKIP_FILES = ("celbeveiliging.csv", "celbeveiliging_volledig.csv")  # the pattern itself, not counts
+SKIP_FILES = (CELBEVEILIGING, "celbeveiliging_volledig.csv")  # the pattern itself, not counts
 
 K21, K13 = "kerncijfers_wi2021", "kerncijfers_wi2013"
 TOTAAL = "totaal"
@@ -235,7 +236,7 @@ def read_run(out: Path) -> Publication:
                          "(python -m analysis run --out MAP).")
     if not out.is_dir():
         raise UsageError(f"{out} is geen map. Geef met --out de uitvoermap van een run.")
-    tables = out / "tables"
+    tables = RunFolder(out).tables
     files = sorted(p for p in tables.glob("*.csv") if p.name not in SKIP_FILES) if tables.is_dir() else []
     if not files:
         raise UsageError(f"{out} is geen uitvoermap van een run: {tables} ontbreekt of bevat geen tabellen "
@@ -243,8 +244,8 @@ def read_run(out: Path) -> Publication:
     pub = Publication()
     for path in files:
         _read_long(pub, path)
-    _read_verificatie(pub, out / "verificatie.csv")
-    _read_statistiek(pub, out / "statistiek.csv")
+    _read_verificatie(pub, RunFolder(out).verificatie)
+    _read_statistiek(pub, RunFolder(out).statistiek)
     return pub
 
 

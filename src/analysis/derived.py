@@ -26,7 +26,7 @@ from .checksums import extract_checksum, file_checksums
 from .errors import UsageError
 from .extract_io import find_file
 from .model import Extract, ExtractMeta
-from .provenance import HERKOMST  # the one name of a provenance file, a run's or the cache's
+from .run_files import HERKOMST  # the one name of a provenance file, a run's or the cache's
 from .version import __version__
 
 TABLES = ("wi2021", "wi2013", "leningen", "examens")

@@ -17,13 +17,12 @@ from pathlib import Path
 
 from . import paths
 from .version import __version__
+from .run_files import HERKOMST, LAYOUT  # noqa: F401 (provenance.HERKOMST, .LAYOUT: read by others)
 from .extract_kind import Description
 
-HERKOMST = "herkomst.json"  # beside every output: a run folder and a derived cache folder
 # Written into every herkomst.json: with the layout below, it is how a later run knows that
 # a folder is an earlier output of this suite (and may be replaced), not someone's folder.
 MAKER_FIELD, MAKER = "gemaakt_door", "analysis"
-LAYOUT = (("index.html", "file"), ("tables", "dir"))
 PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "statsmodels", "matplotlib", "papermill",
             "ipykernel", "nbconvert", "openpyxl")
 

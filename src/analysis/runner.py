@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import derived, horizon, outdir, paths, plan, provenance
 from .errors import NotebookError, UsageError
+from .run_files import RunFolder
 from .params import Parameters
 from .session import write_run_parameters
 
@@ -99,7 +100,6 @@ def _notebook_parameters(cfg: RunConfig, derived_dir: Path, out: Path) -> dict:
     return {"derived": str(derived_dir), "uitvoer": str(out), **cfg.params.notebook_values()}
 
 
-KERNEL_LOG = "kernels.log"
 
 
 def _kernel_manager(log: Path, build: Path | None = None):
@@ -131,7 +131,7 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
     name = job.target
     progress.say(f"start {name}")
     t0 = time.perf_counter()
-    target = build / "notebooks" / name
+    target = RunFolder(build).notebooks / name
     # No `cwd=`: papermill implements it with os.chdir, which is process-wide and races
     # between threads. The notebooks use absolute paths only.
     try:
@@ -140,7 +140,7 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
         pm.execute_notebook(str(nb_dir / job.source), str(target), parameters=own,
                             kernel_name="python3", progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False,
-                            kernel_manager_class=_kernel_manager(build / KERNEL_LOG, build))
+                            kernel_manager_class=_kernel_manager(RunFolder(build).kernel_log, build))
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
@@ -150,7 +150,7 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
     except Exception as exc:  # kernel died, notebook missing, ...
         raise NotebookError(f"Notebook {name} kon niet worden uitgevoerd: "
                             f"{type(exc).__name__}: {exc}") from None
-    _record_final_path(target, Path(parameters["uitvoer"]) / "notebooks" / name)
+    _record_final_path(target, RunFolder(parameters["uitvoer"]).notebooks / name)
     from .presentation.report import notebook_html
     notebook_html(target)
     return time.perf_counter() - t0
@@ -254,12 +254,12 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
     try:
         parameters = _notebook_parameters(cfg, derived_dir, out)
         write_run_parameters(build, parameters)
-        (build / "notebooks").mkdir()
+        RunFolder(build).notebooks.mkdir()
         if cfg.params.celbeveiliging:  # one pattern over everything the run publishes, once
             from .publication import protect, run as publication_run
             t_p = time.perf_counter()
             pattern = publication_run.run_pattern(extract, cfg.params)
-            protect.write_records(pattern, build / "tables")
+            protect.write_records(pattern, RunFolder(build).tables)
             cfg.timings["celbeveiliging"] = time.perf_counter() - t_p
             progress.say(f"celbeveiliging: {len(pattern.reasons)} van {len(pattern.known)} waarden afgeschermd "
                          f"({cfg.timings['celbeveiliging']:.1f} s)")
@@ -275,7 +275,7 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
         cfg.timings["rapport"] = time.perf_counter() - t_r
         progress.say(f"rapport gemaakt ({cfg.timings['rapport']:.1f} s)")
         provenance.write(build, info, cfg, started, extract_dir)
-        (build / "run.log").write_text(_run_log(cfg, lines), encoding="utf-8")
+        RunFolder(build).run_log.write_text(_run_log(cfg, lines), encoding="utf-8")
         outdir.publish(build, out)
     except BaseException as exc:
         if keep_failed and not isinstance(exc, KeyboardInterrupt):
@@ -296,7 +296,7 @@ def build_pages(folder: Path, prov: dict) -> None:
     from .presentation import excel, report, run_folder
     results = run_folder.read(folder, prov)
     report.build(folder, results)
-    excel.write_workbook(folder / "tabellen.xlsx", results)
+    excel.write_workbook(RunFolder(folder).workbook, results)
 
 
 def _run_log(cfg: RunConfig, lines: list[str]) -> str:
@@ -316,5 +316,5 @@ def summary_line(out: Path) -> str:
     from .extract_kind import Description
     from .presentation.safe_text import shorten
     from .verification import summary_from_file
-    prov = json.loads((out / provenance.HERKOMST).read_text(encoding="utf-8"))
-    return Description.of_herkomst(prov["extract"]).banner(shorten) + "\n" + summary_from_file(out / "verificatie.csv")
+    prov = json.loads(RunFolder(out).herkomst.read_text(encoding="utf-8"))
+    return Description.of_herkomst(prov["extract"]).banner(shorten) + "\n" + summary_from_file(RunFolder(out).verificatie)

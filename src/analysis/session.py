@@ -25,15 +25,12 @@ from . import compute, derived, horizon, outdir, outputs, registry
 from .publication import protect as publication
 from .publication import run as publication_run
 from .model import Extract
+from .run_files import RunFolder
 from .params import PYTHON, Parameters, parse_parameters
 
 # Statistics, claims, verification and figures are imported where they are used: each
 # notebook needs at most one of them, and every import is paid once per notebook kernel.
 
-RUN_PARAMETERS = "parameters.json"
-STATISTIEK = "statistiek.csv"
-CLAIMS = "claims.csv"
-VERIFICATIE = "verificatie.csv"
 
 
 @dataclass
@@ -51,11 +48,11 @@ class Session:
 
     @property
     def tables_dir(self) -> Path | None:
-        return self.out / "tables" if self.out else None
+        return RunFolder(self.out).tables if self.out else None
 
     @property
     def figures_dir(self) -> Path | None:
-        return self.out / "figures" if self.out else None
+        return RunFolder(self.out).figures if self.out else None
 
     def banner(self):
         """What the extract is (shown at the top of every notebook: whose synthetic extract, or
@@ -212,7 +209,7 @@ class Session:
         h = horizon.of(self.extract)
         df = verification.verify(self.audit_tables(), horizon=h.date, stand_per=h.stand_per)
         if self.out:
-            verification.write(df, self.out / VERIFICATIE)
+            verification.write(df, RunFolder(self.out).verificatie)
         return df
 
     def statistics(self) -> pd.DataFrame:
@@ -220,14 +217,14 @@ class Session:
         from .statistics import analyses as stats_mod
         df = stats_mod.compute(self.extract, self.params, self.run_tables(), self._stat_options(self.params))
         if self.out:
-            stats_mod.write(df, self.out / STATISTIEK)
+            stats_mod.write(df, RunFolder(self.out).statistiek)
         return df
 
     def _statistics_written_for(self, params: Parameters) -> pd.DataFrame | None:
         """This run's statistiek.csv when it was computed at exactly these parameters (a run
         at the letter's own dates), so the claims quote it rather than compute it again."""
         from .statistics import analyses as stats_mod
-        path = self.out / STATISTIEK if self.out else None
+        path = RunFolder(self.out).statistiek if self.out else None
         same = (params.as_dict() == self.params.as_dict()
                 and params.elip_drempel_cent == self.params.elip_drempel_cent)
         return stats_mod.read(path) if same and path is not None and path.is_file() else None
@@ -251,7 +248,7 @@ class Session:
                                  celbeveiliging=self.celbeveiliging, raw_tables=raw)
         df = claims_mod.ordered(claims_mod.evaluate(claims_mod.load_claims(), ctx))
         if self.out:
-            claims_mod.write(df, self.out / CLAIMS)
+            claims_mod.write(df, RunFolder(self.out).claims)
         return df
 
     def source_line(self) -> str:
@@ -281,7 +278,7 @@ def open_session(extract: str | None = None, derived_dir: str | None = None, uit
 
 
 def write_run_parameters(out: Path, values: dict) -> Path:
-    path = out / RUN_PARAMETERS
+    path = RunFolder(out).parameters
     path.write_text(json.dumps(values, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 

@@ -22,6 +22,8 @@ from .. import verification as verification_mod
 from ..statistics import interpretation
 from .. import dutch
 from ..extract_kind import SUITE, Description
+from .. import run_files as F
+from ..run_files import RunFolder
 from . import glossary, letter_tables, safe_text, summaries, texts
 from .run_folder import RunResults
 
@@ -146,7 +148,7 @@ def celbeveiliging_section(pattern, ver: pd.DataFrame) -> str:
             "twee cijfers, zoals de instroom van een maand. Percentages en schattingen op een afgeschermd "
             f"aantal zijn weggelaten. In totaal {len(pattern.reasons)} van de {len(pattern.known)} cijfers "
             f"afgeschermd; {lost} cijfers van de brief zijn daardoor niet te vergelijken. Waarom elk cijfer "
-            "is afgeschermd staat in tables/celbeveiliging.csv; de methode in docs/celbeveiliging.md.</p>")
+            f"is afgeschermd staat in {F.TABLES}/{F.CELBEVEILIGING}; de methode in docs/celbeveiliging.md.</p>")
     return text + (_table_html(pd.DataFrame(rows), ("Uitvoer",), index=False) if rows else "")
 
 
@@ -211,16 +213,16 @@ def build(out: Path, results: RunResults) -> None:
         df = tables.get(name)
         parts.append(f"<h2 id='{name}'>{_e(letter_tables.title(name, peildatum))}</h2>")
         parts.append(registry_definition_box(name))
-        parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='tables/{name}.csv'>CSV-bestand</a>.</p>")
+        parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='{F.TABLES}/{name}.csv'>CSV-bestand</a>.</p>")
         if df is None:
             parts.append("<p>Niet berekend.</p>")
             continue
         parts.append(_table_html(letter_tables.layout(name, df, secret)))
         parts.append(_letter_notes(ver, name))
-        png = out / "figures" / f"{name}.png"
+        png = RunFolder(out).figure(name, "png")
         if png.is_file():
             parts.append(f"<figure>{_img(png, _alt(name, peildatum))}<figcaption>"
-                         f"{_e(registry.spec(name).titel)}. Ook als <a href='figures/{name}.svg'>SVG-bestand</a>."
+                         f"{_e(registry.spec(name).titel)}. Ook als <a href='{F.FIGURES}/{name}.svg'>SVG-bestand</a>."
                          "</figcaption></figure>")
         sentence = texts.sentences(name, df, peildatum)
         if sentence:  # a table the texts do not know yet has its layout and definition, no sentence
@@ -246,7 +248,7 @@ def build(out: Path, results: RunResults) -> None:
     parts.append(glossary.section())
     parts.append(_provenance(prov, params))
     parts.append("</main></body></html>")
-    (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
+    RunFolder(out).index.write_text("\n".join(parts), encoding="utf-8")
 
 
 CLAIM_GROUPS = {
@@ -296,13 +298,13 @@ def monitor_section(out: Path, tables: dict[str, pd.DataFrame], min_at_risk: int
         if name not in tables:
             parts.append("<p>Niet berekend.</p>")
             continue
-        parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='tables/{name}.csv'>CSV-bestand</a>; "
-                     "ook in de <a href='tabellen.xlsx'>Excel-werkmap</a>.</p>")
-        png, about = out / "figures" / f"{name}.png", out / "figures" / f"{name}.json"
+        parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='{F.TABLES}/{name}.csv'>CSV-bestand</a>; "
+                     f"ook in de <a href='{F.WORKBOOK}'>Excel-werkmap</a>.</p>")
+        png, about = RunFolder(out).figure(name, "png"), RunFolder(out).figure(name, "json")
         if png.is_file() and about.is_file():
             text = json.loads(about.read_text(encoding="utf-8"))
             parts.append(f"<figure>{_img(png, text['alt'])}<figcaption>{_e(text['titel'])}. Ook als "
-                         f"<a href='figures/{name}.svg'>SVG-bestand</a>.</figcaption></figure>")
+                         f"<a href='{F.FIGURES}/{name}.svg'>SVG-bestand</a>.</figcaption></figure>")
             parts.append(f"<p>{_e(text['zin'])}</p>")
     return "\n".join(parts)
 
@@ -436,14 +438,14 @@ def _provenance(prov: dict, params: dict) -> str:
     body += "".join(f"<tr><th scope='row'>{_e(name)}</th><td class='tekst'><code>{_e(h)}</code></td></tr>"
                     for name, h in files)
     nb = "".join(f"<li><a href='notebooks/{n}.html'>{_e(_notebook_label(n))}</a> "
-                 f"(<a href='notebooks/{n}'>als notebook</a>)</li>" for n in sorted(_notebook_names()))
+                 f"(<a href='{F.NOTEBOOKS}/{n}'>als notebook</a>)</li>" for n in sorted(_notebook_names()))
     return (f"<h2 id='herkomst'>Herkomst</h2><table><caption class='klein'>Extract, parameters en code van "
             f"deze run; onderaan de SHA-256 van elk bestand van het extract</caption><tbody>{body}</tbody></table>"
             f"<p>Uitgevoerde notebooks:</p><ul>{nb}</ul>"
-            f"<p>Tabellen voor beleidsgebruik: <a href='tabellen.xlsx'>Excel-werkmap</a>. Machineleesbaar: "
-            f"<a href='tables/'>map met tabellen (CSV)</a>, <a href='verificatie.csv'>verificatie (CSV)</a>, "
-            f"<a href='claims.csv'>claims (CSV)</a>, <a href='statistiek.csv'>statistiek (CSV)</a>, "
-            f"<a href='herkomst.json'>herkomst (JSON)</a>.</p>")
+            f"<p>Tabellen voor beleidsgebruik: <a href='{F.WORKBOOK}'>Excel-werkmap</a>. Machineleesbaar: "
+            f"<a href='{F.TABLES}/'>map met tabellen (CSV)</a>, <a href='{F.VERIFICATIE}'>verificatie (CSV)</a>, "
+            f"<a href='{F.CLAIMS}'>claims (CSV)</a>, <a href='{F.STATISTIEK}'>statistiek (CSV)</a>, "
+            f"<a href='{F.HERKOMST}'>herkomst (JSON)</a>.</p>")
 
 
 def _notebook_names() -> list[str]:

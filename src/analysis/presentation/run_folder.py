@@ -18,6 +18,7 @@ from .. import verification as verification_mod
 from ..extract_kind import Description
 from ..params import Parameters, parse_parameters
 from ..publication import protect as publication
+from ..run_files import RunFolder
 from ..statistics import analyses as stats_mod
 
 
@@ -36,14 +37,15 @@ class RunResults:
 
 
 def read(out: Path, prov: dict) -> RunResults:
-    params = json.loads((out / "parameters.json").read_text(encoding="utf-8"))
+    folder = RunFolder(out)
+    params = json.loads(folder.parameters.read_text(encoding="utf-8"))
     p = parse_parameters(params["peildatum"], params["vorige_peildatum"], params["elip_peildata"],
                          params["elip_drempel"], celbeveiliging=params["celbeveiliging"], marge=params["marge"],
                          seed=params["seed"], min_at_risk=params.get("min_at_risk"))
-    tables = outputs.read_tables(out / "tables")
-    pattern = publication.read_records(out / "tables", p.celbeveiliging) if p.celbeveiliging else None
+    tables = outputs.read_tables(folder.tables)
+    pattern = publication.read_records(folder.tables, p.celbeveiliging) if p.celbeveiliging else None
     return RunResults(params=params, parameters=p, tables=tables,
-                      verification=verification_mod.read(out / "verificatie.csv"),
-                      claims=claims_mod.read(out / "claims.csv"), statistics=stats_mod.read(out / "statistiek.csv"),
+                      verification=verification_mod.read(folder.verificatie),
+                      claims=claims_mod.read(folder.claims), statistics=stats_mod.read(folder.statistiek),
                       prov=prov, kind=Description.of_herkomst(prov["extract"]), pattern=pattern,
                       secret=publication.secret(pattern, tables, p))

@@ -9,6 +9,8 @@ import pandas as pd
 from .. import claims as claims_mod
 from .. import verification as verification_mod
 from .. import dutch
+from .. import run_files as F
+from ..run_files import RunFolder
 from . import safe_text
 
 STATUS_LABEL = {
@@ -92,14 +94,15 @@ def overview(session):
     if out is None:
         lines.append("- Interactieve sessie: er is niets weggeschreven; de controles staan in een run.")
         return Markdown("\n".join(lines))
-    ver = out / "verificatie.csv"
+    folder = RunFolder(out)
+    ver = folder.verificatie
     lines.append("- " + verification_mod.summary_from_file(ver))
-    cl = out / "claims.csv"
+    cl = folder.claims
     if cl.is_file():
         lines.append("- " + claims_mod.summary(claims_mod.read(cl)))
-    params = out / "parameters.json"
+    params = folder.parameters
     if params.is_file():
         lines.append("- Parameters van de run: `" + json.dumps(json.loads(params.read_text()), ensure_ascii=False) + "`")
-    lines.append("- Uitvoer van de run: tables/ (CSV per tabel), figures/ (PNG en SVG), "
-                 "verificatie.csv, claims.csv, statistiek.csv, index.html, tabellen.xlsx, herkomst.json")
+    lines.append(f"- Uitvoer van de run: {F.TABLES}/ (CSV per tabel), {F.FIGURES}/ (PNG en SVG), "
+                 f"{F.VERIFICATIE}, {F.CLAIMS}, {F.STATISTIEK}, {F.INDEX}, {F.WORKBOOK}, {F.HERKOMST}")
     return Markdown("\n".join(lines))

@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..run_files import CELBEVEILIGING
 from .. import registry
 from .items import CellKey
 from .pattern import Pattern, Reason
 
-RECORD_FILE = "celbeveiliging.csv"
+RECORD_FILE = CELBEVEILIGING  # in a run's tables/ (run_files)
 RECORD_COLUMNS = ("tabel", "datum", "rij", "kolom", "eenheid", "variant", "status", "reden", "voor")
 GETOOND, AFGESCHERMD = "getoond", "afgeschermd"
 
