@@ -143,7 +143,7 @@ const w=document.documentElement.clientWidth;
 const vis=e=>e.getClientRects().length>0&&getComputedStyle(e).visibility!=='hidden';
 const wide=[...document.querySelectorAll('main *')].filter(e=>vis(e)&&e.getBoundingClientRect().right>w+1)
   .map(e=>e.tagName+(e.id?'#'+e.id:'')+(e.className?'.'+e.className:'')).slice(0,10);
-const printed=[...document.querySelectorAll('.alleen-print table')].filter(vis);
+const printed=[...document.querySelectorAll('#bijlage-verificatie + table')].filter(vis);
 const r={width:w, scroll:document.documentElement.scrollWidth, wide,
  nav:[...document.querySelectorAll('nav')].some(vis),
  details:[...document.querySelectorAll('details')].some(vis),
@@ -153,8 +153,8 @@ const p=document.createElement('pre');p.id='print';p.textContent=JSON.stringify(
 
 def test_report_prints_on_a4(full_run, browser, tmp_path):
     """With the print rules applied (as @media all) at A4's printable width: nothing sticks
-    out at the right, the menu is gone, and the full verification list is there, not folded
-    away in a <details> that would print closed. Chromium's own PDF is A4."""
+    out at the right, the menu is gone, and the full verification list is there (the appendix,
+    not folded away in a <details> that would print closed). Chromium's own PDF is A4."""
     page = (full_run / "index.html").read_text(encoding="utf-8")
     assert "@media print{" in page and "@page{size:A4" in page
     n_checked = len(pd.read_csv(full_run / "verificatie.csv"))

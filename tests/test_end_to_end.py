@@ -25,6 +25,7 @@ from analysis import claims, cli, compute, contract as C, outputs, paths, plan, 
 from analysis.errors import NotebookError
 from analysis.params import Parameters
 from analysis.runner import RunConfig, run
+from test_presentation import section as page_section  # noqa: E402
 from builders import Extract, earlier_output
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
@@ -83,7 +84,7 @@ def test_run_writes_the_monitor_outputs_with_the_contracts_keys(full_run, synthe
                                                        monitor.CI_HOOG_DAGEN}
     assert set(d[d.kolom != "mediaan"]["eenheid"]) == {"procent", "ci_laag", "ci_hoog", "at_risk"}
     page = (full_run / "index.html").read_text(encoding="utf-8")
-    section = page[page.index("<h2 id='monitor'>"):page.index("<h2 id='statistiek'>")]
+    section = page_section(page, "monitor")
     assert "href='#monitor'" in page and section.count("<img ") == 3 and section.count("class='definitie'") == 3
     assert f"nog ten minste {Parameters.min_at_risk} personen gevolgd" in section
     for name in registry.MONITOR_OUTPUTS:
@@ -480,11 +481,11 @@ def test_an_extract_made_elsewhere_is_described_as_such_everywhere(cut_run):
     for text in _texts(out).values():
         assert_words_of(K.ELDERS, text)
     page = (out / "index.html").read_text(encoding="utf-8")
-    limits = page[page.index("id='beperkingen'"):page.index("id='verificatie'")]
+    limits = page_section(page, "beperkingen")
     assert_words_of(K.ELDERS, page, banner_sentences(K.ELDERS))
     assert_words_of(K.ELDERS, limits, {s for s in sentences(K.ELDERS) if s not in banner_sentences(K.ELDERS)
                                        and s not in (K.WORDS[K.ELDERS]["label"], K.WORDS[K.ELDERS]["bronregel"])})
-    herkomst = page[page.index("id='herkomst'"):]
+    herkomst = page_section(page, "herkomst")
     assert K.WORDS[K.ELDERS]["label"] in herkomst and "&lt;X&gt;" in page and "<X>" not in page
     assert_words_of(K.ELDERS, _workbook_strings(out / "tabellen.xlsx"), banner_sentences(K.ELDERS))
     shown = " ".join(t for n, t in _texts(out).items() if n.startswith("notebooks/") and n.endswith(".html"))
@@ -547,7 +548,7 @@ def test_the_audit_of_an_extract_cut_before_the_letters_dates(cut_run, full_run)
     assert (data.loc[~late & (data["peildatum"] != ""), "status"] != "niet_vergelijkbaar").all()
     # the report: claims on the letter's own figures in their own table, never under the extract's
     page = (out / "index.html").read_text(encoding="utf-8")
-    section = page[page.index("<h2 id='claims'>"):page.index("<h2 id='kerncijfers_wi2021'>")]
+    section = page_section(page, "claims") + page_section(page, "bijlage-claims")
     on_data, on_letter = section.split("<h3>Getoetst aan de eigen cijfers van de brief")
     assert "Deze run" not in section and "Uit de cijfers van de brief" in on_letter
     for r in letter.itertuples():

@@ -197,21 +197,26 @@ def test_verification_table_shows_no_keys():
 
 # --- glossary ---------------------------------------------------------------------------------
 
-def test_glossary_links_the_first_use_outside_links_and_headings():
-    text = ("<h3>TOST</h3><p>Niet <strong>significant</strong> (TOST p = 0,08; TOST nogmaals); "
-            "<a href='#x'>kappa</a> en Cramér&#x27;s V.</p>")
-    out = glossary.link(text)
+def test_glossary_links_the_first_use_of_each_term_in_a_text():
+    text = "Niet **significant** (TOST p = 0,08; TOST nogmaals) en Cramér's V; <b>kappa</b>."
+    out = glossary.linked(text, bold=True)
     assert out.count("href='#begrip-tost'") == 1
-    assert "<h3>TOST</h3>" in out
     assert "<strong><a class='begrip' href='#begrip-significant'>significant</a></strong>" in out
-    assert "href='#begrip-kappa'" not in out  # already inside a link
     assert "<a class='begrip' href='#begrip-cramer'>Cramér&#x27;s V</a>" in out
+    assert "&lt;b&gt;" in out and "<b>" not in out  # the text is text
 
 
-def test_glossary_has_one_anchor_per_term():
+def test_glossary_links_a_term_once_over_the_cells_of_one_table():
+    seen: set[str] = set()
+    first, second = glossary.linked("TOST", seen), glossary.linked("TOST en kappa", seen)
+    assert "href='#begrip-tost'" in first and "href='#begrip-tost'" not in second
+    assert "href='#begrip-kappa'" in second
+
+
+def test_glossary_has_one_anchor_per_term_and_the_page_explains_each():
     anchors = [a for a, *_ in glossary.TERMS]
     assert len(anchors) == len(set(anchors))
-    section = glossary.section()
+    section = report._render_block("begrippen", glossary=[(a, t, x) for a, t, x, _w in glossary.TERMS])
     for a in anchors:
         assert f"id='{a}'" in section
     for word in ("Holm", "TOST", "equivalentie", "McNemar", "Cochran-Armitage", "gecorrigeerd residu", "kappa",
@@ -240,6 +245,13 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+def section(page: str, anchor: str) -> str:
+    """One section of the page: from its heading to the next section's."""
+    start = page.index(f"<h2 id='{anchor}'>")
+    end = page.find("<h2 ", start + 1)
+    return page[start:end if end >= 0 else len(page)]
+
+
 def visible_text(page: str) -> str:
     p = _Text()
     p.feed(page)
@@ -258,17 +270,17 @@ def test_page_shows_no_keys_and_no_iso_dates(full_run):
 @pytest.mark.xdist_group("e2e")
 def test_page_explains_terms_and_limits(full_run):
     page = (full_run / "index.html").read_text(encoding="utf-8")
-    stats = visible_text(page[page.index("id='statistiek'"):page.index("id='begrippen'")])
+    stats = visible_text(section(page, "statistiek"))
     used = [a for a, _t, _x, words in glossary.TERMS if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", stats)
                                                             for w in words)]
     assert len(used) >= 10
     for anchor in used:
         assert f"id='{anchor}'" in page and f"href='#{anchor}'" in page, anchor
-    limits = visible_text(page[page.index("id='beperkingen'"):page.index("id='verificatie'")])
+    limits = visible_text(section(page, "beperkingen"))
     for phrase in ("Synthetische gegevens", "niet dat de tabellen goed berekend zijn", "met de hand",
                    "Celbeveiliging", "Doorlooptijden"):
         assert phrase in limits, phrase
-    assert "<nav" in page and "@media print{" in page and "nav,details" in page
+    assert "<nav" in page and "@media print{" in page and "nav,.geen-print" in page
 
 
 # --- the national run's workbook --------------------------------------------------------------
@@ -401,3 +413,34 @@ def test_a_session_opened_by_hand_shows_its_figures_as_images(synthetic, monkeyp
     assert isinstance(image, ipd.Image) and image.data[:8] == b"\x89PNG\r\n\x1a\n"
     s.monitor_figure("duur_tot_pip_wi2021")
     assert [type(o) for o in shown] == [ipd.Image] and shown[0].data[:4] == b"\x89PNG"
+
+
+def test_a_cell_hidden_in_one_month_of_the_series_is_shown_at_p_in_the_page_and_the_workbook():
+    """The monthly series holds the kerncijfers at every month under the same table name: a
+    cell the pattern hides in April is not hidden in the table at P (the report once showed
+    'x' at P for every cell hidden in any month, although the CSV printed it)."""
+    from analysis import registry
+    from analysis.params import Parameters
+    from analysis.publication import protect
+    from analysis.publication.pattern import PRIMAIR, Pattern, Reason
+    from analysis.presentation import letter_tables
+    params = Parameters()
+    p, april = params.peildatum.isoformat(), "2024-04-01"
+    rows = [("plichtig_geworden", 120.0), ("nog_plichtig", 100.0), ("nog_plichtig_asiel", 60.0),
+            ("nog_plichtig_gezin", 35.0), ("nog_plichtig_overig", 5.0), ("met_pip", 70.0)]
+
+    def frame(date):
+        return pd.DataFrame([{"tabel": "kerncijfers_wi2021", "peildatum": date, "rij": r, "kolom": "totaal",
+                              "eenheid": "aantal", "waarde": v} for r, v in rows])
+    tables = {"kerncijfers_wi2021": frame(p), "tijdreeks_kerncijfers": frame(april)}
+    keys = [k for df in tables.values() for k in protect.row_keys(df, params)]
+    hidden = registry.key_of("kerncijfers_wi2021", april, "nog_plichtig_overig", "totaal")
+    pattern = Pattern(10, {hidden: Reason(PRIMAIR)}, frozenset(keys))
+    secret = protect.secret(pattern, tables, params)
+    assert secret == {("kerncijfers_wi2021", april, "nog_plichtig_overig", "totaal", "aantal")}
+    shown = letter_tables.layout("kerncijfers_wi2021", tables["kerncijfers_wi2021"], secret)
+    assert letter_tables.SECRET not in shown.to_string()
+    from openpyxl import Workbook
+    ws = Workbook().active
+    excel._long_sheet(ws, "kerncijfers_wi2021", tables["kerncijfers_wi2021"], secret, p)
+    assert letter_tables.SECRET not in [c.value for row in ws.iter_rows() for c in row]

@@ -118,7 +118,7 @@ class Session:
         return self._letter["letter_tables"]
 
     def suppressed(self) -> set:
-        """Hidden cells of the run's tables as (tabel, rij, kolom, eenheid)."""
+        """Hidden cells of the run's tables at P as (tabel, peildatum, rij, kolom, eenheid)."""
         if "secret" not in self._letter:
             self._letter["secret"] = publication.secret(
                 self.pattern(), registry.compute_all(self.extract, self.params), self.params)

@@ -111,7 +111,7 @@ def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) ->
                 formats.append(None)
                 continue
             v = lookup[key]
-            if (name, rij, c, u) in secret:
+            if (name, peildatum, rij, c, u) in secret:
                 values.append(letter_tables.SECRET)
                 formats.append(None)
             elif dutch.is_missing(v):

@@ -100,11 +100,21 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern:
 _PATTERNS = [(anchor, _pattern(words)) for anchor, _term, _text, words in TERMS]
 
 
-def link(fragment: str) -> str:
-    """Escaped HTML with the first use of each term linked to its explanation; text inside
-    tags, links, headings and header cells is left alone."""
+def linked(text: str, seen: set[str] | None = None, bold: bool = False) -> str:
+    """Plain text as escaped HTML with the first use of each term linked to its explanation
+    (the report's filter `begrippen`); `seen`: the terms already linked in the same paragraph
+    or table (shared between its cells); `bold`: **x** becomes <strong>x</strong> first."""
+    escaped = html.escape(str(text), quote=True)
+    if bold:
+        pieces = escaped.split("**")
+        escaped = "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(pieces))
+    return _link(escaped, set() if seen is None else seen)
+
+
+def _link(fragment: str, done: set[str]) -> str:
+    """Escaped HTML with the first use of each term linked; text inside links, headings and
+    header cells is left alone."""
     pieces = _TAG.split(fragment)
-    done: set[str] = set()
     depth = 0  # inside <a>, a heading, a summary or a header cell
     for i, piece in enumerate(pieces):
         if i % 2:
@@ -137,10 +147,3 @@ def _link_text(text: str, done: set[str]) -> str:
         out.append(text[pos:start] + f"<a class='begrip' href='#{anchor}'>{text[start:end]}</a>")
         pos = end
     return "".join(out) + text[pos:]
-
-
-def section() -> str:
-    """The glossary as a definition list, one anchor per term."""
-    items = "".join(f"<dt id='{a}'>{html.escape(t)}</dt><dd>{html.escape(x)}</dd>" for a, t, x, _w in TERMS)
-    return ("<h2 id='begrippen'>Begrippen</h2><p>De statistische woorden van dit rapport in gewone taal. "
-            f"Waar een woord in de tekst voor het eerst voorkomt, verwijst het hierheen.</p><dl class='begrippen'>{items}</dl>")

@@ -35,14 +35,15 @@ SECRET = "x"
 
 
 def _lookup(df: pd.DataFrame, suppressed: set | None):
-    """cell(rij, kolom, eenheid) -> formatted text, honouring suppression."""
+    """cell(rij, kolom, eenheid) -> formatted text, 'x' where the run's pattern hides it."""
     tabel = df["tabel"].iloc[0] if len(df) else ""
+    peildatum = df["peildatum"].iloc[0] if len(df) else ""
     decimals = decimals_for(tabel)
     values = {(r.rij, r.kolom, r.eenheid): r.afgerond for r in with_letter_rounding(df).itertuples()}
     suppressed = suppressed or set()
 
     def cell(rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL) -> str:
-        if (tabel, rij, kolom, eenheid) in suppressed:
+        if (tabel, peildatum, rij, kolom, eenheid) in suppressed:
             return SECRET
         v = values.get((rij, kolom, eenheid))
         if eenheid == C.EENHEID_AANTAL:

@@ -3,17 +3,24 @@
 Built by the runner from what the notebooks wrote (tables/, figures/, statistiek.csv,
 verificatie.csv, claims.csv); it computes nothing new. The page is one file with the
 figures embedded, so it can be mailed to a colleague and opened without a network.
+
+The page is a Jinja2 template (templates/report.html.j2, one block per section, with
+autoescaping: every value reaches it as text) and its style a file (templates/report.css).
+This module turns a run's results into the template's context: tables as rows of cells,
+figures as embedded PNGs, sentences as text; the glossary links words as a filter on text.
 """
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 import threading
+from importlib import resources
 from pathlib import Path
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from .. import claims as claims_mod
 from .. import plan, registry
@@ -27,100 +34,67 @@ from ..run_files import RunFolder
 from . import glossary, letter_tables, safe_text, summaries, texts
 from .run_folder import RunResults
 
-CSS = """
-body{font-family:"Segoe UI",Roboto,Helvetica,Arial,sans-serif;max-width:1100px;margin:0 auto;padding:1.5rem;color:#1a1a1a;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;border-bottom:2px solid #0072B2;padding-bottom:.2rem}
-h3{font-size:1.05rem}
-.synthetisch{background:#fff3cd;border:2px solid #E69F00;padding:.8rem 1rem;font-weight:600;margin:1rem 0}
-.echt{background:#e8f4fb;border:1px solid #0072B2;padding:.6rem 1rem;margin:1rem 0}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
-th,td{border:1px solid #c8c8c8;padding:.25rem .5rem;vertical-align:top}
-th{background:#f0f4f8;text-align:left}td{text-align:right}td.tekst{text-align:left}
-figure{margin:1rem 0}figure img{max-width:min(100%,820px);border:1px solid #eee}
-figcaption{font-size:.85rem;color:#555}
-.status-AFWIJKING,.status-AFWIJKEND{color:#b00020;font-weight:700}.status-inconsistent,.status-TEGENSTRIJDIG{color:#a05a00;font-weight:700}
-nav a{margin-right:.8rem}code{font-size:.85rem}details{margin:.5rem 0}
-.klein{font-size:.85rem;color:#444}
-td.tekst,th{overflow-wrap:break-word}code{overflow-wrap:anywhere}
-a.begrip{color:inherit;text-decoration:underline dotted}
-dl.begrippen dt{font-weight:700;margin-top:.6rem}dl.begrippen dd{margin-left:1.2rem}
-.beperkingen li{margin:.35rem 0}
-.definitie{border:1px solid #0072B2;border-left:6px solid #0072B2;background:#f7fbfe;padding:.5rem .8rem;margin:.6rem 0;font-size:.9rem}
-.definitie h3{margin:.1rem 0 .4rem}.definitie dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0}
-.definitie dt{font-weight:600}.definitie dd{margin:0}
-.alleen-print{display:none}
-@page{size:A4;margin:14mm 12mm 16mm 12mm}
-@media print{
-body{max-width:none;margin:0;padding:0;font-size:9.5pt;line-height:1.3}
-nav,details,.geen-print{display:none}
-.alleen-print{display:block}
-h2{margin-top:1.2rem;break-after:avoid}h3{break-after:avoid}
-table{width:100%;font-size:7.5pt;table-layout:auto}
-thead{display:table-header-group}tr,figure,.definitie{break-inside:avoid}
-th,td{padding:.1rem .25rem;overflow-wrap:break-word;hyphens:auto}td:not(.tekst){white-space:nowrap}
-figure img{max-width:100%;max-height:120mm;border:none}
-code{white-space:pre-wrap;font-size:7.5pt}
-a{color:inherit;text-decoration:none}
-.synthetisch,.echt,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-}
-"""
+CSS = resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8")
 
 
-def _e(x) -> str:
-    return html.escape(str(x))
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+    env.filters["begrippen"] = lambda text, seen=None: Markup(glossary.linked(str(text), seen))
+    env.filters["zin"] = lambda text: Markup(glossary.linked(str(text), None, bold=True))
+    env.globals["new_seen"] = set
+    return env
 
 
-def _table_html(df: pd.DataFrame, text_cols: tuple[str, ...] = (), index: bool = True) -> str:
-    """A frame as an HTML table (MultiIndex headers as two rows); every header cell says
-    whether it heads a column, a group of columns or a row, for a screen reader."""
+_ENV = _environment()
+
+
+def _render_block(block: str, **context) -> str:
+    """One section of the page on its own (for the tests of that section)."""
+    template = _ENV.get_template("report.html.j2")
+    return "".join(template.blocks[block](template.new_context(context)))
+
+
+def _table(df: pd.DataFrame, text_cols: tuple[str, ...] = (), index: bool = True, caption: str = "") -> dict:
+    """A frame as the template's table: header rows (MultiIndex headers as two rows, each header
+    cell saying whether it heads a column, a group of columns or a row, for a screen reader)
+    and body rows of cells with their class."""
     cols = df.columns
-    corner = (f"<th scope='col'>{_e(df.index.name)}</th>" if df.index.name else "<td></td>") if index else ""
-    head = []
+    corner = ([{"scope": "col", "text": df.index.name, "span": 1} if df.index.name else None] if index else [])
     if isinstance(cols, pd.MultiIndex):
-        top = "".join(f"<th scope='colgroup' colspan='{len(list(g))}'>{_e(k)}</th>"
-                      for k, g in _groups(cols.get_level_values(0)))
-        head.append(f"<tr>{corner}{top}</tr>")
-        head.append(("<tr><td></td>" if index else "<tr>")
-                    + "".join(f"<th scope='col'>{_e(c)}</th>" if c else "<td></td>" for c in cols.get_level_values(1))
-                    + "</tr>")
+        top = [{"scope": "colgroup", "text": k, "span": n} for k, n in _groups(cols.get_level_values(0))]
+        second = ([None] if index else []) + [{"scope": "col", "text": c, "span": 1} if c else None
+                                              for c in cols.get_level_values(1)]
+        head = [corner + top, second]
     else:
-        head.append(f"<tr>{corner}" + "".join(f"<th scope='col'>{_e(c)}</th>" for c in cols) + "</tr>")
-    body = []
+        head = [corner + [{"scope": "col", "text": c, "span": 1} for c in cols]]
+    rows = []
     for idx, row in df.iterrows():
         cells = []
         for c, v in zip(cols, row):
             name = c if not isinstance(c, tuple) else c[0]
-            cls = " class='tekst'" if name in text_cols else ""
-            text = _e(v)
+            cls = "tekst" if name in text_cols else ""
             if name == "Status":
-                cls = f" class='tekst status-{_e(str(v).split()[0])}'"
-            cells.append(f"<td{cls}>{text}</td>")
-        lead = f"<th scope='row'>{_e(idx)}</th>" if index else ""
-        body.append(f"<tr>{lead}{''.join(cells)}</tr>")
-    return f"<table><thead>{''.join(head)}</thead><tbody>{''.join(body)}</tbody></table>"
+                cls = f"tekst status-{str(v).split()[0]}"
+            cells.append({"text": str(v), "cls": cls})
+        rows.append({"lead": str(idx) if index else None, "cells": cells})
+    return {"head": head, "rows": rows, "caption": caption}
 
 
-def _groups(values):
-    out, last, n = [], None, 0
+def _groups(values) -> list[tuple[str, int]]:
+    """Runs of equal values: (value, length)."""
+    out: list[tuple[str, int]] = []
     for v in values:
-        if v == last:
-            n += 1
+        if out and out[-1][0] == v:
+            out[-1] = (v, out[-1][1] + 1)
         else:
-            if last is not None:
-                out.append((last, range(n)))
-            last, n = v, 1
-    if last is not None:
-        out.append((last, range(n)))
+            out.append((v, 1))
     return out
 
 
-def _img(path: Path, alt: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f"<img src='data:image/png;base64,{data}' alt='{_e(alt)}'>"
-
-
-def _plain_table(df: pd.DataFrame, text_cols=()) -> str:
-    return _table_html(df, text_cols, index=False)
+def _figure(png: Path, alt: str, caption: str, name: str) -> dict:
+    return {"png": base64.b64encode(png.read_bytes()).decode("ascii"), "alt": alt, "caption": caption,
+            "svg": f"{F.FIGURES}/{name}.svg"}
 
 
 VERIFICATION_TEXT = ("Tabel", "Rij", "Kolom", "Peildatum", "Status", "Toelichting")
@@ -132,123 +106,89 @@ REDEN_TEKST = {"primair": "primair (kleiner dan de drempel)",
                "blok": "weggelaten (statistiek met een afgeschermd aantal)"}
 
 
-def celbeveiliging_section(pattern, ver: pd.DataFrame) -> str:
+def _celbeveiliging(pattern, ver: pd.DataFrame) -> dict | None:
     """The rule, how many values were hidden for each reason in each output, and what the
     protection cost the audit (docs/celbeveiliging.md)."""
-    n = pattern.threshold
+    if pattern is None:
+        return None
     per = publication.group_counts(pattern)
-    rows = [{"Uitvoer": name, **{REDEN_TEKST[k]: per[name].get(k, 0) for k in REDEN_TEKST}}
-            for name in sorted(per)]
+    rows = [{"Uitvoer": name, **{REDEN_TEKST[k]: per[name].get(k, 0) for k in REDEN_TEKST}} for name in sorted(per)]
     lost = int((ver["toelichting"].astype(str).str.contains("celbeveiliging")).sum()) if len(ver) else 0
-    text = (f"<h2 id='celbeveiliging'>Celbeveiliging</h2><p>Elk aantal groter dan 0 en kleiner dan {n} is "
-            "afgeschermd (x). Daarnaast zijn zo weinig mogelijk andere cijfers afgeschermd, zo gekozen dat "
-            "niemand die alle gepubliceerde cijfers van deze run kent (alle tabellen, de maandreeks, de "
-            "uitkomsten per cohort, de statistiek en de toets van de brief) en weet dat aantallen niet "
-            f"negatief zijn, kan aantonen dat een klein aantal kleiner dan {n} is; ook niet als verschil van "
-            "twee cijfers, zoals de instroom van een maand. Percentages en schattingen op een afgeschermd "
-            f"aantal zijn weggelaten. In totaal {len(pattern.reasons)} van de {len(pattern.known)} cijfers "
-            f"afgeschermd; {lost} cijfers van de brief zijn daardoor niet te vergelijken. Waarom elk cijfer "
-            f"is afgeschermd staat in {F.TABLES}/{F.CELBEVEILIGING}; de methode in docs/celbeveiliging.md.</p>")
-    return text + (_table_html(pd.DataFrame(rows), ("Uitvoer",), index=False) if rows else "")
+    return {"n": pattern.threshold, "hidden": dutch.getal(len(pattern.reasons)), "known": dutch.getal(len(pattern.known)),
+            "lost": dutch.getal(lost),
+            "record": f"{F.TABLES}/{F.CELBEVEILIGING}",
+            "table": _table(pd.DataFrame(rows), ("Uitvoer",), index=False) if rows else None}
 
 
 def build(out: Path, results: RunResults) -> None:
     """Write index.html into the run folder `out` from what its notebooks wrote."""
+    RunFolder(out).index.write_text(page(out, results), encoding="utf-8")
+
+
+def page(out: Path, results: RunResults) -> str:
     r = results
-    params, peildatum, p_obj = r.params, r.params["peildatum"], r.parameters
-    tables, ver, cl, st, prov, kind = r.tables, r.verification, r.claims, r.statistics, r.prov, r.kind
-    pattern, secret = r.pattern, r.secret
+    peildatum, p = r.params["peildatum"], r.parameters
+    folder = RunFolder(out)
+    nav = [("samenvatting", "Samenvatting"), ("beperkingen", "Beperkingen")]
+    nav += [(n, letter_tables.short_title(n)) for n in registry.LETTER_OUTPUTS]
+    nav += [("monitor", "Monitor"), ("statistiek", "Statistiek")]
+    nav += [("celbeveiliging", "Celbeveiliging")] if r.pattern is not None else []
+    nav += [("verificatie", "Verificatie"), ("claims", "Claims"), ("begrippen", "Begrippen"), ("herkomst", "Herkomst")]
+    return _ENV.get_template("report.html.j2").render(
+        css=Markup(CSS),
+        peildatum=dutch.datum(peildatum), vorige_peildatum=dutch.datum(r.params["vorige_peildatum"]),
+        synthetic=r.kind.synthetic, banner=r.kind.banner(safe_text.shorten),
+        warnings=[safe_text.shorten(w, 400) for w in r.prov.get("waarschuwingen", [])],
+        nav=nav, limitations=limitation_items(r.kind, p.celbeveiliging),
+        tables=[_table_section(folder, name, r) for name in registry.LETTER_OUTPUTS],
+        monitor={"min_at_risk": dutch.getal(p.min_at_risk),
+                 "outputs": [_monitor_output(folder, name, r.tables) for name in registry.MONITOR_OUTPUTS]},
+        statistics={"sentences": interpretation.sentences(r.statistics, p, p.marge),
+                    "composition": _composition(r.statistics)},
+        celbeveiliging=_celbeveiliging(r.pattern, r.verification),
+        audit=_audit(r.verification), claims=_claims(r.claims),
+        glossary=[(a, t, x) for a, t, x, _w in glossary.TERMS],
+        provenance=_provenance(r.prov), workbook=F.WORKBOOK)
 
-    parts = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
-             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-             f"<title>Inburgering: tabellen uitvoeringsbrief, peildatum {_e(dutch.datum(peildatum))}</title>"
-             f"<style>{CSS}</style></head><body>"]
-    parts.append(f"<header><h1>Tabellen van de uitvoeringsbrief inburgering, opnieuw berekend</h1>"
-                 f"<p>Peildatum {_e(dutch.datum(peildatum))} · vergelijkingspeildatum "
-                 f"{_e(dutch.datum(params['vorige_peildatum']))} · brief van 24 juni 2024</p>")
-    words = kind.banner(safe_text.for_html, text=_e)
-    if kind.synthetic:
-        parts.append(f"<p class='synthetisch' id='synthetisch'>{words} "
-                     "<a href='#beperkingen'>Wat dit rapport wel en niet laat zien</a>.</p>")
-    else:
-        parts.append(f"<p class='echt'>{words}</p>")
-    for w in prov.get("waarschuwingen", []):
-        parts.append(f"<p class='synthetisch' role='alert'>Let op: {safe_text.for_html(w, 400)}</p>")
-    nav = ["<a href='#beperkingen'>Beperkingen</a>", "<a href='#verificatie'>Verificatie</a>",
-           "<a href='#claims'>Claims</a>"]
-    nav += [f"<a href='#{n}'>{_e(letter_tables.short_title(n))}</a>" for n in registry.LETTER_OUTPUTS]
-    nav += ["<a href='#monitor'>Monitor</a>", "<a href='#statistiek'>Statistiek</a>", "<a href='#begrippen'>Begrippen</a>",
-            "<a href='#herkomst'>Herkomst</a>"]
-    parts.append("</header><nav aria-label='Inhoud'>" + " ".join(nav) + "</nav><main>")
-    parts.append(limitations(kind, int(params.get("celbeveiliging", 0))))
 
-    # verification
-    parts.append("<h2 id='verificatie'>Verificatie tegen de brief</h2>")
-    parts.append(f"<p><strong>{_e(verification_mod.summary(ver))}</strong> Elk cijfer is opnieuw "
-                 "berekend op de datum waarover de brief het heeft, uit het extract van deze run, welke "
-                 "peildatum de run ook heeft.</p>")
-    reasons = verification_mod.not_comparable_reasons(ver) if len(ver) else {}
-    if reasons:
-        parts.append("<p>Niet vergeleken, en waarom:</p><ul>" + "".join(
-            f"<li>{n} cijfer{'s' if n != 1 else ''}: {_e(why)}</li>" for why, n in reasons.items()) + "</ul>")
-    problems = summaries.verification_table(ver, only_problems=True)
-    if len(problems):
-        parts.append("<p>Afwijkingen en plaatsen waar de brief zichzelf tegenspreekt:</p>")
-        parts.append(_plain_table(problems, VERIFICATION_TEXT))
-    if len(ver):
-        # A closed <details> does not print: on paper the full list is printed instead.
-        full = _plain_table(summaries.verification_table(ver), VERIFICATION_TEXT)
-        parts.append(f"<details><summary>Alle gecontroleerde cijfers ({len(ver)})</summary>{full}</details>")
-        parts.append(f"<div class='alleen-print'><h3>Alle gecontroleerde cijfers ({len(ver)})</h3>{full}</div>")
+def _table_section(folder: RunFolder, name: str, r: RunResults) -> dict:
+    df = r.tables.get(name)
+    peildatum = r.params["peildatum"]
+    section = {"id": name, "title": letter_tables.title(name, peildatum), "definition": _definition(name),
+               "csv": f"{F.TABLES}/{name}.csv", "table": None, "notes": [], "figure": None, "sentence": ""}
+    if df is None:
+        return section
+    png = folder.figure(name, "png")
+    section |= {"table": _table(letter_tables.layout(name, df, r.secret)), "notes": _letter_notes(r.verification, name),
+                "figure": _figure(png, _alt(name, peildatum), registry.spec(name).titel, name) if png.is_file() else None,
+                "sentence": texts.sentences(name, df, peildatum)}
+    return section
 
-    # claims
-    parts.append("<h2 id='claims'>Uitspraken in de tekst (claims)</h2>")
-    parts.append(f"<p><strong>{_e(claims_mod.summary(cl))}</strong> Elke uitspraak is gelezen zoals een "
-                 "lezer haar leest (welke basis, procent of procentpunt, wat 'bijna' toelaat); afwijkende "
-                 "uitspraken staan bovenaan, met de rekensom.</p>")
-    parts.append(claims_section(cl))
 
-    # tables
-    for name in registry.LETTER_OUTPUTS:
-        df = tables.get(name)
-        parts.append(f"<h2 id='{name}'>{_e(letter_tables.title(name, peildatum))}</h2>")
-        parts.append(registry_definition_box(name))
-        parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='{F.TABLES}/{name}.csv'>CSV-bestand</a>.</p>")
-        if df is None:
-            parts.append("<p>Niet berekend.</p>")
-            continue
-        parts.append(_table_html(letter_tables.layout(name, df, secret)))
-        parts.append(_letter_notes(ver, name))
-        png = RunFolder(out).figure(name, "png")
-        if png.is_file():
-            parts.append(f"<figure>{_img(png, _alt(name, peildatum))}<figcaption>"
-                         f"{_e(registry.spec(name).titel)}. Ook als <a href='{F.FIGURES}/{name}.svg'>SVG-bestand</a>."
-                         "</figcaption></figure>")
-        sentence = texts.sentences(name, df, peildatum)
-        if sentence:  # a table the texts do not know yet has its layout and definition, no sentence
-            parts.append(f"<p>{_e(sentence)}</p>")
+def _monitor_output(folder: RunFolder, name: str, tables: dict[str, pd.DataFrame]) -> dict:
+    """A monitor output as the monitor notebook left it: its definition, a link to its CSV, its
+    figure with the description and the sentence the notebook wrote beside it (figures/<name>.json)."""
+    spec = registry.spec(name)
+    o = {"id": name, "title": spec.titel, "definition": _definition(name), "computed": name in tables,
+         "csv": f"{F.TABLES}/{name}.csv", "figure": None, "sentence": ""}
+    png, about = folder.figure(name, "png"), folder.figure(name, "json")
+    if o["computed"] and png.is_file() and about.is_file():
+        text = json.loads(about.read_text(encoding="utf-8"))
+        o |= {"figure": _figure(png, text["alt"], text["titel"], name), "sentence": text["zin"]}
+    return o
 
-    parts.append(monitor_section(out, tables, p_obj.min_at_risk))
 
-    # statistics
-    parts.append("<h2 id='statistiek'>Statistiek</h2>")
-    parts.append(glossary.link(
-        "<p class='klein'>Volledige tellingen, geen steekproef: betrouwbaarheidsintervallen en p-waarden gaan "
-        "over het proces achter de aantallen. Bij zulke aantallen is vrijwel elk verschil significant; "
-        "let op de grootte. Methoden en referentiewaarden: docs/statistiek.md. Wat de woorden betekenen: "
-        "<a href='#begrippen'>Begrippen</a>.</p>"))
-    for s in interpretation.sentences(st, p_obj, p_obj.marge):
-        parts.append(glossary.link("<p>" + _md_bold(s) + "</p>"))
+def _composition(st: pd.DataFrame) -> dict | None:
     comp = interpretation.composition_table(st)
-    if len(comp):
-        parts.append(glossary.link(_table_html(comp)))
+    return _table(comp) if len(comp) else None
 
-    if pattern is not None:
-        parts.append(celbeveiliging_section(pattern, ver))
-    parts.append(glossary.section())
-    parts.append(_provenance(prov, params))
-    parts.append("</main></body></html>")
-    RunFolder(out).index.write_text("\n".join(parts), encoding="utf-8")
+
+def _audit(ver: pd.DataFrame) -> dict:
+    problems = summaries.verification_table(ver, only_problems=True) if len(ver) else pd.DataFrame()
+    return {"summary": verification_mod.summary(ver), "count": len(ver),
+            "reasons": list((verification_mod.not_comparable_reasons(ver) if len(ver) else {}).items()),
+            "problems": _table(problems, VERIFICATION_TEXT, index=False) if len(problems) else None,
+            "full": _table(summaries.verification_table(ver), VERIFICATION_TEXT, index=False) if len(ver) else None}
 
 
 CLAIM_GROUPS = {
@@ -264,49 +204,20 @@ CLAIM_GROUPS = {
 }
 
 
-def claims_section(cl: pd.DataFrame) -> str:
+def _claims(cl: pd.DataFrame) -> dict:
     """The claims in two tables, by what their value was computed from: a sentence checked
     against the letter's own figures never stands among those the extract confirms, and
     its value is headed as taken from the letter."""
-    parts = []
+    groups = []
     for bron, (title, value, about) in CLAIM_GROUPS.items():
         part = cl[cl["bron"] == bron]
         if part.empty:
             continue
         table = summaries.claims_table(part, full=True).drop(columns="Berekend uit").rename(columns={"Berekend": value})
-        parts.append(f"<h3>{_e(title)} ({len(part)})</h3><p class='klein'>{_e(about)}</p>")
-        parts.append(glossary.link(_plain_table(table, ("Id", "§", "Peildatum", "Uitspraak", "Brief", value, "Status",
-                                                        "Lezing en berekening"))))
-    return "\n".join(parts)
-
-
-def monitor_section(out: Path, tables: dict[str, pd.DataFrame], min_at_risk: int) -> str:
-    """The monitor outputs (contract section 7) as the monitor notebook left them: per output
-    its definition, a link to its CSV, its figure with the description and the sentence the
-    notebook wrote beside it (figures/<name>.json)."""
-    parts = ["<h2 id='monitor'>Monitor: de ontwikkeling in de tijd</h2>",
-             "<p>Naast de tabellen van de brief, die standen op een peildatum tellen, volgt de monitor "
-             "de cijfers in de tijd: de kerncijfers op de eerste dag van elke maand, per cohort hoe de "
-             "Wi2013-plicht na een tot vijf jaar was geëindigd, en hoe lang het onder de Wi2021 duurt tot "
-             "een PIP. Een aandeel na een aantal jaar of dagen staat er alleen als van die groep op die dag nog "
-             f"ten minste {dutch.getal(min_at_risk)} personen gevolgd werden; ernaast staan het 95%-interval en "
-             "hoeveel er nog gevolgd werden.</p>"]
-    for name in registry.MONITOR_OUTPUTS:
-        spec = registry.spec(name)
-        parts.append(f"<h3 id='{name}'>{_e(spec.titel)}</h3>")
-        parts.append(registry_definition_box(name))
-        if name not in tables:
-            parts.append("<p>Niet berekend.</p>")
-            continue
-        parts.append(f"<p class='klein'>Alle cijfers in volle precisie: <a href='{F.TABLES}/{name}.csv'>CSV-bestand</a>; "
-                     f"ook in de <a href='{F.WORKBOOK}'>Excel-werkmap</a>.</p>")
-        png, about = RunFolder(out).figure(name, "png"), RunFolder(out).figure(name, "json")
-        if png.is_file() and about.is_file():
-            text = json.loads(about.read_text(encoding="utf-8"))
-            parts.append(f"<figure>{_img(png, text['alt'])}<figcaption>{_e(text['titel'])}. Ook als "
-                         f"<a href='{F.FIGURES}/{name}.svg'>SVG-bestand</a>.</figcaption></figure>")
-            parts.append(f"<p>{_e(text['zin'])}</p>")
-    return "\n".join(parts)
+        groups.append({"title": title, "count": len(part), "about": about,
+                       "table": _table(table, ("Id", "§", "Peildatum", "Uitspraak", "Brief", value, "Status",
+                                               "Lezing en berekening"), index=False)})
+    return {"summary": claims_mod.summary(cl), "count": len(cl), "groups": groups}
 
 
 def _alt(name: str, peildatum: str) -> str:
@@ -314,61 +225,59 @@ def _alt(name: str, peildatum: str) -> str:
     return f"Grafiek bij {letter_tables.title(name, peildatum)}; de cijfers staan in de tabel erboven."
 
 
+def limitation_items(kind: Description, celbeveiliging: int) -> list[tuple[str, str]]:
+    """What this report shows and what it cannot show, in the words of a reader: (title, text)."""
+    items = list(kind.limitations(safe_text.shorten))
+    items.append(("Uitspraken uit de brief.", "Elke uitspraak is op één manier gelezen; de lezing staat erbij. "
+                  "Een andere lezing kan tot een ander oordeel leiden."))
+    items.append(("Celbeveiliging.",
+                  (f"Aantallen onder {celbeveiliging} zijn afgeschermd, met zoveel extra cellen dat ze niet uit de "
+                   "gepubliceerde cijfers van deze run terug te rekenen zijn, ook niet als verschil. "
+                   if celbeveiliging else "In deze run staat celbeveiliging uit: kleine aantallen zijn zichtbaar. ")
+                  + "Niet afgedekt: koppelingen met tabellen die elders zijn gepubliceerd, en verschillen tussen "
+                  "runs met andere instellingen."))
+    items.append(("Doorlooptijden.", "De tabellen tellen standen op peildata. Hoe lang het duurt tot een PIP en "
+                  "hoe de Wi2013-plicht per cohort eindigde, staat in de monitor: een aandeel na een aantal dagen "
+                  "of jaren staat er alleen zolang nog genoeg personen van de groep gevolgd worden, met zijn "
+                  "95%-interval en het aantal dat nog gevolgd werd, en wie de plicht op een andere manier verliet "
+                  "telt als concurrerende uitkomst mee."))
+    return items
+
+
 def limitations(kind: Description, celbeveiliging: int) -> str:
-    """What this report shows and what it cannot show, in the words of a reader."""
-    items = [f"<li><strong>{title}</strong> {text}</li>" for title, text in kind.limitations(safe_text.for_html, _e)]
-    items.append("<li><strong>Uitspraken uit de brief.</strong> Elke uitspraak is op één manier gelezen; de "
-                 "lezing staat erbij. Een andere lezing kan tot een ander oordeel leiden.</li>")
-    items.append("<li><strong>Celbeveiliging.</strong> "
-                 + (f"Aantallen onder {celbeveiliging} zijn afgeschermd, met zoveel extra cellen dat ze niet "
-                    "uit de totalen van deze tabellen terug te rekenen zijn. " if celbeveiliging else
-                    "In deze run staat celbeveiliging uit: kleine aantallen zijn zichtbaar. ")
-                 + "Niet afgedekt: hoe nauw een afgeschermd aantal toch te begrenzen is, en koppelingen met "
-                 "tabellen die elders zijn gepubliceerd.</li>")
-    items.append("<li><strong>Doorlooptijden.</strong> De tabellen tellen standen op peildata. Hoe lang het "
-                 "duurt tot een PIP en hoe de Wi2013-plicht per cohort eindigde, staat in de "
-                 "<a href='#monitor'>monitor</a>: een aandeel na een aantal dagen of jaren staat er alleen zolang "
-                 "nog genoeg personen van de groep gevolgd worden, met zijn 95%-interval en het aantal dat nog "
-                 "gevolgd werd, en wie de plicht op een andere manier verliet telt als concurrerende uitkomst "
-                 "mee.</li>")
-    return ("<h2 id='beperkingen'>Beperkingen: wat dit rapport wel en niet laat zien</h2>"
-            f"<ul class='beperkingen'>{''.join(items)}</ul>")
+    """The limitations section as HTML (its block of the template)."""
+    return _render_block("beperkingen", limitations=limitation_items(kind, celbeveiliging))
 
 
-def registry_definition_box(name: str) -> str:
+def _definition(name: str) -> dict:
     """The definition box of a registered output, from its declaration."""
     d = letter_tables.definition(name)
-    return definition_box(f"Definitie ({d['brief']})", d["populatie"], d["cellen"], d["contract"],
-                          d["code"], d["notebook"])
+    return _definition_data(f"Definitie ({d['brief']})", d["populatie"], d["cellen"], d["contract"], d["code"],
+                            d["notebook"])
+
+
+def _definition_data(title: str, population: str, cells: str, contract_section: str, code_ref: str,
+                     notebook: str) -> dict:
+    rows = (("Populatie", population), ("Cellen", cells), ("Contract", contract_section),
+            ("Code", code_ref), ("Notebook", notebook))
+    return {"title": title, "rows": [(k, v) for k, v in rows if v]}
 
 
 def definition_box(title: str, population: str, cells: str, contract_section: str, code_ref: str,
                    notebook: str) -> str:
     """A table's definition in words (who is counted, what a cell holds, where it is defined
-    and computed); all arguments are plain text and escaped here."""
-    rows = (("Populatie", population), ("Cellen", cells), ("Contract", contract_section),
-            ("Code", code_ref), ("Notebook", notebook))
-    body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows if v)
-    return f"<aside class='definitie'><h3>{_e(title)}</h3><dl>{body}</dl></aside>"
+    and computed); all arguments are plain text, escaped by the template."""
+    macros = _ENV.get_template("macros.html.j2").module
+    return str(macros.definition(_definition_data(title, population, cells, contract_section, code_ref, notebook)))
 
 
-def _letter_notes(ver: pd.DataFrame, name: str) -> str:
-    """Under a table: where this run and the letter part ways, and why."""
+def _letter_notes(ver: pd.DataFrame, name: str) -> list[tuple[str, str, str]]:
+    """Under a table: where this run and the letter part ways, and why (status, cell, reason)."""
     if ver.empty:
-        return ""
+        return []
     rows = ver[(ver["tabel"] == name) & ver["status"].isin(["afwijking", "inconsistent_in_brief"])]
-    if rows.empty:
-        return ""
-    items = "".join(f"<li><strong>{_e(summaries.STATUS_LABEL[r.status])}</strong> "
-                    f"({_e(dutch.label(r.rij))}, {_e(dutch.label(r.kolom))}): "
-                    f"{_e(dutch.leesbaar(verification_mod.reasons(r.toelichting)))}</li>" for r in rows.itertuples())
-    return f"<ul class='klein'>{items}</ul>"
-
-
-def _md_bold(text: str) -> str:
-    """**x** -> <strong>x</strong>, everything else escaped."""
-    pieces = _e(text).split("**")
-    return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(pieces))
+    return [(summaries.STATUS_LABEL[r.status], f"{dutch.label(r.rij)}, {dutch.label(r.kolom)}",
+             dutch.leesbaar(verification_mod.reasons(r.toelichting))) for r in rows.itertuples()]
 
 
 def _value_text(v) -> str:
@@ -414,7 +323,8 @@ def _notebook_label(filename: str) -> str:
     return f"Notebook {number}: {words[:1].upper()}{words[1:]}"
 
 
-def _provenance(prov: dict, params: dict) -> str:
+def _provenance(prov: dict) -> dict:
+    """The provenance table's rows, the executed notebooks and the machine-readable files."""
     ex = prov["extract"]
     code = prov["code"]
     generator = ex.get("generator")
@@ -432,20 +342,11 @@ def _provenance(prov: dict, params: dict) -> str:
         ("Pakketten", ", ".join(f"{k} {v}" for k, v in prov["pakketten"].items())),
         ("Python", prov["python"]),
         ("Gemaakt op", _moment(prov["gestart"])),
-    ]
-    body = "".join(f"<tr><th scope='row'>{_e(k)}</th><td class='tekst'><code>{_e(v)}</code></td></tr>" for k, v in rows)
-    files = sorted(ex["bestanden"].items())
-    body += "".join(f"<tr><th scope='row'>{_e(name)}</th><td class='tekst'><code>{_e(h)}</code></td></tr>"
-                    for name, h in files)
-    nb = "".join(f"<li><a href='notebooks/{n}.html'>{_e(_notebook_label(n))}</a> "
-                 f"(<a href='{F.NOTEBOOKS}/{n}'>als notebook</a>)</li>" for n in sorted(_notebook_names()))
-    return (f"<h2 id='herkomst'>Herkomst</h2><table><caption class='klein'>Extract, parameters en code van "
-            f"deze run; onderaan de SHA-256 van elk bestand van het extract</caption><tbody>{body}</tbody></table>"
-            f"<p>Uitgevoerde notebooks:</p><ul>{nb}</ul>"
-            f"<p>Tabellen voor beleidsgebruik: <a href='{F.WORKBOOK}'>Excel-werkmap</a>. Machineleesbaar: "
-            f"<a href='{F.TABLES}/'>map met tabellen (CSV)</a>, <a href='{F.VERIFICATIE}'>verificatie (CSV)</a>, "
-            f"<a href='{F.CLAIMS}'>claims (CSV)</a>, <a href='{F.STATISTIEK}'>statistiek (CSV)</a>, "
-            f"<a href='{F.HERKOMST}'>herkomst (JSON)</a>.</p>")
+    ] + sorted(ex["bestanden"].items())
+    notebooks = [(f"{F.NOTEBOOKS}/{n}.html", _notebook_label(n), f"{F.NOTEBOOKS}/{n}") for n in sorted(_notebook_names())]
+    files = [(f"{F.TABLES}/", "map met tabellen (CSV)"), (F.VERIFICATIE, "verificatie (CSV)"),
+             (F.CLAIMS, "claims (CSV)"), (F.STATISTIEK, "statistiek (CSV)"), (F.HERKOMST, "herkomst (JSON)")]
+    return {"rows": rows, "notebooks": notebooks, "files": files}
 
 
 def _notebook_names() -> list[str]:

@@ -78,9 +78,11 @@ def read_records(folder: Path, threshold: int) -> Pattern | None:
     return Pattern(threshold, found, frozenset(known))
 
 
-def secret(pattern: Pattern | None, tables: dict[str, pd.DataFrame], params) -> set[tuple[str, str, str, str]]:
-    """The hidden cells of a run's tables as (tabel, rij, kolom, eenheid), as the layouts and
-    the workbook mark them with 'x'."""
+def secret(pattern: Pattern | None, tables: dict[str, pd.DataFrame], params) -> set[tuple[str, str, str, str, str]]:
+    """The hidden cells of a run's outputs as (tabel, peildatum, rij, kolom, eenheid), as the
+    layouts and the workbook mark them with 'x'. The peildatum is part of the key: the monthly
+    series holds the same tables' cells at every month, and a cell hidden in one month is not
+    hidden at P."""
     if pattern is None:
         return set()
     out = set()
@@ -89,7 +91,7 @@ def secret(pattern: Pattern | None, tables: dict[str, pd.DataFrame], params) -> 
             continue
         for hidden, r in zip(hidden_rows(pattern, df, params), df.itertuples()):
             if hidden:
-                out.add((r.tabel, r.rij, r.kolom, r.eenheid))
+                out.add((r.tabel, r.peildatum, r.rij, r.kolom, r.eenheid))
     return out
 
 
