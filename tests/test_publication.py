@@ -219,3 +219,31 @@ def test_the_lp_over_all_atoms_sparse_protects_as_the_dense_one_does(case):
     finally:
         engine.DENSE_ATOMS = old
     assert findings(counts, pattern.hides, n) == []
+
+
+def test_a_call_with_a_target_no_witness_can_protect_shows_none_of_its_own_counts(monkeypatch):
+    """Beside a run, a call's target may have no witness that keeps the run's shown counts
+    (a researcher's kruistabel of doelgroep x leerroute at P once stopped with a RuntimeError).
+    The call then shows only what the run shows: its own counts are hidden, with the reason."""
+    from analysis.publication import pattern as engine
+    cells = {("a", "x"): [0], ("a", "y"): list(range(1, 11)), ("b", "x"): list(range(11, 21)),
+             ("b", "y"): list(range(21, 31)), ("c", "x"): list(range(31, 41)), ("c", "y"): list(range(41, 51))}
+    run = _table(cells, 51)
+    pub = Publication()
+    pub.add(run)
+    run_pattern = pub.pattern(5)
+    # the call splits a cell the run shows into 2 (below N) and the rest
+    shown = next(c for c in run if not run_pattern.hides(c.key) and c.key.kolom != "totaal" and c.key.rij != "totaal")
+    persons = np.flatnonzero(shown.mask)
+    call = [Count(CellKey("call", "d", "c", k), "wi2021", _mask(p, 51)) for k, p in
+            (("deel1", persons[:2]), ("deel2", persons[2:]))]
+    joint = Publication()
+    joint.add(run + call)
+    monkeypatch.setattr(engine._Law, "_lp", lambda self, t, atoms: None)  # no witness anywhere
+    pattern = joint.pattern(5, given=run_pattern)
+    assert all(pattern.hides(c.key) for c in call)
+    assert any("naast de run niet te beschermen" in pattern.reason(c.key).voor for c in call)
+    assert all(pattern.hides(c.key) == run_pattern.hides(c.key) for c in run)
+    assert findings(run + call, pattern.hides, 5) == []
+    with pytest.raises(RuntimeError):  # without a run beside it, a missing witness is a bug
+        pub.pattern(5)

@@ -214,15 +214,18 @@ class _Law:
         return np.bincount(np.concatenate([self.lean_idx[ptr[c]:ptr[c + 1]] for c in cls]),
                            minlength=self.n_atoms).astype(np.float32)
 
-    def repair(self, t: Target) -> tuple[np.ndarray, np.ndarray]:
+    def repair(self, t: Target) -> tuple[np.ndarray, np.ndarray] | None:
         """The witness (atoms) and the classes it makes hidden: one LP on the target's
         neighbourhood, and when that has no solution (counts already published elsewhere may
-        not change) one over all atoms."""
+        not change) one over all atoms; None when even that has none (possible only beside
+        counts that are fixed: without them, adding persons to the target is always a witness)."""
         res = self._lp(t, self.neighbourhood(t))
         if res is None:
             res = self._lp(t, np.concatenate([t.atoms, np.setdiff1d(np.arange(self.n_atoms), t.atoms)]))
         if res is None:
-            raise RuntimeError(f"celbeveiliging: geen oplossing voor {t.text}")
+            if not self.fixed.any():
+                raise RuntimeError(f"celbeveiliging: geen oplossing voor {t.text}")
+            return None
         atoms, touch, change_of_class, x = res
         d = np.zeros(self.n_atoms)
         d[atoms] = x
@@ -350,10 +353,20 @@ def solve(pub: Publication, threshold: int, given: Pattern | None = None) -> Pat
         targets += [(law, Target(0, atoms, v, text)) for atoms, v, text in sp.targets(threshold)]
     # smallest first: a witness for a small count moves the most, and protects most others too
     targets.sort(key=lambda lt: lt[1].value)
+    closed: set[int] = set()  # laws whose own counts are all hidden (see below)
     for law, t in targets:
-        if law.protected(t):
+        if id(law) in closed or law.protected(t):
             continue
-        witness, newly = law.repair(t)
+        repaired = law.repair(t)
+        if repaired is None:
+            # Beside a published run, no change that keeps the run's shown counts can make this
+            # target safe: the call then shows none of its own counts of this law, which leaves
+            # only what the run shows, certified by the run's pattern (fail-safe, never a guess).
+            for cl in np.flatnonzero(~law.fixed):
+                hide(law, cl, Reason(SECUNDAIR, f"{t.text} (naast de run niet te beschermen)"))
+            closed.add(id(law))
+            continue
+        witness, newly = repaired
         law.witnesses.append(witness)
         law.voor.append(t.text)
         for cl in newly:
