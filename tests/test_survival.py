@@ -624,3 +624,12 @@ def test_dagen_accepts_one_day_and_whole_floats(ext):
     one = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, dagen=10, min_at_risk=1)
     pd.testing.assert_frame_equal(one, S.duur(ext, "pip", "wi2021_plichtig_geworden", P, dagen=[10.0], min_at_risk=1))
     assert one["dagen"].tolist() == [10, 10]
+
+
+def test_mediaan_refuses_a_curve_read_at_chosen_days(ext):
+    """Read at 91, 182 and 365 days, a median of '365 (365 to 365)' would be false precision:
+    it lies somewhere after 182 days. The researcher is told why (and what to read instead)."""
+    read = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep", dagen=[5, 10, 30], min_at_risk=1)
+    with pytest.raises(UsageError, match="hele curve"):
+        S.mediaan(read)
+    assert not S.mediaan(S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep")).empty

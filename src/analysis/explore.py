@@ -153,7 +153,9 @@ class Verkenning:
                      min_at_risk=self.min_at_risk)
         if not self.celbeveiliging:
             return out
-        return self._protect_duur(out, gebeurtenis, populatie, p, groep, drempel, uitkomsten)
+        protected = self._protect_duur(out, gebeurtenis, populatie, p, groep, drempel, uitkomsten)
+        protected.attrs = dict(out.attrs)  # read at chosen days: survival.mediaan refuses it
+        return protected
 
     def _protect_duur(self, rows: pd.DataFrame, gebeurtenis: str, populatie: str, p: dt.date, groep: str | None,
                       drempel: int | None, uitkomsten: dict | None) -> pd.DataFrame:

@@ -62,6 +62,7 @@ from . import tables as T
 from .errors import UsageError
 from .model import Extract
 
+READ_AT = "gelezen_op_dagen"  # attrs key of a duur result read at chosen days
 COLUMNS = ("groep", "uitkomst", "dagen", "cumulatieve_incidentie", "ci_laag", "ci_hoog", "at_risk")
 GEBEURTENISSEN = ("pip", "einde")
 PIP, EINDE_ZONDER_PIP = "pip", "einde_zonder_pip"
@@ -358,7 +359,9 @@ def duur(extract: Extract, gebeurtenis: str, populatie: str, p: dt.date, groep: 
             part = at_days(days[m], code[m], labels, asked)
             part.insert(0, "groep", name)
             parts.append(part)
-        return follow_up(pd.concat(parts, ignore_index=True), threshold)[list(COLUMNS)]
+        out = follow_up(pd.concat(parts, ignore_index=True), threshold)[list(COLUMNS)]
+        out.attrs[READ_AT] = tuple(int(d) for d in asked)  # not a whole curve: mediaan refuses it
+        return out
     parts = []
     for name, m in groups:
         if not m.any():
@@ -468,6 +471,11 @@ def mediaan(result: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise UsageError(f"mediaan verwacht het resultaat van duur(...), met de kolommen {', '.join(COLUMNS)}; "
                          f"ontbreekt: {', '.join(missing)}.")
+    if result.attrs.get(READ_AT):
+        raise UsageError("mediaan vraagt de hele curve, duur(...) zonder dagen: op gekozen dagen gelezen ligt de "
+                         "mediaan ergens tussen twee van die dagen, en een interval als 365 tot 365 zou schijnzekerheid "
+                         "zijn. Met celbeveiliging is de hele curve niet beschikbaar; lees dan de aandelen op de "
+                         "gekozen dagen af.")
     rows = []
     for (groep, uitkomst), part in result.groupby(["groep", "uitkomst"], sort=False):
         days = part["dagen"].to_numpy()
