@@ -234,23 +234,30 @@ _DRAW = {
 }
 
 
+# per format, the metadata that would otherwise carry a timestamp or a version
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+
+
+def _bytes(fig: Figure, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    with mpl.rc_context(STYLE):
+        fig.savefig(buf, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight")
+    return buf.getvalue()
+
+
 def png(fig: Figure) -> bytes:
     """The figure as PNG bytes, as `save` writes it: what a notebook shows when nothing is
     written (a Figure object itself shows as text in a kernel where pyplot was never
     imported, which is how this library draws)."""
-    buf = io.BytesIO()
-    with mpl.rc_context(STYLE):
-        fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight")
-    return buf.getvalue()
+    return _bytes(fig, "png")
 
 
 def save(fig: Figure, folder: Path, name: str) -> list[Path]:
     """PNG and SVG without timestamps, so identical runs write identical files."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    with mpl.rc_context(STYLE):
-        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-            path = folder / f"{name}.{ext}"
-            fig.savefig(path, format=ext, metadata=meta, bbox_inches="tight")
-            out.append(path)
+    for fmt in _METADATA:
+        path = folder / f"{name}.{fmt}"
+        path.write_bytes(_bytes(fig, fmt))
+        out.append(path)
     return out
