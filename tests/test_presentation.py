@@ -444,3 +444,23 @@ def test_a_cell_hidden_in_one_month_of_the_series_is_shown_at_p_in_the_page_and_
     ws = Workbook().active
     excel._long_sheet(ws, "kerncijfers_wi2021", tables["kerncijfers_wi2021"], secret, p)
     assert letter_tables.SECRET not in [c.value for row in ws.iter_rows() for c in row]
+
+
+@pytest.mark.parametrize("cohorts, says", [
+    ({"2021": (100, 200), "2022": (None, 50)}, "De meeste nog plichtigen komen uit cohort 2021 (100, 50%"),
+    ({"2021": (100, 200), "2022": (None, 150)}, "niet te zeggen"),  # the hidden 2022 could hold up to 150
+    ({"2021": (0, 200), "2022": (None, 150)}, "niet te zeggen"),
+    ({"2021": (0, 200), "2022": (0, 150)}, "Niemand uit deze cohorten is nog plichtig"),
+])
+def test_the_tabel5_sentence_names_the_largest_cohort_only_when_the_shown_table_proves_it(cohorts, says):
+    """A protected run of a small extract once said 'De meeste nog plichtigen komen uit cohort
+    2022 (0, x van dat cohort)': the largest shown count, not the largest count."""
+    from analysis.presentation import texts
+    rows = []
+    for y, (n, total) in cohorts.items():
+        n = float("nan") if n is None else float(n)
+        rows += [{"rij": y, "kolom": "nog_plichtig", "eenheid": "aantal", "waarde": n},
+                 {"rij": y, "kolom": "totaal", "eenheid": "aantal", "waarde": float(total)},
+                 {"rij": y, "kolom": "nog_plichtig", "eenheid": "procent", "waarde": 100 * n / total}]
+    df = pd.DataFrame(rows).assign(tabel="tabel5", peildatum="2024-05-01")
+    assert says in texts.sentences("tabel5", df, "2024-05-01")

@@ -56,10 +56,7 @@ def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
                 f"{_p(_c(d, 'ingeburgerd', 'totaal', 'procent'), 1)} ingeburgerd en "
                 f"{_p(_c(d, 'nog_plichtig', 'totaal', 'procent'), 1)} nog plichtig ({_n(_c(d, 'nog_plichtig', 'totaal'))}).")
     if name == "tabel5":
-        years = list(dict.fromkeys(df["rij"]))
-        most = max(years, key=lambda y: _c(d, y, "nog_plichtig") if not math.isnan(_c(d, y, "nog_plichtig")) else -1)
-        return (f"De meeste nog plichtigen komen uit cohort {most} ({_n(_c(d, most, 'nog_plichtig'))}, "
-                f"{_p(_c(d, most, 'nog_plichtig', 'procent'))} van dat cohort). Vervallen plichten tellen niet mee.")
+        return _most_still_plichtig(d, list(dict.fromkeys(df["rij"])))
     if name == "tabel6":
         dates = list(dict.fromkeys(df["rij"]))
         first, last = dates[0], dates[-1]
@@ -67,3 +64,23 @@ def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
                 f"{_n(_c(d, last, 'totaal'))} op {dutch.datum(last)}; daarvan kwamen er "
                 f"{_n(_c(d, last, '2020') + _c(d, last, '2021'))} uit de cohorten 2020 en 2021.")
     return ""
+
+
+def _most_still_plichtig(d: pd.DataFrame, years: list[str]) -> str:
+    """Which cohort has the most nog plichtigen, said only when it is true of the shown table:
+    a hidden count could be larger unless its cohort's shown total is smaller than the largest
+    shown count."""
+    shown = {y: _c(d, y, "nog_plichtig") for y in years}
+    visible = {y: v for y, v in shown.items() if not math.isnan(v)}
+    tail = " Vervallen plichten tellen niet mee."
+    if not visible or max(visible.values()) <= 0:
+        if len(visible) == len(shown):
+            return "Niemand uit deze cohorten is nog plichtig." + tail
+        return "Welk cohort de meeste nog plichtigen telt, is door de celbeveiliging niet te zeggen." + tail
+    most = max(visible, key=visible.get)
+    for y in set(shown) - set(visible):
+        total = _c(d, y, C.TOTAAL)
+        if math.isnan(total) or total >= visible[most]:
+            return "Welk cohort de meeste nog plichtigen telt, is door de celbeveiliging niet te zeggen." + tail
+    return (f"De meeste nog plichtigen komen uit cohort {most} ({_n(visible[most])}, "
+            f"{_p(_c(d, most, 'nog_plichtig', 'procent'))} van dat cohort)." + tail)
