@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import claims, reference
+from analysis import claims_file
 from analysis.params import Parameters
 
 
@@ -77,7 +78,7 @@ def test_nothing_but_the_language_runs(ctx, expr):
 def test_deviating_claims_come_first():
     df = pd.DataFrame({"id": ["C1", "C2", "C3"], "sectie": "", "citaat": "", "gepubliceerd": "", "berekend": "",
                        "status": ["bevestigd", "afwijkend", "niet_toetsbaar"], "toelichting": ""})
-    assert claims.ordered(df)["id"].tolist() == ["C2", "C3", "C1"]
+    assert claims_file.ordered(df)["id"].tolist() == ["C2", "C3", "C1"]
 
 
 def test_claims_against_the_letters_own_tables_need_no_run(ctx):
@@ -140,7 +141,7 @@ def test_claims_quote_the_runs_statistics_only_when_they_were_made_at_the_letter
 # ---- the source of each claim (contract v1.2 section 5) ---------------------------------------
 
 def test_claims_csv_has_the_contracts_columns_with_bron_after_status(ctx, tmp_path):
-    assert claims.COLUMNS == ("id", "sectie", "peildatum", "citaat", "gepubliceerd", "berekend", "status", "bron",
+    assert claims_file.COLUMNS == ("id", "sectie", "peildatum", "citaat", "gepubliceerd", "berekend", "status", "bron",
                               "toelichting")
     on_extract = claim(berekening="cel('tabel1', 'haalbaar', 'z_route')", toets="x > 0", eenheid="aantal")
     on_letter = claim(id="T2", bron="brief", berekening="brief('tabel1', 'haalbaar', 'z_route')", toets="x > 0",
@@ -148,7 +149,7 @@ def test_claims_csv_has_the_contracts_columns_with_bron_after_status(ctx, tmp_pa
     df = claims.evaluate([on_extract, on_letter], ctx)
     assert df["bron"].tolist() == ["extract", "brief"]
     claims.write(df, tmp_path / "claims.csv")
-    assert (tmp_path / "claims.csv").read_text().splitlines()[0] == ",".join(claims.COLUMNS)
+    assert (tmp_path / "claims.csv").read_text().splitlines()[0] == ",".join(claims_file.COLUMNS)
 
 
 def _toml(tmp_path, **kw):
@@ -178,7 +179,7 @@ def test_a_claim_whose_source_is_true_loads(tmp_path):
 
 def test_the_shipped_claims_sources_are_true_of_what_they_read():
     loaded = claims.load_claims()
-    assert {claims.source(c) for c in loaded} == set(claims.BRONNEN)
+    assert {claims.source(c) for c in loaded} == set(claims_file.BRONNEN)
 
 
 def test_a_letter_claim_keeps_its_verdict_at_any_horizon_and_on_any_extract(ctx):
@@ -202,11 +203,11 @@ def test_the_summary_never_counts_the_letters_own_arithmetic_as_confirmed_by_the
     df = pd.DataFrame({"id": ["C1", "C2", "C3", "C4", "C5"], "status": ["niet_vergelijkbaar", "bevestigd",
                        "bevestigd", "afwijkend", "niet_toetsbaar"],
                        "bron": ["extract", "extract", "brief", "brief", "extract"]})
-    line = claims.summary(df)
+    line = claims_file.summary(df)
     on_extract, on_letter = line.split("Getoetst aan dit extract: ")[1].split(" Alleen getoetst aan de eigen cijfers")
     assert on_extract.startswith("3 (1 bevestigd, 0 afwijkend, 1 niet toetsbaar, 1 niet vergelijkbaar)")
     assert "2 (1 kloppen binnen de brief, 1 tegenstrijdig in de brief)" in on_letter and "bevestigd" not in on_letter
-    assert claims.ordered(df)["id"].tolist() == ["C1", "C5", "C2", "C4", "C3"]  # extract first, deviating first
+    assert claims_file.ordered(df)["id"].tolist() == ["C1", "C5", "C2", "C4", "C3"]  # extract first, deviating first
 
 
 def test_every_claim_speaks_of_the_latest_date_it_reads(synthetic):

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cli, outputs, registry, verification
+from analysis import cli, outputs, registry, verification_file
 from builders import Extract
 
 N = 5
@@ -155,7 +155,7 @@ def test_a_count_is_hidden_everywhere_or_nowhere(run):
         spec = registry.spec(name)
         for r in df[df["eenheid"] == "aantal"].itertuples():
             run_cells[(name, r.rij, r.kolom, spec.measured_on(r.rij, r.kolom, r.peildatum))] = r.waarde
-    ver = verification.read(run / "verificatie.csv")
+    ver = verification_file.read(run / "verificatie.csv")
     ver = ver[(ver["eenheid"] == "aantal") & ~ver["toelichting"].str.startswith("de brief spreekt")]
     compared = 0
     for r in ver.itertuples():

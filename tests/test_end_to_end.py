@@ -21,7 +21,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import claims, cli, compute, contract as C, outputs, paths, plan, provenance, registry, verification
+from analysis import claims_file, cli, compute, contract as C, outputs, paths, plan, provenance, registry, verification_file
 from analysis.errors import NotebookError
 from analysis.params import Parameters
 from analysis.runner import RunConfig, run
@@ -126,20 +126,20 @@ def test_percentages_are_full_precision_and_empty_where_undefined(full_run, tmp_
 
 
 def test_verification_one_deviation_where_the_letter_contradicts_itself(full_run):
-    v = verification.read(full_run / "verificatie.csv")
+    v = verification_file.read(full_run / "verificatie.csv")
     assert list(v.columns)[:8] == ["tabel", "rij", "kolom", "peildatum", "gepubliceerd", "gereproduceerd",
                                    "status", "toelichting"]
     # the generator follows the printed cells, so the printed total that is not their sum differs
     differing = v[v["status"] == "afwijking"]
-    assert len(differing) == 1 and verification.also_inconsistent(differing).all()
+    assert len(differing) == 1 and verification_file.also_inconsistent(differing).all()
     assert (v["status"] == "inconsistent_in_brief").sum() == 0
     log = (full_run / "run.log").read_text()
     assert "configuratie:" in log and "route:" in log and "tijden (s):" in log
 
 
 def test_claims_on_every_run(full_run):
-    df = claims.read(full_run / "claims.csv")
-    assert list(df.columns) == list(claims.COLUMNS) and len(df) >= 20
+    df = claims_file.read(full_run / "claims.csv")
+    assert list(df.columns) == list(claims_file.COLUMNS) and len(df) >= 20
     assert set(df["status"]) == {"bevestigd", "afwijkend", "niet_toetsbaar"}
     assert df["status"].tolist()[0] == "afwijkend"  # deviating first
     deviating = set(df[df.status == "afwijkend"]["id"])
@@ -346,7 +346,7 @@ def test_small_extract_through_the_notebooks_equals_the_library(tmp_path, fmt, c
         assert (out / "tables" / f"{name}.csv").read_text() == outputs.to_csv_text(expected, C.OUTPUT_COLUMNS), name
     # every figure of the letter is audited at its own date; those after this extract's
     # horizon (its latest event: no stand_per) are niet_vergelijkbaar, none is dropped
-    v = verification.read(out / "verificatie.csv")
+    v = verification_file.read(out / "verificatie.csv")
     assert len(v) == len(reference.load_figures())
     h = validate_extract(extract).meta.horizon.isoformat()
     late = v["peildatum"] > h
@@ -535,7 +535,7 @@ def test_the_audit_of_an_extract_cut_before_the_letters_dates(cut_run, full_run)
     out, printed = cut_run
     text = (out / "claims.csv").read_text(encoding="utf-8")
     assert text.splitlines()[0] == "id,sectie,peildatum,citaat,gepubliceerd,berekend,status,bron,toelichting"
-    cut, full = claims.read(out / "claims.csv"), claims.read(full_run / "claims.csv").set_index("id")
+    cut, full = claims_file.read(out / "claims.csv"), claims_file.read(full_run / "claims.csv").set_index("id")
     assert set(cut["bron"]) == {"extract", "brief"}
     letter = cut[cut["bron"] == "brief"]
     assert len(letter) >= 4
@@ -553,7 +553,7 @@ def test_the_audit_of_an_extract_cut_before_the_letters_dates(cut_run, full_run)
     assert "Deze run" not in section and "Uit de cijfers van de brief" in on_letter
     for r in letter.itertuples():
         assert f"<td class='tekst'>{r.id}</td>" in on_letter and f">{r.id}<" not in on_data
-    assert html.escape(claims.summary(cut), quote=True) in section
+    assert html.escape(claims_file.summary(cut), quote=True) in section
     from openpyxl import load_workbook
     ws = load_workbook(out / "tabellen.xlsx")["Claims"]
     from analysis.presentation import excel, summaries
@@ -566,9 +566,9 @@ def test_the_audit_of_an_extract_cut_before_the_letters_dates(cut_run, full_run)
     assert {rows[i]["Berekend uit"] for i in data["id"]} == {"dit extract"}
     # verification: the Tabel 6 total of 1 July 2023 lies before the cut; it differs, and the
     # letter contradicts itself there too
-    v = verification.read(out / "verificatie.csv")
+    v = verification_file.read(out / "verificatie.csv")
     assert (v.loc[v["peildatum"] > CUT, "status"] == "niet_vergelijkbaar").all()
-    both = v[verification.also_inconsistent(v)]
+    both = v[verification_file.also_inconsistent(v)]
     assert both[["tabel", "rij", "kolom"]].values.tolist() == [["tabel6", "2023-07-01", "totaal"]]
     assert "verschil met de brief" in both["toelichting"].iloc[0]
-    assert verification.summary(v) in printed and "(waarvan 1 waar de brief zichzelf ook tegenspreekt)" in printed
+    assert verification_file.summary(v) in printed and "(waarvan 1 waar de brief zichzelf ook tegenspreekt)" in printed

@@ -79,7 +79,7 @@ def extracts(tmp_path, synthetic):
 
 def test_the_kind_follows_extract_json(tmp_path, synthetic):
     ours = synthetic.meta.generator
-    assert K.is_suite_generator(ours) and synthetic.meta.description().kind == K.SUITE
+    assert K.is_suite_generator(ours) and K.Description.of_meta(synthetic.meta).kind == K.SUITE
     cases = {"de_onze": (True, ours, K.SUITE),
              "zonder_generator": (True, None, K.ELDERS),
              "andere_generator": (True, {"naam": "synthpop", "versie": "1.8"}, K.ELDERS),
@@ -90,8 +90,8 @@ def test_the_kind_follows_extract_json(tmp_path, synthetic):
     for name, (synthetisch, generator, kind) in cases.items():
         meta = None if generator is None else {"generator": generator}
         folder = Extract().write(tmp_path / name, synthetisch=synthetisch, extra_meta=meta)
-        assert validate_extract(folder).meta.description().kind == kind, name
-        assert derived.load(derived.derive(folder, tmp_path / "d")).meta.description().kind == kind, name
+        assert K.Description.of_meta(validate_extract(folder).meta).kind == kind, name
+        assert K.Description.of_meta(derived.load(derived.derive(folder, tmp_path / "d")).meta).kind == kind, name
 
 
 def test_a_derived_cache_without_the_generator_block_is_made_again(tmp_path, synthetic):
@@ -101,7 +101,7 @@ def test_a_derived_cache_without_the_generator_block_is_made_again(tmp_path, syn
     del info["generator"]  # as a cache made before the block was recorded
     (cache / derived.HERKOMST).write_text(json.dumps(info))
     again = derived.derive(folder, tmp_path / "d")
-    assert derived.load(again).meta.description().kind == K.SUITE
+    assert K.Description.of_meta(derived.load(again).meta).kind == K.SUITE
 
 
 @pytest.mark.parametrize("kind", K.KINDS)
@@ -120,7 +120,7 @@ def test_notebook_banner_source_line_and_overview_follow_the_kind(kind, extracts
 
 @pytest.mark.parametrize("kind", K.KINDS)
 def test_report_limitations_follow_the_kind(kind, extracts):
-    page = report.limitations(extracts[kind].meta.description(), 0)
+    page = report.limitations(K.Description.of_meta(extracts[kind].meta), 0)
     texts = [x for pair in K.WORDS[kind]["beperkingen"] for x in pair]
     required = {s.strip() for t in texts for s in re.split(r"(?<=[.;])\s+", t) if s.strip() and "{bron}" not in s}
     assert_words_of(kind, page, required)

@@ -422,7 +422,7 @@ def test_a_cell_hidden_in_one_month_of_the_series_is_shown_at_p_in_the_page_and_
     from analysis import registry
     from analysis.params import Parameters
     from analysis.publication import protect
-    from analysis.publication.pattern import PRIMAIR, Pattern, Reason
+    from analysis.publication.record import PRIMAIR, Pattern, Reason
     from analysis.presentation import letter_tables
     params = Parameters()
     p, april = params.peildatum.isoformat(), "2024-04-01"

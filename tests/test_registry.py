@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 from analysis import contract as C
+from analysis import verification_file
+from analysis import claims_file
 from analysis import paths, reference, registry, verification
 from analysis.params import Parameters
 from analysis.registry import Share, Sum, TableSpec
@@ -75,7 +77,8 @@ def test_a_new_table_is_rounded_as_declared(toy):
 
 
 def test_a_new_table_is_protected_through_the_persons_of_its_cells(toy):
-    from analysis.publication.pattern import PRIMAIR, SECUNDAIR, Publication
+    from analysis.publication.pattern import Publication
+    from analysis.publication.record import PRIMAIR, SECUNDAIR
     pub = Publication()
     pub.add(*registry.published("toy", None, Parameters()))
     pattern = pub.pattern(2)
@@ -121,19 +124,19 @@ def test_a_run_holding_a_new_table_gets_its_report_page_and_workbook_without_pre
 
     from openpyxl import load_workbook
 
-    from analysis import claims, outputs, provenance
+    from analysis import outputs, provenance
+    from analysis.run_files import RunFolder
     from analysis.runner import build_pages
-    from analysis.session import write_run_parameters
-    from analysis.statistics import analyses
+    from analysis.statistics import results as stats_results
     monkeypatch.setattr(registry, "LETTER_OUTPUTS", registry.LETTER_OUTPUTS + ("toy",))
     params = Parameters()
     run = tmp_path / "run"
     (run / "tables").mkdir(parents=True)
     outputs.write_named(toy, "toy", run / "tables")
-    for name, columns in (("verificatie.csv", verification.COLUMNS), ("claims.csv", claims.COLUMNS),
-                          ("statistiek.csv", analyses.COLUMNS)):
+    for name, columns in (("verificatie.csv", verification_file.COLUMNS), ("claims.csv", claims_file.COLUMNS),
+                          ("statistiek.csv", stats_results.COLUMNS)):
         (run / name).write_text(",".join(columns) + "\n", encoding="utf-8")
-    write_run_parameters(run, {"derived": "", "uitvoer": str(run), **params.notebook_values()})
+    RunFolder(run).write_parameters({"derived": "", "uitvoer": str(run), **params.notebook_values()})
     cfg = types.SimpleNamespace(horizon=None, params=params, spreadsheet_nl=False, warnings=[], timings={})
     info = {"synthetisch": True, "generator": None, "bron": "een toets", "checksum": "0" * 64, "bestanden": {}}
     build_pages(run, provenance.collect(info, cfg, dt.datetime.now(dt.timezone.utc), tmp_path))
@@ -271,6 +274,32 @@ def test_no_import_cycles_between_modules():
     for n in graph:
         if not state.get(n):
             visit(n, [])
+
+
+def _layers() -> tuple[dict[str, int], dict[str, set[str]]]:
+    """A file's layer: one above the highest file it imports (0: imports none of the package)."""
+    graph = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__"): _imports(p)
+             for p in SRC.rglob("*.py")}
+    layer: dict[str, int] = {}
+
+    def of(node: str) -> int:
+        if node not in layer:
+            layer[node] = 1 + max((of(d) for d in graph[node] if d != node), default=-1)
+        return layer[node]
+    for n in graph:
+        of(n)
+    return layer, graph
+
+
+def test_the_import_graph_is_shallow():
+    """Fewer than 10 layers (issue 18): a file that needs the whole suite beneath it is a sign
+    that a reader of results imports the machinery that computed them. The message names the
+    deepest file and its chain, to see which import to cut."""
+    layer, graph = _layers()
+    chain = [max(layer, key=layer.get)]
+    while layer[chain[-1]]:
+        chain.append(max((d for d in graph[chain[-1]] if d != chain[-1]), key=layer.get))
+    assert len(chain) < 10, f"{len(chain)} lagen: " + " -> ".join(chain)
 
 
 @pytest.mark.parametrize("module", ["verification.py", "claims.py", "registry.py", "tables.py",

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import reference, verification
+from analysis import verification_file
 from analysis.dutch import getal
 from analysis.rounding import half_up, largest_remainder, letter_rounding, with_letter_rounding
 
@@ -238,7 +239,7 @@ def test_verification_statuses():
     assert "7 + 40" in note and "= 47" in note
     assert status[("tabel2", "inburgeringsplichtig", "2023-05-01", "aantal")] == "afgerond_gelijk"
     assert status[("tabel2", "met_pip", "2023-05-01", "procent")] == "afgerond_gelijk"
-    assert verification.summary(v).startswith("Verificatie: 14 cijfers")
+    assert verification_file.summary(v).startswith("Verificatie: 14 cijfers")
 
 
 def test_a_figure_that_differs_is_afwijking_also_where_the_letter_contradicts_itself():
@@ -262,14 +263,14 @@ def test_a_figure_that_differs_is_afwijking_also_where_the_letter_contradicts_it
 
     row, v = verified(47)  # the data: the sum of the cells, not the printed 50
     assert row.status == "afwijking"
-    assert row.toelichting.startswith("verschil met de brief -3; " + verification.ALSO_LETTER)
+    assert row.toelichting.startswith("verschil met de brief -3; " + verification_file.ALSO_LETTER)
     assert "7 + 40" in row.toelichting and "= 47" in row.toelichting
-    assert verification.reasons(row.toelichting).count(";") == 1  # both reasons, not the letter's page
-    assert verification.counts(v)["afwijking"] == 1 and verification.counts(v)["inconsistent_in_brief"] == 0
-    assert "1 afwijking (waarvan 1 waar de brief zichzelf ook tegenspreekt)" in verification.summary(v)
+    assert verification_file.reasons(row.toelichting).count(";") == 1  # both reasons, not the letter's page
+    assert verification_file.counts(v)["afwijking"] == 1 and verification_file.counts(v)["inconsistent_in_brief"] == 0
+    assert "1 afwijking (waarvan 1 waar de brief zichzelf ook tegenspreekt)" in verification_file.summary(v)
     row, v = verified(50)  # the data agree with the printed total: only the letter is inconsistent
-    assert row.status == "inconsistent_in_brief" and verification.ALSO_LETTER not in row.toelichting
-    assert "1 inconsistent in de brief, 0 afwijkingen." in verification.summary(v)
+    assert row.status == "inconsistent_in_brief" and verification_file.ALSO_LETTER not in row.toelichting
+    assert "1 inconsistent in de brief, 0 afwijkingen." in verification_file.summary(v)
 
 
 def test_letter_cases_name_a_difference_where_the_letter_also_contradicts_itself(tmp_path):
@@ -284,7 +285,7 @@ def test_letter_cases_name_a_difference_where_the_letter_also_contradicts_itself
     t6 = run_table("tabel6", [{"rij": "2024-04-01", "kolom": k, "eenheid": "aantal",
                                "waarde": {"2013": 7, "totaal": 7}.get(k, 0)} for k in cols + ["totaal"]])
     path = verification.write(verification.verify({("tabel6", "2024-04-01"): t6}, figures=fig), tmp_path / "v.csv")
-    assert verification.letter_cases(path) == [
+    assert verification_file.letter_cases(path) == [
         "Tabel 6, 1 april 2024, Totaal: gedrukt totaal 9 is niet de som van de gedrukte cohorten: "
         "7 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 + 0 = 7 (en dit extract wijkt af: verschil met de brief -2)"]
 
@@ -307,8 +308,8 @@ def test_a_figure_after_the_horizon_is_not_comparable_and_still_counted():
         v = verification.verify({("tabel1", "2024-05-01"): t1}, figures=fig, horizon=horizon, stand_per=stand_per)
         assert len(v) == 1 and v["status"].iloc[0] == "niet_vergelijkbaar"  # not afwijking (0 against 1)
         assert "1 januari 2020" in v["toelichting"].iloc[0] and words in v["toelichting"].iloc[0]
-        assert "1 niet vergelijkbaar" in verification.summary(v)
-        assert sum(verification.not_comparable_reasons(v).values()) == 1
+        assert "1 niet vergelijkbaar" in verification_file.summary(v)
+        assert sum(verification_file.not_comparable_reasons(v).values()) == 1
     # on or before the horizon the same cell is compared, and deviates
     v = verification.verify({("tabel1", "2024-05-01"): t1}, figures=fig, horizon=pd.Timestamp("2024-05-01").date())
     assert v["status"].iloc[0] == "afwijking"
@@ -330,8 +331,8 @@ def test_the_letter_itself_has_exactly_one_inconsistency():
 
 
 def test_a_cell_is_named_as_a_reader_finds_it_in_the_letter():
-    assert verification.cell_name("tabel6", "2023-07-01", "totaal", "2023-07-01") == "Tabel 6, 1 juli 2023, Totaal"
-    assert verification.cell_name("tabel3", "onderwijs", "gezin", "2024-05-01") == \
+    assert verification_file.cell_name("tabel6", "2023-07-01", "totaal", "2023-07-01") == "Tabel 6, 1 juli 2023, Totaal"
+    assert verification_file.cell_name("tabel3", "onderwijs", "gezin", "2024-05-01") == \
         "Tabel 3, 1 mei 2024, Onderwijsroute, Gezin"
-    assert verification.cell_name("kerncijfers_wi2013", "nog_plichtig", "totaal", "2023-05-01") == \
+    assert verification_file.cell_name("kerncijfers_wi2013", "nog_plichtig", "totaal", "2023-05-01") == \
         "Kerncijfers Wi2013, 1 mei 2023, Nog inburgeringsplichtig"

@@ -481,16 +481,18 @@ def test_exact_tost_reference_and_the_score_tost_calls_it_equivalent(geval, inp,
     assert M.tost(x1, n1, x2, n2, margin)[0] < 0.05 < p
     assert M.tost_needs_exact(x1, n1, x2, n2, margin)
     from analysis.statistics import analyses as A
+    from analysis.statistics import results as R
     toets, (q, _, _) = A.equivalence(x1, n1, x2, n2, margin)
-    assert toets == A.TOST_EXACT and q == p
+    assert toets == R.TOST_EXACT and q == p
 
 
 def test_exact_tost_only_below_the_expected_count_rule():
     """Cochran's rule on the restricted MLE of both one-sided nulls: the ELIP groups of the
     synthetic extract's size keep the score TOST (and its published checks)."""
     from analysis.statistics import analyses as A
+    from analysis.statistics import results as R
     assert not M.tost_needs_exact(560, 2348, 271, 1091, 0.05)
-    assert A.equivalence(560, 2348, 271, 1091, 0.05) == (A.TOST, M.tost(560, 2348, 271, 1091, 0.05))
+    assert A.equivalence(560, 2348, 271, 1091, 0.05) == (R.TOST, M.tost(560, 2348, 271, 1091, 0.05))
     assert M.tost_needs_exact(7, 300, 14, 300, 0.08)  # under p1 - p2 = -0,08: 300 p1 = 4,5 expected
     assert not M.tost_needs_exact(30, 100, 35, 100, 0.05)
 
@@ -529,13 +531,14 @@ def test_mcnemar_midp(geval, inp, g, waarde, tol, bron):
 
 def test_mcnemar_midp_in_the_run_and_at_the_edges():
     from analysis.statistics import analyses as A
+    from analysis.statistics import results as R
     t1 = pd.DataFrame({"rij": ["haalbaar", "haalbaar", "niet_haalbaar", "niet_haalbaar"],
                        "kolom": ["b1_onderwijsroute", "z_route"] * 2, "eenheid": "aantal",
                        "waarde": [5.0, 3.0, 0.0, 4.0]})
     rows = A.Rows()
     A.lbt_agreement(rows, t1)
     df = rows.frame()
-    assert A.value(df, "lbt_overeenstemming", "", A.MCNEMAR, "p") == pytest.approx(0.125)
+    assert R.value(df, "lbt_overeenstemming", "", R.MCNEMAR, "p") == pytest.approx(0.125)
     assert df[df["toets"] == "mcnemar"].empty  # the asymptotic p is not written as the test's
     assert M.mcnemar_midp([[4, 0], [0, 9]]) == (0.0, 1.0)  # no discordant pairs
     assert M.mcnemar_midp([[0, 3], [3, 0]])[1] == 1.0  # as many each way: nothing against symmetry

@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 
 from analysis import contract as C
+from analysis import verification_file
 from analysis import paths, reference, registry, verification
 from analysis.outputs import cell
 from analysis.params import Parameters
 from analysis.statistics import analyses
+from analysis.statistics import results as stats_results
 from analysis.synth.generate import generate, load_assumptions, manifest
 from analysis.validation import validate_extract
 
@@ -30,16 +32,16 @@ def run_tables(synthetic):
 
 def test_backtest_every_printed_figure(synthetic):
     v = verification.verify(verification.audit_tables(synthetic))
-    counts = verification.counts(v)
+    counts = verification_file.counts(v)
     assert len(v) == len(reference.load_figures())  # every figure of the letter is checked
     # the only difference is where the letter contradicts itself: no extract can give both the
     # printed cells and the printed total (a difference first, contract v1.2)
     differing = v[v.status == "afwijking"]
-    assert verification.also_inconsistent(differing).all(), differing.to_string()
+    assert verification_file.also_inconsistent(differing).all(), differing.to_string()
     assert differing[["tabel", "rij", "kolom"]].values.tolist() == [["tabel6", "2023-07-01", "totaal"]]
     assert counts["inconsistent_in_brief"] == 0
     exact = v[(v.eenheid == "aantal") & (v.precisie == "exact")]
-    assert (exact.status.isin(["gelijk"]) | verification.also_inconsistent(exact)).all()
+    assert (exact.status.isin(["gelijk"]) | verification_file.also_inconsistent(exact)).all()
 
 
 def test_earlier_peildata_of_the_text(synthetic):
@@ -82,7 +84,7 @@ def test_identifiers_never_look_like_bsn(synthetic):
 def test_no_difference_planted_by_default(synthetic):
     st = analyses.compute(synthetic, Parameters(), registry.compute_all(synthetic, Parameters()))
     for k in analyses.KENMERKEN:
-        assert analyses.value(st, "elip_samenstelling", k, "chi2", "p_holm") > 0.01
+        assert stats_results.value(st, "elip_samenstelling", k, "chi2", "p_holm") > 0.01
 
 
 @pytest.mark.slow
@@ -113,7 +115,7 @@ def test_a_changed_reference_figure_is_reproduced(tmp_path, monkeypatch):
         assert cell(res[o], r, k, e) == want
     v = verification.verify(verification.audit_tables(ext, figures=new), figures=new)
     differing = v[v.status == "afwijking"]  # only where the letter contradicts itself
-    assert verification.also_inconsistent(differing).all(), differing.to_string()
+    assert verification_file.also_inconsistent(differing).all(), differing.to_string()
 
 
 @pytest.mark.slow
@@ -122,13 +124,13 @@ def test_planted_difference_is_found(tmp_path):
     ext = validate_extract(out)
     st = analyses.compute(ext, Parameters(), registry.compute_all(ext, Parameters()))
     for k in analyses.KENMERKEN:
-        d = analyses.value(st, "elip_samenstelling", k, "verschil", "schatting")
+        d = stats_results.value(st, "elip_samenstelling", k, "verschil", "schatting")
         assert d > 0.04, (k, d)
-        assert analyses.value(st, "elip_samenstelling", k, "chi2", "p_holm") < 0.05
+        assert stats_results.value(st, "elip_samenstelling", k, "chi2", "p_holm") < 0.05
     # the letter's tables are untouched by the planted difference
     v = verification.verify(verification.audit_tables(ext))
     differing = v[v.status == "afwijking"]  # only where the letter contradicts itself
-    assert len(differing) == 1 and verification.also_inconsistent(differing).all(), differing.to_string()
+    assert len(differing) == 1 and verification_file.also_inconsistent(differing).all(), differing.to_string()
 
 
 # ---- the generator is independent of the code it is checked against --------------------

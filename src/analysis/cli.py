@@ -97,7 +97,7 @@ def _run(args) -> int:
                     jobs=jobs, derived_root=args.derived)
     result = run(cfg)
     print(summary_line(result))
-    from .verification import letter_cases
+    from .verification_file import letter_cases
     for case in letter_cases(RunFolder(result).verificatie):
         print(f"  de brief spreekt zichzelf tegen: {case}")
     print(f"Rapport: {RunFolder(result).index}")

@@ -124,6 +124,11 @@ class Description:
         return cls(classify(synthetisch, generator), bron)
 
     @classmethod
+    def of_meta(cls, meta) -> "Description":
+        """From an extract's metadata (model.ExtractMeta: `synthetisch`, `generator`, `bron`)."""
+        return cls.of(meta.synthetisch, meta.generator, meta.bron)
+
+    @classmethod
     def of_herkomst(cls, extract: dict) -> "Description":
         """From the `extract` block of a run's herkomst.json (what the report and workbook read)."""
         return cls.of(extract["synthetisch"], extract.get("generator"), extract["bron"])

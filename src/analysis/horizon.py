@@ -119,3 +119,13 @@ def _warning(h: Horizon, names: str, verb: str) -> str:
     return (f"de {names} {verb} na de laatste gebeurtenis in het extract "
             f"({datum(h.date)}); extract.json geeft geen stand_per. Tabellen op die datum tellen "
             "mogelijk te weinig gebeurtenissen.")
+
+
+def horizon_reason(date: str, horizon: dt.date | None, stand_per: dt.date | None) -> str | None:
+    """Why a date cannot be compared with this extract, or None when it can."""
+    if horizon is None or dt.date.fromisoformat(date) <= horizon:
+        return None
+    basis = (f"het extract is volledig tot en met {datum(horizon)} (stand_per)" if stand_per else
+             f"de laatste gebeurtenis in het extract is van {datum(horizon)} (geen stand_per opgegeven)")
+    return (f"de brief spreekt over {datum(date)}, na de horizon van het extract: {basis}; "
+            "een tabel op die datum zou te weinig gebeurtenissen tellen")

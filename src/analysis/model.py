@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .extract_kind import Description
 
 
 @dataclass
@@ -32,9 +31,6 @@ class ExtractMeta:
     # extract.json's `generator` block as written (None when absent): with `synthetisch` it
     # says whose extract this is, and so what agreement with the letter can mean on it.
     generator: object = None
-
-    def description(self) -> Description:
-        return Description.of(self.synthetisch, self.generator, self.bron)
 
 
 class Extract:

@@ -7,6 +7,7 @@ imports nothing of the package.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,3 +92,12 @@ class RunFolder:
 
     def figure(self, name: str, ext: str) -> Path:
         return self.figures / f"{name}.{ext}"
+
+    def write_parameters(self, values: dict) -> Path:
+        """parameters.json: what every notebook of the run was given (read back by the page,
+        the workbook and the overview)."""
+        self.parameters.write_text(json.dumps(values, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return self.parameters
+
+    def read_parameters(self) -> dict:
+        return json.loads(self.parameters.read_text(encoding="utf-8"))

@@ -34,7 +34,6 @@ from . import derived, horizon, outdir, paths, plan, provenance
 from .errors import NotebookError, UsageError
 from .run_files import RunFolder
 from .params import Parameters
-from .session import write_run_parameters
 
 
 
@@ -253,13 +252,13 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
     keep_failed = False
     try:
         parameters = _notebook_parameters(cfg, derived_dir, out)
-        write_run_parameters(build, parameters)
+        RunFolder(build).write_parameters(parameters)
         RunFolder(build).notebooks.mkdir()
         if cfg.params.celbeveiliging:  # one pattern over everything the run publishes, once
-            from .publication import protect, run as publication_run
+            from .publication import record, run as publication_run
             t_p = time.perf_counter()
             pattern = publication_run.run_pattern(extract, cfg.params)
-            protect.write_records(pattern, RunFolder(build).tables)
+            record.write_records(pattern, RunFolder(build).tables)
             cfg.timings["celbeveiliging"] = time.perf_counter() - t_p
             progress.say(f"celbeveiliging: {len(pattern.reasons)} van {len(pattern.known)} waarden afgeschermd "
                          f"({cfg.timings['celbeveiliging']:.1f} s)")
@@ -315,6 +314,6 @@ def summary_line(out: Path) -> str:
     below is read for what it can mean on it), then the check against the letter."""
     from .extract_kind import Description
     from .presentation.safe_text import shorten
-    from .verification import summary_from_file
+    from .verification_file import summary_from_file
     prov = json.loads(RunFolder(out).herkomst.read_text(encoding="utf-8"))
     return Description.of_herkomst(prov["extract"]).banner(shorten) + "\n" + summary_from_file(RunFolder(out).verificatie)

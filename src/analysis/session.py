@@ -23,7 +23,9 @@ import pandas as pd
 
 from . import compute, derived, horizon, outdir, outputs, registry
 from .publication import protect as publication
+from .publication import record
 from .publication import run as publication_run
+from .extract_kind import Description
 from .model import Extract
 from .run_files import RunFolder
 from .params import PYTHON, Parameters, parse_parameters
@@ -60,7 +62,7 @@ class Session:
         from IPython.display import Markdown
 
         from .presentation.safe_text import for_markdown  # extract text is data, not markup
-        lines = ["> " + self.extract.meta.description().banner(for_markdown, kop=lambda k: f"**{k}**")]
+        lines = ["> " + Description.of_meta(self.extract.meta).banner(for_markdown, kop=lambda k: f"**{k}**")]
         warning = horizon.warning(self.extract, self.params)
         if warning:
             lines.append(f"> **Let op:** {warning}")
@@ -93,7 +95,7 @@ class Session:
         if not self.celbeveiliging:
             return None
         if "pattern" not in self._letter:
-            stored = publication.read_records(self.tables_dir, self.celbeveiliging) if self.tables_dir else None
+            stored = record.read_records(self.tables_dir, self.celbeveiliging) if self.tables_dir else None
             self._letter["pattern"] = stored or publication_run.run_pattern(self.extract, self.params)
         return self._letter["pattern"]
 
@@ -223,15 +225,16 @@ class Session:
     def _statistics_written_for(self, params: Parameters) -> pd.DataFrame | None:
         """This run's statistiek.csv when it was computed at exactly these parameters (a run
         at the letter's own dates), so the claims quote it rather than compute it again."""
-        from .statistics import analyses as stats_mod
+        from .statistics import results as stats_results
         path = RunFolder(self.out).statistiek if self.out else None
         same = (params.as_dict() == self.params.as_dict()
                 and params.elip_drempel_cent == self.params.elip_drempel_cent)
-        return stats_mod.read(path) if same and path is not None and path.is_file() else None
+        return stats_results.read(path) if same and path is not None and path.is_file() else None
 
     def claims(self) -> pd.DataFrame:
         """Every claim of the letter evaluated at the letter's dates; writes claims.csv."""
         from . import claims as claims_mod
+        from . import claims_file
         from .statistics import analyses as stats_mod
         letter = self._letter_params()
         raw = self._letter_tables()
@@ -246,13 +249,13 @@ class Session:
                                  extract=self.extract, horizon=h.date, stand_per=h.stand_per,
                                  protect=self._protect_letter if self.celbeveiliging else None,
                                  celbeveiliging=self.celbeveiliging, raw_tables=raw)
-        df = claims_mod.ordered(claims_mod.evaluate(claims_mod.load_claims(), ctx))
+        df = claims_file.ordered(claims_mod.evaluate(claims_mod.load_claims(), ctx))
         if self.out:
             claims_mod.write(df, RunFolder(self.out).claims)
         return df
 
     def source_line(self) -> str:
-        return f"Bron: {self.extract.meta.description().bronregel}, peildatum {self.params.peildatum.isoformat()}"
+        return f"Bron: {Description.of_meta(self.extract.meta).bronregel}, peildatum {self.params.peildatum.isoformat()}"
 
 
 def open_session(extract: str | None = None, derived_dir: str | None = None, uitvoer: str | None = None,
@@ -275,12 +278,6 @@ def open_session(extract: str | None = None, derived_dir: str | None = None, uit
     if out is None:  # not inside a run: the run checked its dates, this session checks its own
         horizon.check(ex, params, warn=lambda text: warnings.warn(text, stacklevel=2))
     return Session(extract=ex, params=params, out=out, rerun_of=Path(uitvoer) if uitvoer and out is None else None)
-
-
-def write_run_parameters(out: Path, values: dict) -> Path:
-    path = RunFolder(out).parameters
-    path.write_text(json.dumps(values, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
 
 
 class _Hidden:

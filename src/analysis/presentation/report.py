@@ -22,10 +22,10 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from .. import claims as claims_mod
+from .. import claims_file
 from .. import plan, registry
-from ..publication import protect as publication
-from .. import verification as verification_mod
+from ..publication import record
+from .. import verification_file
 from ..statistics import interpretation
 from .. import dutch
 from ..extract_kind import SUITE, Description
@@ -111,7 +111,7 @@ def _celbeveiliging(pattern, ver: pd.DataFrame) -> dict | None:
     protection cost the audit (docs/celbeveiliging.md)."""
     if pattern is None:
         return None
-    per = publication.group_counts(pattern)
+    per = record.group_counts(pattern)
     rows = [{"Uitvoer": name, **{REDEN_TEKST[k]: per[name].get(k, 0) for k in REDEN_TEKST}} for name in sorted(per)]
     lost = int((ver["toelichting"].astype(str).str.contains("celbeveiliging")).sum()) if len(ver) else 0
     return {"n": pattern.threshold, "hidden": dutch.getal(len(pattern.reasons)), "known": dutch.getal(len(pattern.known)),
@@ -185,18 +185,18 @@ def _composition(st: pd.DataFrame) -> dict | None:
 
 def _audit(ver: pd.DataFrame) -> dict:
     problems = summaries.verification_table(ver, only_problems=True) if len(ver) else pd.DataFrame()
-    return {"summary": verification_mod.summary(ver), "count": len(ver),
-            "reasons": list((verification_mod.not_comparable_reasons(ver) if len(ver) else {}).items()),
+    return {"summary": verification_file.summary(ver), "count": len(ver),
+            "reasons": list((verification_file.not_comparable_reasons(ver) if len(ver) else {}).items()),
             "problems": _table(problems, VERIFICATION_TEXT, index=False) if len(problems) else None,
             "full": _table(summaries.verification_table(ver), VERIFICATION_TEXT, index=False) if len(ver) else None}
 
 
 CLAIM_GROUPS = {
-    claims_mod.BRON_EXTRACT: (
+    claims_file.BRON_EXTRACT: (
         "Getoetst aan dit extract", "Uit dit extract",
         "Opnieuw berekend uit het extract van deze run, op de data waarover de brief spreekt. Een "
         "uitspraak over een datum na de horizon van het extract is niet vergeleken."),
-    claims_mod.BRON_BRIEF: (
+    claims_file.BRON_BRIEF: (
         "Getoetst aan de eigen cijfers van de brief", "Uit de cijfers van de brief",
         "Deze uitspraken zet de brief tegen haar eigen tabellen: de waarde is berekend uit de gedrukte "
         "cijfers van de brief, niet uit dit extract. Het oordeel is daarom bij elk extract en op elke "
@@ -217,7 +217,7 @@ def _claims(cl: pd.DataFrame) -> dict:
         groups.append({"title": title, "count": len(part), "about": about,
                        "table": _table(table, ("Id", "§", "Peildatum", "Uitspraak", "Brief", value, "Status",
                                                "Lezing en berekening"), index=False)})
-    return {"summary": claims_mod.summary(cl), "count": len(cl), "groups": groups}
+    return {"summary": claims_file.summary(cl), "count": len(cl), "groups": groups}
 
 
 def _alt(name: str, peildatum: str) -> str:
@@ -277,7 +277,7 @@ def _letter_notes(ver: pd.DataFrame, name: str) -> list[tuple[str, str, str]]:
         return []
     rows = ver[(ver["tabel"] == name) & ver["status"].isin(["afwijking", "inconsistent_in_brief"])]
     return [(summaries.STATUS_LABEL[r.status], f"{dutch.label(r.rij)}, {dutch.label(r.kolom)}",
-             dutch.leesbaar(verification_mod.reasons(r.toelichting))) for r in rows.itertuples()]
+             dutch.leesbaar(verification_file.reasons(r.toelichting))) for r in rows.itertuples()]
 
 
 def _value_text(v) -> str:

@@ -6,20 +6,19 @@ run recorded them, and the protection pattern with the cells it hides.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .. import claims as claims_mod
+from .. import claims_file
 from .. import outputs
-from .. import verification as verification_mod
+from .. import verification_file
 from ..extract_kind import Description
 from ..params import Parameters, parse_parameters
-from ..publication import protect as publication
+from ..publication import protect, record
 from ..run_files import RunFolder
-from ..statistics import analyses as stats_mod
+from ..statistics import results as stats_results
 
 
 @dataclass(frozen=True)
@@ -38,14 +37,14 @@ class RunResults:
 
 def read(out: Path, prov: dict) -> RunResults:
     folder = RunFolder(out)
-    params = json.loads(folder.parameters.read_text(encoding="utf-8"))
+    params = folder.read_parameters()
     p = parse_parameters(params["peildatum"], params["vorige_peildatum"], params["elip_peildata"],
                          params["elip_drempel"], celbeveiliging=params["celbeveiliging"], marge=params["marge"],
                          seed=params["seed"], min_at_risk=params.get("min_at_risk"))
     tables = outputs.read_tables(folder.tables)
-    pattern = publication.read_records(folder.tables, p.celbeveiliging) if p.celbeveiliging else None
+    pattern = record.read_records(folder.tables, p.celbeveiliging) if p.celbeveiliging else None
     return RunResults(params=params, parameters=p, tables=tables,
-                      verification=verification_mod.read(folder.verificatie),
-                      claims=claims_mod.read(folder.claims), statistics=stats_mod.read(folder.statistiek),
+                      verification=verification_file.read(folder.verificatie),
+                      claims=claims_file.read(folder.claims), statistics=stats_results.read(folder.statistiek),
                       prov=prov, kind=Description.of_herkomst(prov["extract"]), pattern=pattern,
-                      secret=publication.secret(pattern, tables, p))
+                      secret=protect.secret(pattern, tables, p))

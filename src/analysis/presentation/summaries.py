@@ -6,9 +6,10 @@ import math
 
 import pandas as pd
 
-from .. import claims as claims_mod
-from .. import verification as verification_mod
+from .. import claims_file
+from .. import verification_file
 from .. import dutch
+from ..extract_kind import Description
 from .. import run_files as F
 from ..run_files import RunFolder
 from . import safe_text
@@ -26,7 +27,7 @@ STATUS_LABEL = {
 # A claim checked against the letter's own figures (bron brief) is judged on the letter alone:
 # its verdict reads as such, never as a confirmation by the extract.
 LETTER_CLAIM_LABEL = {"bevestigd": "klopt binnen de brief", "afwijkend": "TEGENSTRIJDIG in de brief"}
-CLAIM_SOURCE_LABEL = {claims_mod.BRON_EXTRACT: "dit extract", claims_mod.BRON_BRIEF: "de brief zelf"}
+CLAIM_SOURCE_LABEL = {claims_file.BRON_EXTRACT: "dit extract", claims_file.BRON_BRIEF: "de brief zelf"}
 SEVERITY = {"afwijking": 0, "inconsistent_in_brief": 1, "niet_vergelijkbaar": 2, "afgerond_gelijk": 3, "gelijk": 4}
 
 
@@ -61,13 +62,13 @@ def verification_table(df: pd.DataFrame, only_problems: bool = False) -> pd.Data
 def claims_table(df: pd.DataFrame, full: bool = False) -> pd.DataFrame:
     """The claims for a reader: what the letter says, the value computed and what it was
     computed from (this extract, or the letter's own figures), the verdict in words."""
-    d = claims_mod.ordered(df)
+    d = claims_file.ordered(df)
     cols = {"id": "Id", "sectie": "§", "peildatum": "Peildatum", "citaat": "Uitspraak", "gepubliceerd": "Brief",
             "berekend": "Berekend", "bron": "Berekend uit", "status": "Status"}
     if full:
         cols["toelichting"] = "Lezing en berekening"
     out = d[list(cols)].rename(columns=cols)
-    out["Status"] = [LETTER_CLAIM_LABEL.get(s, STATUS_LABEL[s]) if b == claims_mod.BRON_BRIEF else STATUS_LABEL[s]
+    out["Status"] = [LETTER_CLAIM_LABEL.get(s, STATUS_LABEL[s]) if b == claims_file.BRON_BRIEF else STATUS_LABEL[s]
                      for s, b in zip(d["status"], d["bron"])]
     out["Berekend uit"] = out["Berekend uit"].map(CLAIM_SOURCE_LABEL)
     out["Peildatum"] = [dutch.datum(d) if d else "" for d in out["Peildatum"]]
@@ -82,7 +83,7 @@ def overview(session):
 
     out = session.out
     meta = session.extract.meta
-    kind = meta.description()
+    kind = Description.of_meta(meta)
     lines = ["> " + kind.banner(safe_text.for_markdown, kop=lambda k: f"**{k}**"), ""]
     lines.append(f"- Extract ({kind.label}): {safe_text.for_markdown(meta.bron)}")
     lines.append(f"- Checksum (SHA-256): `{meta.checksum}`")
@@ -96,13 +97,12 @@ def overview(session):
         return Markdown("\n".join(lines))
     folder = RunFolder(out)
     ver = folder.verificatie
-    lines.append("- " + verification_mod.summary_from_file(ver))
+    lines.append("- " + verification_file.summary_from_file(ver))
     cl = folder.claims
     if cl.is_file():
-        lines.append("- " + claims_mod.summary(claims_mod.read(cl)))
-    params = folder.parameters
-    if params.is_file():
-        lines.append("- Parameters van de run: `" + json.dumps(json.loads(params.read_text()), ensure_ascii=False) + "`")
+        lines.append("- " + claims_file.summary(claims_file.read(cl)))
+    if folder.parameters.is_file():
+        lines.append("- Parameters van de run: `" + json.dumps(folder.read_parameters(), ensure_ascii=False) + "`")
     lines.append(f"- Uitvoer van de run: {F.TABLES}/ (CSV per tabel), {F.FIGURES}/ (PNG en SVG), "
                  f"{F.VERIFICATIE}, {F.CLAIMS}, {F.STATISTIEK}, {F.INDEX}, {F.WORKBOOK}, {F.HERKOMST}")
     return Markdown("\n".join(lines))

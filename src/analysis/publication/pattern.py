@@ -37,29 +37,13 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from .items import CellKey, Count, Ratio
+from .record import AFGELEID, BLOK, PRIMAIR, SECUNDAIR, Pattern, Reason
 from .space import Space
 
-PRIMAIR, SECUNDAIR, AFGELEID = "primair", "secundair", "afgeleid"
-# a count not shown because the statistic that uses it with others is not shown (a block);
-# its class counts as public in the reader's LP (conservative), so another output may show it
-BLOK = "blok"
 NEIGHBOURHOOD = 400  # atoms beside the target's own in a repair LP
 DENSE_ATOMS = 4000  # an LP over at most this many atoms builds its matrix densely
 MAIN_COST = 3.0  # cost factor of a count in the run's own tables at P (docs/celbeveiliging.md, "Kosten")
 _EPS = 1e-6
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a value is hidden: primary, complementary for which count (or difference), or
-    derived (a percentage or estimate resting on a hidden count)."""
-
-    kind: str
-    voor: str = ""  # the count (or difference) this one protects, or the count a ratio rests on
-
-    def text(self) -> str:
-        """As the interface's `reden` column says it: 'secundair: tabel3 2024-05-01 ...'."""
-        return f"{self.kind}: {self.voor}" if self.voor else self.kind
 
 
 @dataclass(frozen=True)
@@ -107,34 +91,6 @@ class Publication:
 
     def pattern(self, threshold: int, given: "Pattern | None" = None) -> "Pattern":
         return solve(self, threshold, given)
-
-
-@dataclass
-class Pattern:
-    """The hidden values of a publication, each with its reason."""
-
-    threshold: int
-    reasons: dict[CellKey, Reason]
-    known: frozenset[CellKey]  # every key the pattern was computed for
-    # per law, the witnesses that certify it (Witnesses), for an interface call beside it;
-    # a pattern read from a run's record file has none
-    witnesses: dict[str, "Witnesses"] = field(default_factory=dict, compare=False, repr=False)
-
-    def hides(self, key: CellKey) -> bool:
-        """Hidden, or not part of the publication the pattern was computed for (fail-safe:
-        a number nobody checked is never shown)."""
-        return key in self.reasons or key not in self.known
-
-    def reason(self, key: CellKey) -> Reason | None:
-        if key in self.reasons:
-            return self.reasons[key]
-        return None if key in self.known else Reason(AFGELEID, "niet in de beveiligde publicatie")
-
-    def counts_by_reason(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in self.reasons.values():
-            out[r.kind] = out.get(r.kind, 0) + 1
-        return out
 
 
 def _weights(values: np.ndarray, main: np.ndarray) -> np.ndarray:

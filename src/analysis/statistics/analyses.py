@@ -34,13 +34,7 @@ from ..model import Extract
 from ..outputs import cell
 from ..params import Parameters
 from . import methods as M
-
-COLUMNS = ("analyse", "kenmerk", "toets", "grootheid", "waarde")
-# the toets names say which test gave the p-value (docs/statistiek.md, "Exact where the
-# asymptotic test is wrong"): the score TOST or, with small expected counts, the exact one;
-# McNemar always as the mid-p test
-TOST, TOST_EXACT = "tost", "tost_exact"
-MCNEMAR = "mcnemar_midp"
+from .results import COLUMNS, MCNEMAR, TOST, TOST_EXACT
 from .counts import (COHORT_ROWS, GROEP, KENMERKEN, composition_blocks, composition_data,  # noqa: F401
                      overlap, overlap_key)
 
@@ -319,12 +313,3 @@ def write(df: pd.DataFrame, path) -> None:
     path.write_text(to_csv_text(out, COLUMNS), encoding="utf-8")
 
 
-def read(path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"analyse": str, "kenmerk": str, "toets": str, "grootheid": str},
-                       keep_default_na=False, na_values={"waarde": [""]})
-
-
-def value(df: pd.DataFrame, analyse: str, kenmerk: str, toets: str, grootheid: str) -> float:
-    hit = df[(df["analyse"] == analyse) & (df["kenmerk"] == kenmerk) & (df["toets"] == toets)
-             & (df["grootheid"] == grootheid)]
-    return float(hit["waarde"].iloc[0]) if len(hit) else math.nan

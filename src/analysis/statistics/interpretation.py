@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..params import Parameters
 from ..dutch import datum, getal
-from .analyses import GROEP, KENMERKEN, MCNEMAR, TOST, TOST_EXACT, value
+from .counts import GROEP, KENMERKEN
+from .results import MCNEMAR, TOST, TOST_EXACT, value
 
 ALPHA = 0.05
 KENMERK_LABEL = {"analfabeet": "Analfabetisme", "meer_dan_drie_examens": "Meer dan drie examenonderdelen gehaald"}
