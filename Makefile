@@ -50,7 +50,7 @@ lab: setup
 
 ## make bench: speed and memory figures (national size and ten times national size)
 bench: setup
-	$(PY) -m analysis.bench
+	$(PY) -m analysis.running.bench
 
 ## make synth: make the shipped synthetic extract in data/raw/synthetisch if it is absent
 ## (an existing folder is checked against data/raw/synthetisch.sha256, never replaced)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import contract as C
-from analysis.extract_writer import write_extract
-from analysis.validation import validate_extract
+from analysis.core import contract as C
+from analysis.extract.writer import write_extract
+from analysis.extract.validation import validate_extract
 
 
 def _row(spec: C.FileSpec, values: dict) -> dict:
@@ -99,7 +99,8 @@ def earlier_output(folder: Path, note: str = "vorig rapport") -> Path:
     herkomst.json with this suite's maker field, index.html and tables/."""
     import json
 
-    from analysis import __version__, provenance
+    from analysis import __version__
+    from analysis.running import provenance
     folder.mkdir(parents=True, exist_ok=True)
     (folder / provenance.HERKOMST).write_text(json.dumps(
         {provenance.MAKER_FIELD: f"{provenance.MAKER} {__version__}", "vorige": "run"}))
@@ -116,7 +117,7 @@ def cut_extract(source: Path, target: Path, stand_per: str, meta: dict | None = 
     replaces fields of extract.json (a key set to None is removed)."""
     import json
 
-    from analysis import contract as C
+    from analysis.core import contract as C
 
     def late(col: pd.Series) -> pd.Series:
         return col.notna() & (col > stand_per)

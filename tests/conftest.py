@@ -52,7 +52,7 @@ def synthetic_extract(shared_dir) -> Path:
 @pytest.fixture(scope="session")
 def synthetic(synthetic_extract, shared_dir):
     """The synthetic extract, validated and typed (derived once, shared)."""
-    from analysis import derived
+    from analysis.extract import derived
     with locked(shared_dir / "derive.lock"):
         folder = derived.derive(synthetic_extract, shared_dir / "derived")
     return derived.load(folder)
@@ -63,8 +63,8 @@ def _run_once(extract: Path, shared: Path, name: str) -> Path:
     out = shared / name
     with locked(shared / f"{name}.lock"):
         if not (out / "index.html").is_file():
-            from analysis.params import Parameters
-            from analysis.runner import RunConfig, run
+            from analysis.core.params import Parameters
+            from analysis.running.runner import RunConfig, run
             run(RunConfig(extract=extract, out=out, params=Parameters(),
                           derived_root=shared / "derived", log=lambda *_: None))
     return out

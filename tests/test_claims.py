@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import claims, reference
-from analysis import claims_file
-from analysis.params import Parameters
+from analysis.audit import claims, reference
+from analysis.audit import claims_file
+from analysis.core.params import Parameters
 
 
 def table(name, rows):
@@ -106,7 +106,7 @@ def test_a_cell_after_the_horizon_makes_the_claim_not_comparable():
     does) cannot be judged on an extract drawn before 1 May 2024."""
     import datetime as dt
 
-    from analysis.params import Parameters
+    from analysis.core.params import Parameters
     t2 = pd.DataFrame([{"tabel": "tabel2", "peildatum": "2024-05-01", "rij": "met_pip", "kolom": k,
                         "eenheid": "procent", "waarde": v} for k, v in (("2024-05-01", 42.0), ("2023-05-01", 43.0))])
     letter = Parameters(peildatum=dt.date(2024, 5, 1), vorige_peildatum=dt.date(2023, 5, 1))
@@ -125,8 +125,8 @@ def test_claims_quote_the_runs_statistics_only_when_they_were_made_at_the_letter
     the statistics again; at any other P it must not (they speak of other dates)."""
     import dataclasses
 
-    from analysis.run_files import STATISTIEK
-    from analysis.session import Session
+    from analysis.core.run_files import STATISTIEK
+    from analysis.interface.session import Session
     (tmp_path / STATISTIEK).write_text("analyse,kenmerk,toets,grootheid,waarde\nelip_groei,totaal,groei,verschil,7.0\n")
     letter = reference.letter_parameters()
     same = Session(extract=None, params=Parameters(), out=tmp_path)
@@ -215,7 +215,7 @@ def test_every_claim_speaks_of_the_latest_date_it_reads(synthetic):
     the later one (its conclusion is about then). Found by evaluating every claim with the
     lookups recorded: the date each cell speaks of, each cel_op date, the date of each
     printed figure read."""
-    from analysis import registry
+    from analysis.definitions import registry
 
     letter = reference.letter_parameters()
     tables = registry.compute_all(synthetic, letter)

@@ -62,8 +62,8 @@ def test_bad_argument_is_refused_cleanly(args, expected, tmp_path, capsys):
 
 
 def test_boundaries_that_are_accepted():
-    from analysis import contract as C
-    from analysis.params import parse_parameters
+    from analysis.core import contract as C
+    from analysis.core.params import parse_parameters
     p = parse_parameters(C.WI2013_START.isoformat(), None, None, str(C.ELIP_DREMPEL_MAX_EURO))
     assert p.peildatum == C.WI2013_START and p.elip_drempel_cent == C.ELIP_DREMPEL_MAX_EURO * 100
     assert p.q == dt.date(2012, 1, 1)  # the default Q, before the Wi2013: it counts nothing
@@ -74,7 +74,7 @@ def test_boundaries_that_are_accepted():
 
 
 def test_min_at_risk_from_the_command_line_reaches_the_run_parameters():
-    from analysis.params import Parameters, parse_parameters
+    from analysis.core.params import Parameters, parse_parameters
     assert parse_parameters(min_at_risk="5").min_at_risk == 5
     assert parse_parameters(min_at_risk=" ").min_at_risk == parse_parameters().min_at_risk == Parameters.min_at_risk
     assert Parameters(min_at_risk=5).as_dict()["min_at_risk"] == 5

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, controleer
+from analysis import cli
+from analysis.publication import controleer
 from builders import Extract
 
 HEADER = "tabel,peildatum,rij,kolom,eenheid,waarde\n"
@@ -226,7 +227,8 @@ def test_revealing_a_complementary_cell_is_caught(runs, tmp_path, capsys):
 
 def test_the_checker_reads_no_extract_and_no_suppression_code():
     source = Path(controleer.__file__).read_text(encoding="utf-8")
-    for name in ("suppression", "publication", "registry", "extract_io", "validation", "model"):
+    for name in ("pattern", "space", "record", "protect", "items", "run", "registry", "definitions", "extract",
+                 "extract_io", "validation", "model"):
         assert f"import {name}" not in source and f".{name} import" not in source, name
     assert "persoon" + "_id" not in source
 

@@ -7,7 +7,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.validation import _iso_fixed
+from analysis.extract.validation import _iso_fixed
 
 
 def python_says(text: str):
@@ -54,10 +54,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import cli, compute, horizon  # noqa: E402
-from analysis.errors import UsageError  # noqa: E402
-from analysis.explore import Verkenning  # noqa: E402
-from analysis.params import Parameters, parse_date, parse_parameters  # noqa: E402
+from analysis import cli
+from analysis.definitions import compute
+from analysis.extract import horizon  # noqa: E402
+from analysis.core.errors import UsageError  # noqa: E402
+from analysis.interface.explore import Verkenning  # noqa: E402
+from analysis.core.params import Parameters, parse_date, parse_parameters  # noqa: E402
 from builders import Extract, valid_extract  # noqa: E402
 
 P = dt.date(2024, 5, 1)
@@ -145,8 +147,8 @@ def test_the_same_dates_on_the_command_line_name_the_options(tmp_path, capsys):
 
 
 def test_one_parser_for_the_notebooks_naming_their_parameters(ext, tmp_path):
-    from analysis import derived
-    from analysis.session import open_session
+    from analysis.extract import derived
+    from analysis.interface.session import open_session
     folder = derived.derive(valid_extract(tmp_path / "x"), tmp_path / "d")
     with pytest.raises(UsageError, match="^vorige_peildatum 2024-06-01 ligt niet vóór peildatum 2024-05-01"):
         open_session(derived_dir=str(folder), peildatum="2024-05-01", vorige_peildatum="2024-06-01")
@@ -272,7 +274,7 @@ def test_a_run_early_in_the_wi2013_end_to_end(tmp_path, capsys):
                      "--derived", str(tmp_path / "afgeleid"), "--jobs", "2"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    from analysis import outputs
+    from analysis.definitions import outputs
     t2 = outputs.read_table(out / "tables" / "tabel2.csv")
     assert set(t2["kolom"]) == {"2013-06-01", "2012-06-01"}
     assert (t2[t2["eenheid"] == "aantal"]["waarde"] == 0).all()

@@ -6,8 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import derived, validation
-from analysis.errors import ExtractError
+from analysis.extract import derived, validation
+from analysis.core.errors import ExtractError
 from builders import valid_extract
 
 

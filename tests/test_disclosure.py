@@ -26,7 +26,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cli, outputs, registry, verification_file
+from analysis import cli
+from analysis.definitions import outputs, registry
+from analysis.audit import verification_file
 from builders import Extract
 
 N = 5
@@ -206,7 +208,7 @@ def test_the_crafted_extracts_give_no_small_count_away(make, tmp_path):
     from reader import findings
 
     from analysis.publication import run as publication_run
-    from analysis.params import Parameters
+    from analysis.core.params import Parameters
     x = Extract()
     make(x)
     extract = x.load(tmp_path)

@@ -21,10 +21,15 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import claims_file, cli, compute, contract as C, outputs, paths, plan, provenance, registry, verification_file
-from analysis.errors import NotebookError
-from analysis.params import Parameters
-from analysis.runner import RunConfig, run
+from analysis.audit import claims_file, verification_file
+from analysis import cli
+from analysis.definitions import compute, outputs, registry
+from analysis.core import contract as C, paths
+from analysis.publication import plan
+from analysis.running import provenance
+from analysis.core.errors import NotebookError
+from analysis.core.params import Parameters
+from analysis.running.runner import RunConfig, run
 from test_presentation import section as page_section  # noqa: E402
 from builders import Extract, earlier_output
 
@@ -53,7 +58,7 @@ def test_run_writes_the_monitor_outputs_with_the_contracts_keys(full_run, synthe
     their figures and readings; the report's Monitor section and the workbook's sheets."""
     import json
 
-    from analysis import monitor
+    from analysis.definitions import monitor
     for name in registry.MONITOR_OUTPUTS:
         text = (full_run / "tables" / f"{name}.csv").read_text()
         expected = compute.output(name, synthetic, Parameters())
@@ -331,9 +336,9 @@ def test_small_extract_through_the_notebooks_equals_the_library(tmp_path, fmt, c
             df = pd.read_csv(extract / f"{name}.csv", dtype=str, keep_default_na=False).replace("", None)
             (extract / f"{name}.csv").unlink()
             df.to_parquet(extract / f"{name}.parquet", index=False)
-    from analysis import reference
-    from analysis.params import parse_parameters
-    from analysis.validation import validate_extract
+    from analysis.audit import reference
+    from analysis.core.params import parse_parameters
+    from analysis.extract.validation import validate_extract
     out = tmp_path / "uit"
     args = ["run", "--extract", str(extract), "--out", str(out), "--peildatum", "2023-11-15",
             "--vorige-peildatum", "2022-12-31", "--elip-peildata", "2023-06-30,2023-01-01",
@@ -380,7 +385,7 @@ def test_what_a_kernel_writes_on_its_stderr_goes_to_kernels_log_not_to_the_termi
     of the run: it lands in kernels.log beside run.log."""
     import papermill as pm
 
-    from analysis.runner import _kernel_manager
+    from analysis.running.runner import _kernel_manager
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import os; os.write(2, b'kernel-stderr\\n')")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -474,7 +479,7 @@ def test_an_extract_made_elsewhere_is_described_as_such_everywhere(cut_run):
     """Case (b): synthetic, not made by this suite. No output says it imitates the letter;
     the banner, the limitations, the provenance, the workbook, the notebooks and the lines the
     run printed say what it is."""
-    from analysis import extract_kind as K
+    from analysis.core import extract_kind as K
     from test_extract_kind import assert_words_of, banner_sentences, sentences
     out, printed = cut_run
     assert json.loads((out / "herkomst.json").read_text())["extract"]["soort"] == K.ELDERS
@@ -496,8 +501,8 @@ def test_an_extract_made_elsewhere_is_described_as_such_everywhere(cut_run):
 def test_real_data_are_described_as_such(cut_run, tmp_path):
     """Case (c): the same run's report and workbook, built from a herkomst that says the
     extract is real (synthetisch false): nothing synthetic, nothing of the suite's generator."""
-    from analysis import extract_kind as K
-    from analysis.runner import build_pages
+    from analysis.core import extract_kind as K
+    from analysis.running.runner import build_pages
     from builders import REAL_BRON
     from test_extract_kind import assert_words_of, banner_sentences
     out = tmp_path / "echt"
@@ -519,7 +524,7 @@ def test_real_data_are_described_as_such(cut_run, tmp_path):
 def test_the_suites_own_extract_is_described_as_built_back_from_the_letter(full_run):
     """Case (a), the shipped extract: its report, workbook and herkomst say that agreement
     with the letter proves little here."""
-    from analysis import extract_kind as K
+    from analysis.core import extract_kind as K
     from test_extract_kind import assert_words_of, banner_sentences
     page = (full_run / "index.html").read_text(encoding="utf-8")
     assert_words_of(K.SUITE, page, banner_sentences(K.SUITE) | {K.WORDS[K.SUITE]["label"]})

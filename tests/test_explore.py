@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import compute, contract as C
-from analysis import kruistabel as K
-from analysis import registry
-from analysis.errors import UsageError
-from analysis.explore import Verkenning
-from analysis.params import Parameters, parse_parameters
-from analysis.session import Session
+from analysis.definitions import compute
+from analysis.core import contract as C
+from analysis.interface import kruistabel as K
+from analysis.definitions import registry
+from analysis.core.errors import UsageError
+from analysis.interface.explore import Verkenning
+from analysis.core.params import Parameters, parse_parameters
+from analysis.interface.session import Session
 from builders import Extract
 
 P = dt.date(2024, 5, 1)
@@ -296,7 +297,7 @@ def test_open_extract_writes_only_the_derived_cache(tmp_path, monkeypatch, ext):
 def test_import_analysis_stays_cheap():
     import subprocess
     import sys
-    code = ("import sys, analysis; heavy = [m for m in ('pandas', 'lifelines', 'analysis.explore') "
+    code = ("import sys, analysis; heavy = [m for m in ('pandas', 'lifelines', 'analysis.interface.explore') "
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -383,7 +384,7 @@ def test_duur_with_celbeveiliging_does_not_give_the_competing_outcome_away(tmp_p
 
 
 def test_tabel_gives_the_monitor_outputs_too(x, ext):
-    from analysis import monitor
+    from analysis.definitions import monitor
     for name in monitor.OUTPUTS:
         pd.testing.assert_frame_equal(x.tabel(name, P), monitor.compute(name, ext, P))
 
@@ -391,7 +392,7 @@ def test_tabel_gives_the_monitor_outputs_too(x, ext):
 # ---- contract 1.2: min_at_risk, duur at given days, merged outcomes ------------------------------
 
 def test_min_at_risk_is_an_interface_parameter_with_the_runs_default(ext, tmp_path):
-    from analysis import monitor
+    from analysis.definitions import monitor
     assert Verkenning(ext).min_at_risk == Parameters.min_at_risk == Parameters().min_at_risk
     one = Verkenning(ext, min_at_risk=1)
     assert "min_at_risk 1" in repr(one)
@@ -409,7 +410,7 @@ def test_min_at_risk_is_an_interface_parameter_with_the_runs_default(ext, tmp_pa
 def test_duur_at_days_within_a_cohort_equals_the_monitor(ext):
     """One reader (contract 1.2 section 6): duur(..., dagen=[365, ...]) within a cohort is
     cohort_uitkomst_wi2013, and at 91 ... 730 days per doelgroep duur_tot_pip_wi2021."""
-    from analysis import monitor
+    from analysis.definitions import monitor
     v = Verkenning(ext, min_at_risk=1)
     for name, gebeurtenis, populatie, groep, dagen, suffix in (
             (monitor.COHORT_UITKOMST, "einde", "wi2013_opgelegd", "cohort",
@@ -457,7 +458,7 @@ def test_duur_merged_outcomes_at_a_day_and_their_protection(ext):
 def test_duur_at_days_equals_the_monitor_on_the_synthetic_extract(synthetic):
     """The same on the national-size extract with the default min_at_risk: cohorts whose five-year
     share is withheld are those with fewer than that many still followed."""
-    from analysis import monitor
+    from analysis.definitions import monitor
     v = Verkenning(synthetic)
     p = v.stand_per
     dagen = [j * monitor.DAGEN_PER_JAAR for j in monitor.COHORT_JAREN]

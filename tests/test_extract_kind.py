@@ -17,13 +17,14 @@ import re
 
 import pytest
 
-from analysis import derived, horizon, provenance
-from analysis import extract_kind as K
-from analysis.params import Parameters
+from analysis.extract import derived, horizon
+from analysis.running import provenance
+from analysis.core import extract_kind as K
+from analysis.core.params import Parameters
 from analysis.presentation import report, safe_text, summaries
-from analysis.runner import RunConfig
-from analysis.session import Session
-from analysis.validation import validate_extract
+from analysis.running.runner import RunConfig
+from analysis.interface.session import Session
+from analysis.extract.validation import validate_extract
 from builders import OTHER_BRON, REAL_BRON, Extract
 # What the suite said before it read the kind from extract.json: each assumes that the suite
 # made the extract from the letter.

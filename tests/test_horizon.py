@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from analysis import horizon
-from analysis.errors import UsageError
-from analysis.params import Parameters
+from analysis.extract import horizon
+from analysis.core.errors import UsageError
+from analysis.core.params import Parameters
 from builders import Extract
 
 

@@ -376,7 +376,7 @@ def test_dutch_spreadsheet_accepted_when_asked(tmp_path, capsys):
     assert code != 0
     code, message = run_cli(["validate", "--extract", str(extract), "--spreadsheet-nl"], capsys)
     assert code == 0, message
-    from analysis.validation import validate_extract
+    from analysis.extract.validation import validate_extract
     nl = validate_extract(extract, spreadsheet_nl=True)
     plain = validate_extract(valid_extract(tmp_path / "plain"))
     for name in ("wi2021", "wi2013", "leningen", "examens"):
@@ -384,7 +384,7 @@ def test_dutch_spreadsheet_accepted_when_asked(tmp_path, capsys):
 
 
 def test_parquet_extract_is_read_like_csv(tmp_path):
-    from analysis.validation import validate_extract
+    from analysis.extract.validation import validate_extract
     csv_dir = valid_extract(tmp_path / "csv")
     pq_dir = tmp_path / "pq"
     pq_dir.mkdir()
@@ -424,7 +424,7 @@ def test_through_a_real_subprocess(tmp_path):
 # ---- accepted where the contract allows it ---------------------------------------------
 
 def typed_frames(extract: Path):
-    from analysis.validation import validate_extract
+    from analysis.extract.validation import validate_extract
     x = validate_extract(extract)
     return {name: getattr(x, name) for name in ("wi2021", "wi2013", "leningen", "examens")}
 
@@ -556,7 +556,7 @@ def test_a_field_over_20_mb_is_read(tmp_path, capsys):
 
 
 def test_values_in_messages_are_shortened():
-    from analysis.errors import MAX_VALUE_CHARS, Violation, shorten
+    from analysis.core.errors import MAX_VALUE_CHARS, Violation, shorten
     assert shorten("x" * 61) == "x" * 59 + "…" and len(shorten("x" * 10**6)) == MAX_VALUE_CHARS
     assert shorten("x" * 60) == "x" * 60
     v = Violation(file="f.csv", rule="r", column="k" * 500, example="v" * 10**6, lines=[2], count=1)
@@ -566,7 +566,7 @@ def test_values_in_messages_are_shortened():
 # ---- a silent wrong count: loan sums --------------------------------------------------
 
 def test_bedrag_bound_is_inclusive(tmp_path, capsys):
-    from analysis.validation import MAX_BEDRAG_CENT
+    from analysis.extract.validation import MAX_BEDRAG_CENT
     extract = valid_extract(tmp_path / "x")
     set_cell(extract, LEN, 0, "bedrag", f"{MAX_BEDRAG_CENT // 100}.00")
     code, message = run_cli(["validate", "--extract", str(extract)], capsys)
@@ -576,9 +576,9 @@ def test_bedrag_bound_is_inclusive(tmp_path, capsys):
 
 def test_loan_sums_are_exact_integers():
     """Float weights lose the last cent above 2**53 and wrap on the way back to int64."""
-    from analysis import contract as C
-    from analysis.model import Extract as Typed, ExtractMeta
-    from analysis.tables import loans_until_each
+    from analysis.core import contract as C
+    from analysis.extract.model import Extract as Typed, ExtractMeta
+    from analysis.definitions.tables import loans_until_each
     persons = pd.DataFrame({"persoon_id": ["a", "b"]})
     big = 2**53
     loans = pd.DataFrame({"persoon_nr": np.array([0, 0, 1, 1, 1], dtype=np.int32),
@@ -614,7 +614,7 @@ def _dutch_loans(extract: Path, amounts: list[str]) -> None:
 def test_dutch_thousands_points_are_read_under_spreadsheet_nl(tmp_path, capsys):
     """10.000,00 (thousands point and decimal comma) is how a Dutch spreadsheet writes ten
     thousand euro; 1.000.000 can only be a million. Both are read as such (issue 17)."""
-    from analysis.validation import validate_extract
+    from analysis.extract.validation import validate_extract
     extract = valid_extract(tmp_path / "extract")
     _dutch_loans(extract, ["10.000,00", "1.234,5", "1.000.000", "9500,00", "12,34", "7"])
     code, message = run_cli(["validate", "--extract", str(extract), "--spreadsheet-nl"], capsys)

@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import compute, contract as C
-from analysis import monitor as M
-from analysis import registry
-from analysis.params import Parameters
-from analysis.rounding import half_up
+from analysis.definitions import compute
+from analysis.core import contract as C
+from analysis.definitions import monitor as M
+from analysis.definitions import registry
+from analysis.core.params import Parameters
+from analysis.definitions.rounding import half_up
 from builders import Extract
 
 P = dt.date(2024, 5, 1)
@@ -289,7 +290,7 @@ def test_monitor_figures_and_their_sentences(series_ext, ext, tmp_path):
     words and dates, no keys."""
     import json
 
-    from analysis.session import Session
+    from analysis.interface.session import Session
     s = Session(extract=series_ext, params=Parameters(peildatum=Q), out=tmp_path)
     zin = s.monitor_figure(M.TIJDREEKS).data
     assert zin == ("Op 1 april 2023 waren 3 personen inburgeringsplichtig onder de Wi2021 en 1 onder de Wi2013; "
@@ -417,7 +418,7 @@ def test_at_risk_counts_everyone_whose_exit_day_is_on_or_after_the_day(edge):
 def test_intervals_are_survivals_curve_on_that_day(ext, edge):
     """Each interval is the pointwise interval of survival.duur's curve on the day read (the last
     day with that outcome up to it), in percent; an outcome not yet seen reads 0 with interval 0."""
-    from analysis import survival as S
+    from analysis.definitions import survival as S
     for extract, p in ((ext, P), (edge, EDGE_P)):
         df = values(M.cohort_uitkomst_wi2013(extract, p, min_at_risk=1))
         curves = S.duur(extract, "einde", "wi2013_opgelegd", p, groep="cohort")
@@ -436,7 +437,7 @@ def test_intervals_are_survivals_curve_on_that_day(ext, edge):
 
 
 def test_duur_tot_pip_intervals_and_the_medians_interval_in_days(ext):
-    from analysis import survival as S
+    from analysis.definitions import survival as S
     v = values(M.duur_tot_pip_wi2021(ext, P, min_at_risk=1))
     curve = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep")
     row = curve[(curve["groep"] == "asiel") & (curve["uitkomst"] == "pip")].iloc[0]  # day 59: read at 91 and 182
@@ -478,7 +479,7 @@ def test_every_share_has_its_interval_and_at_risk_beside_it(ext):
 
 def test_the_monitor_reads_its_shares_through_duur_at_days(ext):
     """One reader: the cohort shares are survival.duur(..., dagen=...) within the cohort."""
-    from analysis import survival as S
+    from analysis.definitions import survival as S
     c = values(M.cohort_uitkomst_wi2013(ext, P, min_at_risk=1))
     dagen = [j * M.DAGEN_PER_JAAR for j in M.COHORT_JAREN]
     r = S.duur(ext, "einde", "wi2013_opgelegd", P, groep="cohort", dagen=dagen, min_at_risk=1)

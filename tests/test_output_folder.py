@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import __version__, cli, provenance, runner
+from analysis import __version__, cli
+from analysis.running import provenance, runner
 from builders import earlier_output, valid_extract
 
 
@@ -148,7 +149,7 @@ def test_a_folder_that_only_resembles_an_earlier_output_is_refused(spoil, tmp_pa
 def test_the_marker_is_what_provenance_writes(tmp_path):
     from types import SimpleNamespace
 
-    from analysis.params import Parameters
+    from analysis.core.params import Parameters
     cfg = SimpleNamespace(params=Parameters(), spreadsheet_nl=False, timings={}, horizon=None, warnings=[])
     info = {"checksum": "0" * 64, "bron": "x", "synthetisch": True, "bestanden": []}
     out = tmp_path / "uit"
@@ -267,8 +268,8 @@ def test_a_second_run_into_a_locked_folder_is_refused_at_once(tmp_path, capsys):
 
 
 def test_jobs_below_one_are_refused_by_the_library_too(tmp_path):
-    from analysis.errors import UsageError
-    from analysis.params import Parameters
+    from analysis.core.errors import UsageError
+    from analysis.core.params import Parameters
     with pytest.raises(UsageError, match="--jobs -1"):
         runner.run(runner.RunConfig(extract=tmp_path, out=tmp_path / "uit", params=Parameters(), jobs=-1))
 
@@ -414,7 +415,7 @@ def test_derived_folder_equal_to_or_inside_the_extract_is_refused(where, tmp_pat
 
 def test_derived_folder_from_the_environment_inside_the_extract_is_refused(tmp_path, capsys, monkeypatch):
     import analysis
-    from analysis.errors import UsageError
+    from analysis.core.errors import UsageError
     extract = valid_extract(tmp_path / "extract")
     late = stops_after_deriving(extract)
     monkeypatch.setenv("ANALYSIS_DERIVED", str(extract / "cache"))
@@ -444,8 +445,8 @@ def test_an_extract_file_linking_into_the_output_folder_is_refused(tmp_path, cap
 
 @pytest.mark.parametrize("relation", ["in", "om"])
 def test_out_inside_or_around_the_notebooks_folder_is_refused(relation, tmp_path):
-    from analysis.errors import UsageError
-    from analysis.params import Parameters
+    from analysis.core.errors import UsageError
+    from analysis.core.params import Parameters
     extract = valid_extract(tmp_path / "extract")
     notebooks = tmp_path / "notebooks" if relation == "in" else tmp_path / "uit" / "notebooks"
     notebooks.mkdir(parents=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import paths
+from analysis.core import paths
 from builders import valid_extract
 
 ROOT = paths.checkout()

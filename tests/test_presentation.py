@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from analysis import dutch
+from analysis.core import dutch
 from analysis.presentation import excel, glossary, report, safe_text
 
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -61,10 +61,10 @@ def test_a_link_in_extract_text_is_no_link_in_the_notebooks_html(bron, tmp_path)
 
     import nbformat
 
-    from analysis.params import Parameters
+    from analysis.core.params import Parameters
     from analysis.presentation import summaries
-    from analysis.session import Session
-    from analysis.validation import validate_extract
+    from analysis.interface.session import Session
+    from analysis.extract.validation import validate_extract
     from builders import valid_extract
     extract = valid_extract(tmp_path / "x")
     meta = json_mod.loads((extract / "extract.json").read_text())
@@ -107,7 +107,7 @@ def test_monitor_sheets_are_tables_as_the_report_reads_them(tmp_path):
     interval and the number still followed (a whole number); empty where the share is withheld."""
     import datetime as dt
 
-    from analysis import monitor as M
+    from analysis.definitions import monitor as M
     from builders import Extract
     x = Extract()
     x.wi2013(persoon_id="c1", datum_plicht="2022-01-01", datum_einde="2022-01-21", reden_einde="ingeburgerd")
@@ -159,7 +159,7 @@ def test_monitor_sheets_are_tables_as_the_report_reads_them(tmp_path):
 
 def test_definition_box_escapes_and_names_every_part():
     box = report.definition_box("Tabel <1>", "Personen met <b>plicht</b>", "aantal & procent",
-                                "§3.2", "analysis.tables:tabel1", "02_tabel1.ipynb")
+                                "§3.2", "analysis.definitions.tables:tabel1", "02_tabel1.ipynb")
     assert box.startswith("<aside class='definitie'>")
     assert "<b>" not in box and "&lt;b&gt;plicht&lt;/b&gt;" in box and "Tabel &lt;1&gt;" in box
     for label in ("Populatie", "Cellen", "Contract", "Code", "Notebook"):
@@ -404,8 +404,8 @@ def test_a_session_opened_by_hand_shows_its_figures_as_images(synthetic, monkeyp
     matplotlib Figure would show as the text '<Figure size ...>': the session shows PNGs."""
     from IPython import display as ipd
 
-    from analysis.params import Parameters
-    from analysis.session import Session
+    from analysis.core.params import Parameters
+    from analysis.interface.session import Session
     shown = []
     monkeypatch.setattr(ipd, "display", lambda *objs, **kw: shown.extend(objs))
     s = Session(extract=synthetic, params=Parameters(), out=None)
@@ -419,8 +419,8 @@ def test_a_cell_hidden_in_one_month_of_the_series_is_shown_at_p_in_the_page_and_
     """The monthly series holds the kerncijfers at every month under the same table name: a
     cell the pattern hides in April is not hidden in the table at P (the report once showed
     'x' at P for every cell hidden in any month, although the CSV printed it)."""
-    from analysis import registry
-    from analysis.params import Parameters
+    from analysis.definitions import registry
+    from analysis.core.params import Parameters
     from analysis.publication import protect
     from analysis.publication.record import PRIMAIR, Pattern, Reason
     from analysis.presentation import letter_tables

@@ -8,8 +8,9 @@ import tomllib
 import nbformat
 import pytest
 
-from analysis import paths, reference
-from analysis import plan
+from analysis.core import paths
+from analysis.audit import reference
+from analysis.publication import plan
 
 ROOT = paths.project_root()
 
@@ -52,7 +53,7 @@ def test_notebook_is_committed_clean_and_thin(path):
 def test_every_run_notebook_takes_every_run_parameter():
     """The runner passes Parameters.notebook_values() to every notebook: each is a variable of the
     parameters cell (None: the default) and reaches open_session, min_at_risk included."""
-    from analysis.params import Parameters
+    from analysis.core.params import Parameters
     names = list(Parameters().notebook_values())
     assert "min_at_risk" in names
     for source in sorted(plan.sources()):

@@ -17,11 +17,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import contract as C
-from analysis import registry
-from analysis.model import Extract, ExtractMeta
-from analysis.outputs import cell
-from analysis.params import Parameters
+from analysis.core import contract as C
+from analysis.definitions import registry
+from analysis.extract.model import Extract, ExtractMeta
+from analysis.definitions.outputs import cell
+from analysis.core.params import Parameters
 
 P = dt.date(2024, 5, 1)
 DAY0_21, DAY0_13 = dt.date(2022, 1, 1), dt.date(2013, 1, 1)

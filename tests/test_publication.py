@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.publication.items import CellKey, Count
+from analysis.definitions.items import CellKey, Count
 from analysis.publication.pattern import Publication
 from analysis.publication.record import AFGELEID, BLOK, PRIMAIR, SECUNDAIR
-from analysis.publication.items import Ratio
+from analysis.definitions.items import Ratio
 from reader import findings
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import cli, paths
-from analysis.errors import UsageError
+from analysis import cli
+from analysis.core import paths
+from analysis.core.errors import UsageError
 from analysis.synth.generate import ensure_default, generate, manifest
 
 

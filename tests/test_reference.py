@@ -13,9 +13,11 @@ import tomllib
 
 import pytest
 
-from analysis import contract as C
-from analysis import paths, reference, registry
-from analysis.claims import load_claims
+from analysis.core import contract as C
+from analysis.core import paths
+from analysis.audit import reference
+from analysis.definitions import registry
+from analysis.audit.claims import load_claims
 
 LETTER = reference.letter_path().read_text(encoding="utf-8")
 LINES = LETTER.splitlines()

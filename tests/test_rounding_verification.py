@@ -7,10 +7,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import reference, verification
-from analysis import verification_file
-from analysis.dutch import getal
-from analysis.rounding import half_up, largest_remainder, letter_rounding, with_letter_rounding
+from analysis.audit import reference, verification
+from analysis.audit import verification_file
+from analysis.core.dutch import getal
+from analysis.definitions.rounding import half_up, largest_remainder, letter_rounding, with_letter_rounding
 
 FIG = reference.load_figures()
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import contract as C
-from analysis import derived, paths
-from analysis.errors import ExtractError
-from analysis.validation import validate_extract
+from analysis.core import contract as C
+from analysis.extract import derived
+from analysis.core import paths
+from analysis.core.errors import ExtractError
+from analysis.extract.validation import validate_extract
 from builders import Extract
 
 LATE = "2024-03-15"  # later than every other date of `base`
@@ -169,6 +170,6 @@ def test_validate_prints_the_latest_event_and_warns_when_it_lies_in_the_future(t
     extract = with_late("wi2013_examens", "datum", future.isoformat()).write(tmp_path / "x")
     assert cli.main(["validate", "--extract", str(extract)]) == 0
     out = capsys.readouterr().out
-    from analysis.dutch import datum
+    from analysis.core.dutch import datum
     assert f"Horizon: {datum(future)} (de laatste gebeurtenis in het extract; extract.json geeft geen stand_per)." in out
     assert "Waarschuwing: de horizon ligt na vandaag" in out and "gebeurtenissen in de toekomst" in out

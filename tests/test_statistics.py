@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from analysis import paths
+from analysis.core import paths
 from analysis.statistics import methods as M
 
 REF = pd.read_csv(paths.project_root() / "data" / "reference" / "statistiek_referentiewaarden.csv",

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import paths
-from analysis import survival as S
-from analysis.errors import UsageError
+from analysis.core import paths
+from analysis.definitions import survival as S
+from analysis.core.errors import UsageError
 from builders import Extract
 
 P = dt.date(2024, 5, 1)
@@ -501,7 +501,7 @@ def test_duur_at_days_follow_up_rule_and_empty_groups(ext):
     df = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep", dagen=[10], min_at_risk=3)
     asiel = df[(df["groep"] == "asiel") & (df["uitkomst"] == "pip")].iloc[0]
     assert asiel["at_risk"] == 2 and asiel[["cumulatieve_incidentie", "ci_laag", "ci_hoog"]].isna().all()
-    from analysis.params import Parameters
+    from analysis.core.params import Parameters
     default = S.duur(ext, "pip", "wi2021_plichtig_geworden", P, dagen=[0])
     assert default["at_risk"].tolist() == [7, 7] and default["cumulatieve_incidentie"].isna().all()  # 7 < 20
     assert Parameters.min_at_risk > 7

@@ -14,15 +14,17 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import contract as C
-from analysis import verification_file
-from analysis import paths, reference, registry, verification
-from analysis.outputs import cell
-from analysis.params import Parameters
+from analysis.core import contract as C
+from analysis.audit import verification_file
+from analysis.core import paths
+from analysis.audit import reference, verification
+from analysis.definitions import registry
+from analysis.definitions.outputs import cell
+from analysis.core.params import Parameters
 from analysis.statistics import analyses
 from analysis.statistics import results as stats_results
 from analysis.synth.generate import generate, load_assumptions, manifest
-from analysis.validation import validate_extract
+from analysis.extract.validation import validate_extract
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +78,7 @@ def test_extract_is_marked_synthetic_and_records_its_making(synthetic_extract):
 
 
 def test_identifiers_never_look_like_bsn(synthetic):
-    from analysis.validation import looks_like_bsn
+    from analysis.extract.validation import looks_like_bsn
     import pyarrow as pa
     assert not looks_like_bsn(pa.array(synthetic.wi2013["persoon_id"].head(1000))).any()
 
@@ -135,7 +137,7 @@ def test_planted_difference_is_found(tmp_path):
 
 # ---- the generator is independent of the code it is checked against --------------------
 
-SUITE_CODE_UNDER_TEST = ("analysis.tables", "analysis.rounding")
+SUITE_CODE_UNDER_TEST = ("analysis.definitions.tables", "analysis.definitions.rounding")
 
 
 def _imports(path, package: str) -> set[str]:
@@ -175,8 +177,8 @@ def test_import_scan_sees_relative_imports():
     import tempfile
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "m.py"
-        p.write_text("from ..tables import x\nfrom .. import rounding\nimport analysis.tables\n")
-        assert {"analysis.tables.x", "analysis.rounding", "analysis.tables"} <= _imports(p, "analysis.synth")
+        p.write_text("from ..definitions.tables import x\nfrom ..definitions import rounding\nimport analysis.definitions.tables\n")
+        assert {"analysis.definitions.tables.x", "analysis.definitions.rounding", "analysis.definitions.tables"} <= _imports(p, "analysis.synth")
 
 
 def test_generator_does_not_load_tables_or_rounding_at_all():
@@ -192,8 +194,7 @@ def test_generator_does_not_load_tables_or_rounding_at_all():
 
 def test_independent_rounding_worked_by_hand():
     from fractions import Fraction
-    from analysis.synth.independent import (exact, percent_half_up, percents_largest_remainder,
-                                            round_half_up)
+    from analysis.synth.independent import exact, percent_half_up, percents_largest_remainder, round_half_up
     assert [percent_half_up(p, b) for p, b in ((1, 8), (3, 8), (1, 200), (1, 3), (0, 7), (7, 7))] == \
         [13, 38, 1, 33, 0, 100]
     assert round_half_up(Fraction(-5, 2)) == -3 and round_half_up(Fraction(5, 2)) == 3

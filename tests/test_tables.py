@@ -15,10 +15,10 @@ import math
 import numpy as np
 import pytest
 
-from analysis import registry
-from analysis import tables as T
-from analysis.params import Parameters, one_year_before, parse_parameters
-from analysis.errors import UsageError
+from analysis.definitions import registry
+from analysis.definitions import tables as T
+from analysis.core.params import Parameters, one_year_before, parse_parameters
+from analysis.core.errors import UsageError
 from builders import Extract
 
 P = dt.date(2024, 5, 1)
@@ -186,7 +186,7 @@ def test_parameters():
 
 
 def test_compute_all_gives_every_output_in_the_contract_shape(ext):
-    from analysis import contract as C
+    from analysis.core import contract as C
     params = Parameters()
     res = registry.compute_all(ext, params)
     assert list(res) == list(registry.OUTPUTS)

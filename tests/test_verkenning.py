@@ -16,7 +16,9 @@ import uuid
 import nbformat
 import pytest
 
-from analysis import paths, plan, reference
+from analysis.core import paths
+from analysis.publication import plan
+from analysis.audit import reference
 
 ROOT = paths.project_root()
 NOTEBOOK = ROOT / "notebooks" / "verkenning.ipynb"
@@ -42,7 +44,7 @@ def test_verkenning_is_not_run_by_a_run():
 def test_verkenning_runs_on_the_shipped_extract_and_writes_nothing(synthetic_extract, tmp_path, monkeypatch):
     import papermill as pm
 
-    from analysis.runner import _kernel_path
+    from analysis.running.runner import _kernel_path
 
     monkeypatch.setenv("ANALYSIS_DERIVED", str(tmp_path / "cache"))
     _kernel_path()

@@ -7,18 +7,18 @@ the claims audit (`claims`), presentation (`presentation`) and the papermill run
 (`runner`). For exploration from Python: `analysis.open_extract()` (`explore`).
 See README.md.
 """
-from .version import __version__  # noqa: E402,F401
+from .core.version import __version__  # noqa: E402,F401
 
 import os  # noqa: E402 - for the annotation of open_extract only
 from typing import TYPE_CHECKING  # noqa: E402
 
 if TYPE_CHECKING:
-    from . import explore
+    from .interface import explore
 
 
 def open_extract(path: "str | os.PathLike[str] | None" = None, celbeveiliging: int = 0,
                  min_at_risk: "int | None" = None) -> "explore.Verkenning":
-    """Open an extract for exploration (contract section 6); see `analysis.explore`.
+    """Open an extract for exploration (contract section 6); see `analysis.interface.explore`.
 
     `path`: an extract folder (None: the shipped synthetic extract); `celbeveiliging=N`:
     suppress every count below N in every result; `min_at_risk`: how many must still be
@@ -28,6 +28,6 @@ def open_extract(path: "str | os.PathLike[str] | None" = None, celbeveiliging: i
 
     Imported on first call, so that `import analysis` stays cheap for the command line.
     """
-    from .explore import open_extract as _open
+    from .interface.explore import open_extract as _open
 
     return _open(path, celbeveiliging, min_at_risk)

@@ -13,11 +13,11 @@ import threading
 import traceback
 from pathlib import Path
 
-from . import paths
-from .run_files import RunFolder
-from .version import __version__
-from .errors import AnalysisError, Interrupted, UsageError
-from .params import Parameters
+from .core import paths
+from .core.run_files import RunFolder
+from .core.version import __version__
+from .core.errors import AnalysisError, Interrupted, UsageError
+from .core.params import Parameters
 
 EXIT_INTERNAL = 70
 
@@ -82,8 +82,8 @@ def _whole(text: str, option: str, what: str) -> int:
 
 
 def _run(args) -> int:
-    from .params import parse_parameters
-    from .runner import RunConfig, check_jobs, run, summary_line
+    from .core.params import parse_parameters
+    from .running.runner import RunConfig, check_jobs, run, summary_line
 
     jobs = 0
     if args.jobs is not None:
@@ -97,7 +97,7 @@ def _run(args) -> int:
                     jobs=jobs, derived_root=args.derived)
     result = run(cfg)
     print(summary_line(result))
-    from .verification_file import letter_cases
+    from .audit.verification_file import letter_cases
     for case in letter_cases(RunFolder(result).verificatie):
         print(f"  de brief spreekt zichzelf tegen: {case}")
     print(f"Rapport: {RunFolder(result).index}")
@@ -125,7 +125,7 @@ def _synth(args) -> int:
 
 
 def _validate(args) -> int:
-    from .validation import validate_extract
+    from .extract.validation import validate_extract
     extract = validate_extract(args.extract, args.spreadsheet_nl)
     for w in extract.meta.warnings:
         print(f"Waarschuwing: {w}")
@@ -138,7 +138,7 @@ def _validate(args) -> int:
 
 def _controleer(args) -> int:
     """Contract sections 4 and 8: exit 1 when a count can be bounded below N, else 0."""
-    from . import controleer
+    from .publication import controleer
     n = _whole(args.celbeveiliging, "--celbeveiliging", "de drempel N, bijvoorbeeld 10")
     if n < 2:
         raise UsageError(f"--celbeveiliging {n} kan niet: geef de drempel N van de run, 2 of meer.")
@@ -151,8 +151,8 @@ def _horizon_line(extract) -> str:
     would otherwise accept every peildatum up to them."""
     import datetime as dt
 
-    from . import horizon
-    from .dutch import datum
+    from .extract import horizon
+    from .core.dutch import datum
     h = horizon.of(extract)
     if h.date is None:
         return "Horizon: geen (het extract bevat geen enkele gebeurtenis)."

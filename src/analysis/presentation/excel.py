@@ -19,12 +19,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .. import contract as C
-from ..rounding import decimals_for, with_letter_rounding
-from .. import dutch, registry
-from ..extract_kind import Description
-from ..monitor import (CI_HOOG_DAGEN, CI_LAAG_DAGEN, COHORT_JAREN, COHORT_UITKOMST, DUUR_TOT_PIP, EENHEID_DAGEN,
-                       MEDIAAN, TIJDREEKS)
+from ..core import contract as C
+from ..definitions.rounding import decimals_for, with_letter_rounding
+from ..core import dutch
+from ..definitions import registry
+from ..core.extract_kind import Description
+from ..definitions.monitor import CI_HOOG_DAGEN, CI_LAAG_DAGEN, COHORT_JAREN, COHORT_UITKOMST, DUUR_TOT_PIP, EENHEID_DAGEN, MEDIAAN, TIJDREEKS
 from . import letter_tables, safe_text, summaries
 from .run_folder import RunResults
 
@@ -241,7 +241,7 @@ def _share_cells(cell: dict, rij: str, kolom: str, suffix: str = "") -> list:
 
 def _min_at_risk(params: dict) -> int:
     """The run's min_at_risk; a parameters.json from before it existed had the default."""
-    from ..params import Parameters
+    from ..core.params import Parameters
     return int(params.get("min_at_risk") or Parameters.min_at_risk)
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import contract as C
-from .. import dutch, registry
-from ..rounding import decimals_for, with_letter_rounding
+from ..core import contract as C
+from ..core import dutch
+from ..definitions import registry
+from ..definitions.rounding import decimals_for, with_letter_rounding
 
 def rij_label(name: str, key: str) -> str:
     """A row key as the letter labels it (dates as '1 mei 2024'); from the registry."""
@@ -134,19 +135,19 @@ def short_title(name: str) -> str:
 
 def definition(name: str) -> dict[str, str]:
     """Where a table's definition lives and what it says, for the report's definition box."""
-    from .. import plan
+    from ..publication import plan
     spec = registry.spec(name)
     if spec.monitor:
         return {"titel": spec.titel, "populatie": spec.populatie, "cellen": spec.cellen,
                 "contract": f"contract (docs/contract.md) sectie{'s' if ' ' in spec.contract else ''} "
                             f"{spec.contract}",
-                "code": "de declaratie in src/analysis/registry.py, de berekening in src/analysis/monitor.py "
+                "code": "de declaratie in src/analysis/definitions/registry.py, de berekening in src/analysis/definitions/monitor.py "
                         "(onder de naam van het CSV-bestand)",
                 "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/{plan.MONITOR_NOTEBOOK})",
                 "brief": "monitor, geen tabel van de brief"}
     return {"titel": spec.titel, "populatie": spec.populatie, "cellen": spec.cellen,
             "contract": f"contract (docs/contract.md) secties {spec.contract}",
-            "code": "de declaratie in src/analysis/registry.py, de tellingen in src/analysis/tables.py "
+            "code": "de declaratie in src/analysis/definitions/registry.py, de tellingen in src/analysis/definitions/tables.py "
                     "(beide onder de naam van het CSV-bestand)",
             "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/{plan.TABLE_NOTEBOOK})",
             "brief": f"brief {spec.paragraaf}"}

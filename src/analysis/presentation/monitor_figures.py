@@ -27,10 +27,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .. import contract as C
-from .. import dutch, registry
-from .. import monitor as M
-from ..rounding import half_up
+from ..core import contract as C
+from ..core import dutch
+from ..definitions import registry
+from ..definitions import monitor as M
+from ..definitions.rounding import half_up
 from .figures import GREY, PALETTE, STYLE, thousands
 
 TITLES = {M.TIJDREEKS: "Inburgeringsplichtigen, PIP, aanbod en ELIP per maand",

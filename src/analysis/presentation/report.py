@@ -22,15 +22,16 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from .. import claims_file
-from .. import plan, registry
+from ..audit import claims_file
+from ..publication import plan
+from ..definitions import registry
 from ..publication import record
-from .. import verification_file
+from ..audit import verification_file
 from ..statistics import interpretation
-from .. import dutch
-from ..extract_kind import SUITE, Description
-from .. import run_files as F
-from ..run_files import RunFolder
+from ..core import dutch
+from ..core.extract_kind import SUITE, Description
+from ..core import run_files as F
+from ..core.run_files import RunFolder
 from . import glossary, letter_tables, safe_text, summaries, texts
 from .run_folder import RunResults
 

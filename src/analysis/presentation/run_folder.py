@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import claims_file
-from .. import outputs
-from .. import verification_file
-from ..extract_kind import Description
-from ..params import Parameters, parse_parameters
+from ..audit import claims_file
+from ..definitions import outputs
+from ..audit import verification_file
+from ..core.extract_kind import Description
+from ..core.params import Parameters, parse_parameters
 from ..publication import protect, record
-from ..run_files import RunFolder
+from ..core.run_files import RunFolder
 from ..statistics import results as stats_results
 
 

@@ -6,12 +6,12 @@ import math
 
 import pandas as pd
 
-from .. import claims_file
-from .. import verification_file
-from .. import dutch
-from ..extract_kind import Description
-from .. import run_files as F
-from ..run_files import RunFolder
+from ..audit import claims_file
+from ..audit import verification_file
+from ..core import dutch
+from ..core.extract_kind import Description
+from ..core import run_files as F
+from ..core.run_files import RunFolder
 from . import safe_text
 
 STATUS_LABEL = {

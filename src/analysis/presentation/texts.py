@@ -5,10 +5,10 @@ import math
 
 import pandas as pd
 
-from .. import contract as C
-from ..outputs import cell
-from ..rounding import with_letter_rounding
-from .. import dutch
+from ..core import contract as C
+from ..definitions.outputs import cell
+from ..definitions.rounding import with_letter_rounding
+from ..core import dutch
 
 
 def _c(df, rij, kolom, eenheid=C.EENHEID_AANTAL):

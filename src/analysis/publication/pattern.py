@@ -36,7 +36,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from .items import CellKey, Count, Ratio
+from ..definitions.items import CellKey, Count, Ratio
 from .record import AFGELEID, BLOK, PRIMAIR, SECUNDAIR, Pattern, Reason
 from .space import Space
 

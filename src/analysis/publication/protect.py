@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import registry
-from .items import CellKey
+from ..definitions import registry
+from ..definitions.items import CellKey
 from .record import Pattern
 
 

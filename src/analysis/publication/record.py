@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..run_files import CELBEVEILIGING
-from .items import CellKey
+from ..core.run_files import CELBEVEILIGING
+from ..definitions.items import CellKey
 
 if TYPE_CHECKING:
     from .pattern import Witnesses

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import reference, registry
-from ..model import Extract
-from ..params import Parameters
+from ..audit import reference
+from ..definitions import registry
+from ..extract.model import Extract
+from ..core.params import Parameters
 from .pattern import Pattern, Publication
 
 
@@ -38,7 +39,7 @@ def _statistics(pub: Publication, extract: Extract, params: Parameters) -> None:
 
 
 def _monitor(pub: Publication, extract: Extract, params: Parameters) -> None:
-    from .. import monitor
+    from ..definitions import monitor
     for name in registry.MONITOR_OUTPUTS:
         counts, ratios = monitor.published(name, extract, params)
         pub.add(counts, ratios)
@@ -48,8 +49,8 @@ def _audit(pub: Publication, extract: Extract, letter: Parameters) -> None:
     """The letter's tables at the dates the letter prints them, and at the letter's own
     parameters (what the claims and the audit's statistics read), and the tables the claims
     read at other dates (`cel_op`)."""
-    from .. import claims as claims_mod
-    from .. import verification
+    from ..audit import claims as claims_mod
+    from ..audit import verification
     fig = reference.load_figures()
     for output, part in fig.groupby("output", sort=False):
         for params in verification.audit_parameters(output, list(part["peildatum"]), letter):

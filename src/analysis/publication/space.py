@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .items import CellKey, Count
+from ..definitions.items import CellKey, Count
 
 
 

@@ -29,14 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import contract as C
-from ..model import Extract
-from ..outputs import cell
-from ..params import Parameters
+from ..core import contract as C
+from ..extract.model import Extract
+from ..definitions.outputs import cell
+from ..core.params import Parameters
 from . import methods as M
 from .results import COLUMNS, MCNEMAR, TOST, TOST_EXACT
-from .counts import (COHORT_ROWS, GROEP, KENMERKEN, composition_blocks, composition_data,  # noqa: F401
-                     overlap, overlap_key)
+from .counts import COHORT_ROWS, GROEP, KENMERKEN, composition_blocks, composition_data, overlap, overlap_key
 
 
 @dataclass(frozen=True)
@@ -307,7 +306,7 @@ def compute(extract: Extract, params: Parameters, run_tables: dict[str, pd.DataF
 
 
 def write(df: pd.DataFrame, path) -> None:
-    from ..outputs import to_csv_text
+    from ..definitions.outputs import to_csv_text
     out = df.copy()
     out["waarde"] = ["" if (isinstance(v, float) and math.isnan(v)) else repr(float(v)) for v in out["waarde"]]
     path.write_text(to_csv_text(out, COLUMNS), encoding="utf-8")

@@ -10,10 +10,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .. import contract as C
-from .. import tables as T
-from ..model import Extract
-from ..params import Parameters
+from ..core import contract as C
+from ..definitions import tables as T
+from ..extract.model import Extract
+from ..core.params import Parameters
 
 GROEP = ("2020", "2021")  # the cohorts the letter singles out
 KENMERKEN = ("analfabeet", "meer_dan_drie_examens")
@@ -50,8 +50,8 @@ SAMENSTELLING = "elip_samenstelling"
 
 def composition_key(d: dt.date, kenmerk: str, groep: str, uitkomst: str, params: Parameters):
     """The key of one count of the ELIP composition (it depends on the ELIP threshold)."""
-    from ..publication.items import CellKey
-    from ..registry import threshold_variant
+    from ..definitions.items import CellKey
+    from ..definitions.registry import threshold_variant
     return CellKey(SAMENSTELLING, d.isoformat(), f"{kenmerk}:{groep}", uitkomst, variant=threshold_variant(params))
 
 
@@ -88,7 +88,7 @@ def composition_blocks(d: dt.date, kenmerk: str, params: Parameters) -> tuple[se
 
 
 def overlap_key(analyse: str, p: dt.date, q: dt.date):
-    from ..publication.items import CellKey
+    from ..definitions.items import CellKey
     return CellKey(analyse, p.isoformat(), f"overlap met {q.isoformat()}", "beide")
 
 
@@ -101,7 +101,7 @@ def published(extract: Extract, params: Parameters, elip_peildatum: dt.date | No
     the ELIP peildatum, and the overlap of Tabel 2's and Tabel 4's populations at P and Q.
     Their links with the tables (a composition cohort sums to its Tabel 6 cell, the overlap
     and its complements to Tabel 2's cells) follow from the persons. Returns (counts, blocks)."""
-    from ..publication.items import WI2013, WI2021, Count
+    from ..definitions.items import WI2013, WI2021, Count
     counts, blocks = [], []
     d = elip_peildatum or (params.elip[-1] if params.elip else None)
     if d is not None:

@@ -24,12 +24,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import paths
-from ..version import __version__
-from .. import contract as C
-from ..errors import UsageError
-from ..extract_kind import generator_block
-from ..extract_writer import write_extract
+from ..core import paths
+from ..core.version import __version__
+from ..core import contract as C
+from ..core.errors import UsageError
+from ..core.extract_kind import generator_block
+from ..extract.writer import write_extract
 from . import wi2013, wi2021
 from .draw import GeneratorError
 from .targets import load_targets

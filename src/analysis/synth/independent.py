@@ -2,13 +2,13 @@
 
 The synthetic back-test asks: does the suite's table and rounding code reproduce the
 letter from an extract built to the letter? If the generator built that extract with the
-same code (`analysis.rounding`, `analysis.tables`), a bug there would be built into the
+same code (`analysis.definitions.rounding`, `analysis.definitions.tables`), a bug there would be built into the
 extract too, and the back-test would only show that the code agrees with itself. So the
 generator reads the letter's rules (half-up percentages, largest-remainder distributions,
 Tabel 6's pooled cohort column) from the contract and the letter and implements them here
 a second time, in a different way: exact fractions instead of decimals of floats, counts
 instead of shares. A test keeps every module of `analysis.synth` from importing
-`analysis.tables` or `analysis.rounding`.
+`analysis.definitions.tables` or `analysis.definitions.rounding`.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import contract as C
+from ..core import contract as C
 
 
 def exact(x) -> Fraction:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import contract as C
-from ..reference import count_interval, load_figures
+from ..core import contract as C
+from ..audit.reference import count_interval, load_figures
 
 
 class TargetError(ValueError):

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from .. import contract as C
-from .draw import (NONE, GeneratorError, allocate, bernoulli, categorical, choose, choose_stratified,
-                   code_column, date_column, day, uniform_days)
+from ..core import contract as C
+from .draw import NONE, GeneratorError, allocate, bernoulli, categorical, choose, choose_stratified, code_column, date_column, day, uniform_days
 from .independent import elip_column
 from .targets import Wi2013Targets
 

@@ -19,9 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from .. import contract as C
-from .draw import (NONE, GeneratorError, allocate, bernoulli, categorical, choose, code_column,
-                   date_column, day, uniform_days)
+from ..core import contract as C
+from .draw import NONE, GeneratorError, allocate, bernoulli, categorical, choose, code_column, date_column, day, uniform_days
 from .independent import exact, percent_half_up, percents_largest_remainder, round_half_up
 from .targets import Wi2021Targets
 

@@ -1,0 +1,323 @@
+"""`make bench`: speed and memory, measured rather than asserted in tests.
+
+1. Generating the national-size synthetic extract                  (target: at most 15 s)
+2. The one-time derivation (validation + typed Parquet) of that extract
+3. The whole suite on it with the derivation cached                 (target: at most 30 s)
+4. The floor of a papermill suite on this machine: as many copies of an empty notebook as
+   the suite has, each importing what the suite's notebooks import, run with the same
+   parallelism; and the ratio of (3) to it              (target: 3 <= 1.5 x floor + 2)
+5. Ten times national size: generation (not timed against a target), then validation +
+   derivation + all tables in a fresh process, its wall time and peak memory
+                                                        (target: at most 60 s and 6 GiB)
+6. Exploration (contract section 6) on the national-size extract, derivation cached, in a
+   fresh process: open_extract (its imports included)              (target: at most 2 s)
+   the slowest of three kruistabellen                              (target: at most 0,5 s)
+   a 30-month series: tabel6 at 30 monthly ELIP peildata, and 30 monthly
+   kruistabellen of the ELIP group                                 (target: at most 5 s each)
+   duur pip by doelgroep and duur einde of wi2013_opgelegd by cohort (target: at most 2 s each)
+
+Results are printed and written to .bench/bench.json. Timings vary with the machine and
+its load; the targets are for a 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from ..extract import derived
+from ..core import paths
+from ..audit import reference
+from ..core.params import Parameters
+from ..publication import plan
+from .runner import RunConfig, _kernel_path, default_jobs, run
+from ..synth.generate import generate
+
+# What each notebook of the suite imports (its setup cell and the library modules its
+# calls load); the floor notebooks import exactly this and do nothing else.
+TABLE_IMPORTS = ("analysis.interface.session", "analysis.presentation.figures", "IPython.display")
+FLOOR_IMPORTS = {
+    "09_statistiek.ipynb": ("analysis.interface.session", "analysis.statistics.analyses",
+                            "analysis.statistics.interpretation", "IPython.display"),
+    "10_verificatie_en_claims.ipynb": ("analysis.interface.session", "analysis.audit.claims", "analysis.audit.verification",
+                                       "analysis.statistics.analyses", "analysis.presentation.summaries",
+                                       "IPython.display"),
+    "00_overzicht.ipynb": ("analysis.interface.session", "analysis.presentation.summaries", "IPython.display"),
+    "11_monitor.ipynb": ("analysis.interface.session", "analysis.definitions.monitor", "analysis.presentation.figures",
+                         "analysis.presentation.monitor_figures", "IPython.display"),
+}
+
+
+def _n(x: int) -> str:
+    return f"{x:,}".replace(",", ".")
+
+
+def _timed(fn, *args, **kwargs):
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - t0, out
+
+
+def floor(work: Path, jobs: int) -> float:
+    """Wall time of one empty notebook per suite notebook, importing what it imports, run
+    with the same parallelism: kernel start plus imports, divided over the cores."""
+    import nbformat
+    import papermill as pm
+
+    sources = []
+    for name in (j.target for j in plan.jobs()):
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell("peildatum = '2024-05-01'")
+        params.metadata["tags"] = ["parameters"]
+        imports = "\n".join(f"import {m}" for m in FLOOR_IMPORTS.get(name, TABLE_IMPORTS))
+        nb.cells = [params, nbformat.v4.new_code_cell(imports)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        src = work / f"leeg-{name}"
+        nbformat.write(nb, src)
+        sources.append(src)
+    _kernel_path()
+
+    def one(src: Path) -> None:
+        pm.execute_notebook(str(src), str(src.with_suffix(".uit.ipynb")), parameters={"peildatum": "2024-05-01"},
+                            kernel_name="python3", progress_bar=False, log_output=False)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(one, sources))
+    return time.perf_counter() - t0
+
+
+def scaled_reference(factor: int, folder: Path) -> Path:
+    """The reference figures with every count multiplied (percentages unchanged)."""
+    shutil.copytree(paths.reference_dir(), folder)
+    fig = pd.read_csv(folder / reference.FIGURES_FILE, dtype=str, keep_default_na=False)
+    counts = fig["eenheid"] == "aantal"
+    fig.loc[counts, "waarde"] = [str(int(float(v)) * factor) for v in fig.loc[counts, "waarde"]]
+    fig.to_csv(folder / reference.FIGURES_FILE, index=False)
+    return folder / reference.FIGURES_FILE
+
+
+MEASURE_10X = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from analysis import derived, registry
+from analysis.core.params import Parameters
+folder = derived.derive(sys.argv[1], sys.argv[2])
+t1 = time.perf_counter()
+ext = derived.load(folder)
+out = registry.compute_all(ext, Parameters())
+t2 = time.perf_counter()
+print(json.dumps({"valideren_en_afleiden_s": t1 - t0, "laden_en_tabellen_s": t2 - t1, "totaal_s": t2 - t0,
+                  "piekgeheugen_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+                  "personen": len(ext.wi2013) + len(ext.wi2021), "leningen": len(ext.leningen),
+                  "examens": len(ext.examens)}))
+"""
+
+
+MEASURE_EXPLORE = """
+import json, sys, time
+import analysis
+t0 = time.perf_counter()
+x = analysis.open_extract(sys.argv[1])
+t_open = time.perf_counter() - t0
+from analysis.definitions.monitor import month_starts
+P = x.stand_per
+def timed(fn, *a, **k):
+    t = time.perf_counter(); fn(*a, **k); return time.perf_counter() - t
+kruis = {f"{r} x {k} ({pop})": timed(x.kruistabel, r, k, pop, P) for r, k, pop in (
+    ("doelgroep", "leerroute", "wi2021_plichtig_geworden"), ("cohort", "examens_gehaald", "wi2013_opgelegd"),
+    ("cohort", "doelgroep", "elip"))}
+months = month_starts(P.replace(year=P.year - 3, day=1), P)[-30:]
+assert len(months) == 30, len(months)
+print(json.dumps({
+    "open_extract_s": t_open,
+    "kruistabel_s": kruis,
+    "reeks_30_maanden_tabel6_s": timed(x.tabel, "tabel6", months[-1], elip_peildata=months),
+    "reeks_30_maanden_kruistabel_s": timed(lambda: [x.kruistabel("cohort", "doelgroep", "elip", m) for m in months]),
+    "duur_pip_doelgroep_s": timed(x.duur, "pip", "wi2021_plichtig_geworden", P, groep="doelgroep"),
+    "duur_einde_wi2013_cohort_s": timed(x.duur, "einde", "wi2013_opgelegd", P, groep="cohort"),
+}))
+"""
+
+
+MEASURE_CELBEVEILIGING = r"""
+import json, sys, time
+import analysis
+from analysis import registry
+from analysis.core.params import Parameters
+from analysis.publication import run as publication_run
+x = analysis.open_extract(sys.argv[1])
+n = int(sys.argv[2])
+params = Parameters(celbeveiliging=n)
+t = time.perf_counter()
+pub = publication_run.run_publication(x.extract, params)
+t_collect = time.perf_counter() - t
+t = time.perf_counter()
+pattern = pub.pattern(n)
+t_pattern = time.perf_counter() - t
+run_tables = {c.key for name in registry.LETTER_OUTPUTS for c in registry.published(name, x.extract, params)[0]}
+kinds = {}
+for k, r in pattern.reasons.items():
+    kinds[r.kind] = kinds.get(r.kind, 0) + 1
+tables = {kind: sum(1 for k, r in pattern.reasons.items() if k in run_tables and r.kind == kind)
+          for kind in ("primair", "secundair")}
+v = analysis.open_extract(sys.argv[1], celbeveiliging=n)
+t = time.perf_counter()
+kruis = v.kruistabel("cohort", "analfabeet", "elip", "2022-05-01")
+t_kruis = time.perf_counter() - t
+t = time.perf_counter()
+duur = v.duur("einde", "wi2013_opgelegd", params.peildatum, groep="cohort", dagen=[365, 730, 1095, 1460, 1825])
+t_duur = time.perf_counter() - t
+print(json.dumps({"duur_afgeschermd": int((duur["reden"] != "").sum()), "duur_rijen": len(duur), "duur_s": t_duur,
+                  "n": n, "verzamelen_s": t_collect, "patroon_s": t_pattern, "aantallen": len(pub.counts),
+                  "waarden": len(pattern.known), "afgeschermd": kinds, "tabellen_afgeschermd": tables,
+                  "kruistabel_afgeschermd": int(kruis["aantal"].isna().sum()), "kruistabel_cellen": len(kruis),
+                  "kruistabel_s": t_kruis}))
+"""
+
+
+def celbeveiliging(extract: Path, derived_root: Path, n: int = 10) -> dict:
+    """Step 7: the run's disclosure pattern at N = 10 on the national extract (issue 16's
+    figures), in a fresh process."""
+    res = subprocess.run([sys.executable, "-c", MEASURE_CELBEVEILIGING, str(extract), str(n)], capture_output=True,
+                         text=True, check=True, env=os.environ | {"ANALYSIS_DERIVED": str(derived_root)})
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def celbeveiliging_lines(c: dict) -> list[str]:
+    t = c["tabellen_afgeschermd"]
+    a = c["afgeschermd"]
+    return [
+        f"  celbeveiliging N={c['n']}: patroon       {c['patroon_s']:6.2f} s   (doel <= 5 s; verzamelen "
+        f"{c['verzamelen_s']:.1f} s, {_n(c['aantallen'])} aantallen, {_n(c['waarden'])} waarden)",
+        f"  celbeveiliging: tabellen van de run: {t['primair']} primair, {t['secundair']} aanvullend "
+        f"(doel aanvullend <= 24)",
+        "  celbeveiliging: hele publicatie: " + ", ".join(f"{k} {v}" for k, v in sorted(a.items())),
+        f"  celbeveiliging: kruistabel cohort x analfabeet (elip, 1 mei 2022): {c['kruistabel_afgeschermd']} van "
+        f"{c['kruistabel_cellen']} afgeschermd (doel <= 12), {c['kruistabel_s']:.1f} s",
+        f"  celbeveiliging: duur einde per cohort op 1 tot 5 jaar: {c['duur_afgeschermd']} van {c['duur_rijen']} "
+        f"rijen met een afgeschermde waarde, {c['duur_s']:.1f} s",
+    ]
+
+
+def explore(extract: Path, derived_root: Path) -> dict:
+    """Step 6, in a fresh process so that open_extract pays its imports as a researcher's does."""
+    res = subprocess.run([sys.executable, "-c", MEASURE_EXPLORE, str(extract)], capture_output=True, text=True,
+                         check=True, env=os.environ | {"ANALYSIS_DERIVED": str(derived_root)})
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def explore_lines(v: dict) -> list[str]:
+    kruis = max(v["kruistabel_s"].values())
+    return [
+        f"  verkennen: open_extract         {v['open_extract_s']:6.2f} s   (doel <= 2 s)",
+        f"  verkennen: kruistabel (traagste van {len(v['kruistabel_s'])}) {kruis:6.2f} s   (doel <= 0,5 s)",
+        f"  verkennen: reeks 30 mnd tabel6  {v['reeks_30_maanden_tabel6_s']:6.2f} s   (doel <= 5 s)",
+        f"  verkennen: reeks 30 mnd kruist. {v['reeks_30_maanden_kruistabel_s']:6.2f} s   (doel <= 5 s)",
+        f"  verkennen: duur pip/doelgroep   {v['duur_pip_doelgroep_s']:6.2f} s   (doel <= 2 s)",
+        f"  verkennen: duur einde/cohort    {v['duur_einde_wi2013_cohort_s']:6.2f} s   (doel <= 2 s)",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m analysis.running.bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--zonder-10x", action="store_true", help="skip the ten-times-national measurement")
+    ap.add_argument("--jobs", type=int, default=default_jobs())
+    ap.add_argument("--alleen-verkennen", action="store_true",
+                    help="only steps 1, 2 and 6 (the exploration interface)")
+    args = ap.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="analysis-bench-"))
+    results: dict = {"machine": {"cores": os.cpu_count(), "platform": platform.platform(),
+                                 "python": sys.version.split()[0]}}
+    say = lambda text: print(text, flush=True)  # noqa: E731
+    try:
+        say("1. synthetisch extract, landelijke omvang ...")
+        gen = [(_timed(generate, work / f"synth{i}")[0]) for i in range(3)]
+        results["genereren_s"] = {"min": min(gen), "mediaan": sorted(gen)[1]}
+        extract = work / "synth0"
+        say("2. eenmalige afleiding (validatie + Parquet) ...")
+        t_der, folder = _timed(derived.derive, extract, work / "derived")
+        results["afleiden_s"] = t_der
+        say("6. verkennen (open_extract, kruistabel, reeksen, duur), afleiding in de cache ...")
+        results["verkennen"] = explore(extract, work / "derived")
+        say("7. celbeveiliging N = 10: het patroon van de hele run, de kruistabel ...")
+        results["celbeveiliging"] = celbeveiliging(extract, work / "derived")
+        if args.alleen_verkennen:
+            return _report(results, args)
+        say("3. de hele suite, afleiding in de cache ...")
+        cfg = RunConfig(extract=extract, out=work / "run", params=Parameters(), derived_root=work / "derived",
+                        jobs=args.jobs, log=lambda *_: None)
+        t_run, _ = _timed(run, cfg)
+        results["suite_s"] = t_run
+        results["suite_stappen_s"] = {k: round(v, 2) for k, v in cfg.timings.items()}
+        say("4. vloer: lege notebooks met dezelfde imports ...")
+        results["vloer_s"] = floor(work, args.jobs)
+        results["verhouding_suite_vloer"] = results["suite_s"] / results["vloer_s"]
+        if not args.zonder_10x:
+            say("5. tien keer landelijke omvang: genereren ...")
+            ref = scaled_reference(10, work / "ref10")
+            t_gen10, big = _timed(generate, work / "synth10", reference=ref)
+            results["genereren_10x_s"] = t_gen10
+            say("   valideren + afleiden + alle tabellen in een nieuw proces ...")
+            res = subprocess.run([sys.executable, "-c", MEASURE_10X, str(big), str(work / "derived10")],
+                                 capture_output=True, text=True, check=True,
+                                 env=os.environ | {"ANALYSIS_REFERENCE": str(ref.parent)})
+            results["tien_keer"] = json.loads(res.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return _report(results, args)
+
+
+def _report(results: dict, args) -> int:
+    lines = [
+        "",
+        "Resultaten (doelen voor een machine met 2 cores):",
+        f"  genereren landelijk extract     {results['genereren_s']['min']:6.1f} s   (doel <= 15 s)",
+        f"  eenmalige afleiding             {results['afleiden_s']:6.1f} s",
+    ]
+    if "suite_s" in results:
+        lines += _suite_lines(results, args)
+    lines += explore_lines(results["verkennen"])
+    if "celbeveiliging" in results:
+        lines += celbeveiliging_lines(results["celbeveiliging"])
+    print("\n".join(lines))
+    out = paths.project_root() / ".bench"
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nGeschreven: {out / 'bench.json'}")
+    return 0
+
+
+def _suite_lines(results: dict, args) -> list[str]:
+    floor_s, suite_s = results["vloer_s"], results["suite_s"]
+    lines = [
+        f"  hele suite, afleiding in cache  {suite_s:6.1f} s   (doel <= 30 s)",
+        f"  vloer ({len(plan.jobs())} lege notebooks, {args.jobs} tegelijk) {floor_s:6.1f} s",
+        f"  verhouding suite / vloer        {suite_s / floor_s:6.2f}     (doel <= 1,5 x vloer + afleiding: "
+        f"{suite_s:.1f} <= {1.5 * floor_s + results['afleiden_s']:.1f} s)",
+    ]
+    if "tien_keer" in results:
+        t = results["tien_keer"]
+        lines += [
+            f"  10x genereren                   {results['genereren_10x_s']:6.1f} s",
+            f"  10x valideren + afleiden        {t['valideren_en_afleiden_s']:6.1f} s",
+            f"  10x laden + alle tabellen       {t['laden_en_tabellen_s']:6.1f} s",
+            f"  10x totaal                      {t['totaal_s']:6.1f} s   (doel <= 60 s)",
+            f"  10x piekgeheugen                {t['piekgeheugen_gib']:6.2f} GiB (doel <= 6 GiB)",
+            f"  10x omvang: {_n(t['personen'])} personen, {_n(t['leningen'])} leningbetalingen, "
+            f"{_n(t['examens'])} examenpogingen",
+        ]
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
