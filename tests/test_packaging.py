@@ -119,7 +119,7 @@ def test_wheel_works_outside_the_checkout(tmp_path):
     def run(*args, timeout=600):
         return subprocess.run([str(py), *args], cwd=work, env=env, capture_output=True, text=True, timeout=timeout)
 
-    where = run("-c", "import json; from analysis import paths; import analysis; print(json.dumps("
+    where = run("-c", "import json; from analysis.core import paths; import analysis; print(json.dumps("
                 "[analysis.__file__, str(paths.checkout()), str(paths.reference_dir()), str(paths.notebooks_dir()),"
                 " str(paths.synthetic_manifest()), str(paths.project_root())]))")
     assert where.returncode == 0, where.stderr

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -223,24 +225,125 @@ def test_every_sum_the_registry_declares_holds_and_every_percentage_has_the_cont
     assert checked >= 20
 
 
+def _contract_percentages() -> dict[str, tuple[list[str], str | None]]:
+    """Per table, the percentages contract section 3 requires and the base it names, read from
+    the contract's own sentence ("Percentages that must be present ..."): a table added to the
+    contract is checked without a line here."""
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "contract.md").read_text(encoding="utf-8").split())
+    paragraph = text.split("Percentages that must be present")[1].split("A percentage whose base is zero")[0]
+    out = {}
+    for clause in paragraph.split(";"):
+        rule = ("column" if "share of the column" in clause else "first_row" if "first row" in clause
+                else "row_totaal" if "row's `totaal`" in clause else None)
+        for name in re.findall(r"\b(tabel\d+|kerncijfers_wi20\d\d)\b", clause.split("`")[0]):
+            out[name] = (re.findall(r"`(procent\w*)`", clause), rule)
+    return out
+
+
+CONTRACT_PERCENTAGES = _contract_percentages()
+
+
+def test_the_contract_sentence_on_percentages_is_read():
+    assert CONTRACT_PERCENTAGES["tabel3"] == (["procent"], "column")
+    assert CONTRACT_PERCENTAGES["tabel2"] == CONTRACT_PERCENTAGES["tabel4"] == (["procent"], "first_row")
+    assert CONTRACT_PERCENTAGES["tabel5"] == (["procent"], "row_totaal")
+    assert CONTRACT_PERCENTAGES["tabel1"] == (["procent_kolom", "procent_rij"], None)
+
+
 def _contract_base(name, rij, kolom, eenheid, count) -> float:
-    """The base of a percentage as contract section 3 states it (and the tables' `cellen`)."""
+    """The base of a percentage as the contract states it: section 3's sentence for the
+    tables, and for the kerncijfers (which that sentence leaves out) section 2 and the
+    tables' `cellen`, written out here."""
     column = sum(v for (r, k), v in count.items() if k == kolom and r != "totaal")
-    if name == "tabel1":
-        return column if eenheid == "procent_kolom" else sum(v for (r, k), v in count.items() if r == rij)
-    if name == "tabel2":  # the second row as a share of the first, per peildatum
-        return count[("inburgeringsplichtig", kolom)]
-    if name == "tabel4":
-        return count[("asiel_met_pip", kolom)]
-    if name == "tabel3":  # share of its column
-        return column
-    if name == "tabel5":  # share of the cohort's totaal
-        return count[(rij, "totaal")]
     if name == "kerncijfers_wi2013":  # share of the total imposed
         return count[("totaal", "totaal")]
     if name == "kerncijfers_wi2021":  # nog plichtig of who became plichtig; the rest of who is still
         return count[("plichtig_geworden", "totaal")] if rij == "nog_plichtig" else count[("nog_plichtig", "totaal")]
-    raise AssertionError(f"{name}: a percentage the contract does not describe ({rij}/{kolom}/{eenheid})")
+    assert name in CONTRACT_PERCENTAGES, (
+        f"{name}: docs/contract.md section 3 does not say what its percentages are a share of "
+        f"(add it to the sentence 'Percentages that must be present', e.g. '{name} `procent` for every "
+        "cell (its share of the column)')")
+    units, rule = CONTRACT_PERCENTAGES[name]
+    assert eenheid in units, f"{name}: a percentage the contract does not describe ({rij}/{kolom}/{eenheid})"
+    if eenheid == "procent_kolom" or rule == "column":
+        return column
+    if eenheid == "procent_rij":
+        return sum(v for (r, k), v in count.items() if r == rij)
+    if rule == "first_row":  # the second row as a share of the first, per peildatum
+        return count[(next(iter(count))[0], kolom)]
+    if rule == "row_totaal":
+        return count[(rij, "totaal")]
+    raise AssertionError(f"{name}: the contract names no base for {eenheid}")
+
+
+# ---- a table that is part of another ------------------------------------------------------
+
+def _nested(part: str, whole: str, extract) -> bool:
+    """Every cell of `part` counts some of the persons the same cell of `whole` counts."""
+    a = {(r, k): m for r, k, m in registry.spec(part).cells(extract, PARAMS)}
+    b = {(r, k): m for r, k, m in registry.spec(whole).cells(extract, PARAMS)}
+    return a.keys() == b.keys() and all(not (a[k] & ~b[k]).any() for k in a)
+
+
+def _tables() -> list[str]:
+    return [n for n, s in registry.SPECS.items() if not s.monitor]
+
+
+def _false_parts(extract) -> list[str]:
+    """Declarations `deel_van` that this extract contradicts."""
+    return [f"{name} zegt deel te zijn van {whole}, maar is het niet"
+            for name in _tables() for whole in registry.spec(name).deel_van
+            if registry.spec(whole).wet != registry.spec(name).wet or not _nested(name, whole, extract)]
+
+
+@given(extracts)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_table_that_says_it_is_part_of_another_is(data):
+    assert _false_parts(build(*data)) == []
+
+
+def _undeclared_parts(examples: int = 300) -> list[str]:
+    """Tables with another's cells that no random extract shows to lie outside it, while
+    the declaration does not say `deel_van`: a link the report should state."""
+    from hypothesis import Phase, find
+    from hypothesis.errors import NoSuchExample
+    found = []
+    for part in _tables():
+        for whole in _tables():
+            spec = registry.spec(part)
+            if whole == part or whole in spec.deel_van or registry.spec(whole).wet != spec.wet:
+                continue
+            try:  # any extract where it is not nested will do: no shrinking
+                find(extracts, lambda d: not _nested(part, whole, build(*d)),
+                     settings=settings(max_examples=examples, database=None, deadline=None, derandomize=True,
+                                       phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
+            except NoSuchExample:
+                found.append(f"{part}: elke cel ligt binnen dezelfde cel van {whole}; zeg deel_van=('{whole}',)")
+    return found
+
+
+def test_every_table_that_is_part_of_another_says_so():
+    assert _undeclared_parts() == []
+
+
+def test_a_new_table_within_tabel3_is_asked_to_say_so(monkeypatch):
+    """Tabel 3 counted only for those still plichtig at P: its cells lie within Tabel 3's,
+    and the check above names it until the declaration says so."""
+    import dataclasses
+
+    from analysis.definitions import tables as T
+    still = lambda x, p: [(r, k, m & T.plichtig_at(x.wi2021, p.peildatum))  # noqa: E731
+                          for r, k, m in T.tabel3_cells(x.wi2021, p.peildatum)]
+    part = dataclasses.replace(registry.spec("tabel3"), name="deel", cells=still, deel_van=())
+    monkeypatch.setitem(registry.SPECS, "deel", part)
+    assert _undeclared_parts() == ["deel: elke cel ligt binnen dezelfde cel van tabel3; zeg deel_van=('tabel3',)"]
+    monkeypatch.setitem(registry.SPECS, "deel", dataclasses.replace(part, deel_van=("tabel3",)))
+    assert _undeclared_parts() == []
+    # and the other way round is false: some extract has a person with a PIP no longer plichtig
+    monkeypatch.setitem(registry.SPECS, "tabel3", dataclasses.replace(registry.spec("tabel3"), deel_van=("deel",)))
+    from hypothesis import Phase, find
+    find(extracts, lambda d: bool(_false_parts(build(*d))),
+         settings=settings(max_examples=300, database=None, deadline=None, phases=[Phase.generate], derandomize=True))
 
 
 # ---- celbeveiliging over a whole run's publication (contract section 8) -------------------

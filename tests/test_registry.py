@@ -229,7 +229,8 @@ def test_every_table_notebook_name_is_unique_and_numbered():
     names = [registry.spec(n).notebook for n in registry.LETTER_OUTPUTS]
     monitor = {registry.spec(n).notebook for n in registry.MONITOR_OUTPUTS}
     assert len(set(names)) == len(names) and len(monitor) == 1 and not monitor & set(names)
-    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names + sorted(monitor))
+    bad = [n for n in names + sorted(monitor) if not re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n)]
+    assert not bad, f"notebook: twee cijfers, '_', kleine letters, cijfers en '_', '.ipynb' (zoals 12_tabel7_x.ipynb): {bad}"
 
 
 # ---- layers ---------------------------------------------------------------------------

@@ -107,6 +107,11 @@ class TableSpec:
     in_brief: bool = True
     # its counts depend on the ELIP threshold: a count at another threshold is another count
     by_threshold: bool = False
+    # the tables this one is part of: each of its cells counts some of the persons that the
+    # cell with the same rij and kolom there counts (a Tabel 7 of those still plichtig within
+    # Tabel 3's whole inflow). The report says so; tests/test_properties.py holds the
+    # definitions to it, and finds a table with another's cells that does not say it
+    deel_van: tuple[str, ...] = ()
 
     def __post_init__(self):
         if (self.cells is None) != self.monitor:

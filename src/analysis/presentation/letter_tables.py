@@ -146,14 +146,17 @@ def definition(name: str) -> dict[str, str]:
                 "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/{plan.MONITOR_NOTEBOOK})",
                 "brief": "monitor, geen tabel van de brief"}
     return {"titel": spec.titel, "populatie": spec.populatie, "cellen": spec.cellen,
+            "deel_van": "; ".join(f"elke cel telt een deel van wie dezelfde cel van {short_title(n)} telt"
+                                  for n in spec.deel_van),
             "contract": f"contract (docs/contract.md) secties {spec.contract}",
             "code": "de declaratie in src/analysis/definitions/registry.py, de tellingen in src/analysis/definitions/tables.py "
                     "(beide onder de naam van het CSV-bestand)",
             "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/{plan.TABLE_NOTEBOOK})",
-            "brief": f"brief {spec.paragraaf}"}
+            "brief": f"brief {spec.paragraaf}" if spec.in_brief else "een tabel van deze suite, niet uit de brief"}
 
 
 def definition_markdown(name: str) -> str:
     d = definition(name)
-    return (f"**Definitie** ({d['brief']}). *Populatie:* {d['populatie']} *Cellen:* {d['cellen']}\n\n"
+    part = f" *Deel van een andere tabel:* {d['deel_van']}." if d.get("deel_van") else ""
+    return (f"**Definitie** ({d['brief']}). *Populatie:* {d['populatie']} *Cellen:* {d['cellen']}{part}\n\n"
             f"<small>Vastgelegd in {d['contract']}; code: {d['code']}.</small>")

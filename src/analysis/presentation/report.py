@@ -254,12 +254,12 @@ def _definition(name: str) -> dict:
     """The definition box of a registered output, from its declaration."""
     d = letter_tables.definition(name)
     return _definition_data(f"Definitie ({d['brief']})", d["populatie"], d["cellen"], d["contract"], d["code"],
-                            d["notebook"])
+                            d["notebook"], d.get("deel_van", ""))
 
 
 def _definition_data(title: str, population: str, cells: str, contract_section: str, code_ref: str,
-                     notebook: str) -> dict:
-    rows = (("Populatie", population), ("Cellen", cells), ("Contract", contract_section),
+                     notebook: str, part_of: str = "") -> dict:
+    rows = (("Populatie", population), ("Cellen", cells), ("Deel van", part_of), ("Contract", contract_section),
             ("Code", code_ref), ("Notebook", notebook))
     return {"title": title, "rows": [(k, v) for k, v in rows if v]}
 
