@@ -302,14 +302,16 @@ def test_a_table_that_says_it_is_part_of_another_is(data):
     assert _false_parts(build(*data)) == []
 
 
-def _undeclared_parts(examples: int = 300) -> list[str]:
+def _undeclared_parts(examples: int = 300, among: tuple[str, ...] | None = None) -> list[str]:
     """Tables with another's cells that no random extract shows to lie outside it, while
-    the declaration does not say `deel_van`: a link the report should state."""
+    the declaration does not say `deel_van`: a link the report should state (`among`: only
+    pairs of these tables)."""
     from hypothesis import Phase, find
     from hypothesis.errors import NoSuchExample
     found = []
-    for part in _tables():
-        for whole in _tables():
+    tables = [n for n in _tables() if among is None or n in among]
+    for part in tables:
+        for whole in tables:
             spec = registry.spec(part)
             if whole == part or whole in spec.deel_van or registry.spec(whole).wet != spec.wet:
                 continue
@@ -336,9 +338,10 @@ def test_a_new_table_within_tabel3_is_asked_to_say_so(monkeypatch):
                           for r, k, m in T.tabel3_cells(x.wi2021, p.peildatum)]
     part = dataclasses.replace(registry.spec("tabel3"), name="deel", cells=still, deel_van=())
     monkeypatch.setitem(registry.SPECS, "deel", part)
-    assert _undeclared_parts() == ["deel: elke cel ligt binnen dezelfde cel van tabel3; zeg deel_van=('tabel3',)"]
+    assert _undeclared_parts(among=("deel", "tabel3")) == [
+        "deel: elke cel ligt binnen dezelfde cel van tabel3; zeg deel_van=('tabel3',)"]
     monkeypatch.setitem(registry.SPECS, "deel", dataclasses.replace(part, deel_van=("tabel3",)))
-    assert _undeclared_parts() == []
+    assert _undeclared_parts(among=("deel", "tabel3")) == []
     # and the other way round is false: some extract has a person with a PIP no longer plichtig
     monkeypatch.setitem(registry.SPECS, "tabel3", dataclasses.replace(registry.spec("tabel3"), deel_van=("deel",)))
     from hypothesis import Phase, find
