@@ -27,11 +27,9 @@ from analysis.definitions import compute, outputs, registry
 from analysis.core import contract as C, paths
 from analysis.publication import plan
 from analysis.running import provenance
-from analysis.core.errors import NotebookError
 from analysis.core.params import Parameters
-from analysis.running.runner import RunConfig, run
 from test_presentation import section as page_section  # noqa: E402
-from builders import Extract, earlier_output
+from builders import Extract
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 ID = re.compile(rb"W(?:21|13)-\d{7}")
@@ -219,25 +217,6 @@ def tiny(tmp_path: Path) -> Path:
         x.lening(b, "2021-01-01", "9600.00")
         x.examen(b, "2021-02-01", "knm")
     return x.write(tmp_path / "klein")
-
-
-def test_a_failing_notebook_names_notebook_cell_and_error_and_leaves_out_untouched(tmp_path):
-    extract = tiny(tmp_path)
-    nb_dir = tmp_path / "notebooks"
-    shutil.copytree(paths.notebooks_dir(), nb_dir)
-    broken = nb_dir / "tabel.ipynb"  # broken for one table only: the error names its executed copy
-    nb = nbformat.read(broken, as_version=4)
-    nb.cells[3].source = "if tabel == 'tabel2':\n    raise RuntimeError('kapot met opzet')"
-    nbformat.write(nb, broken)
-    out = earlier_output(tmp_path / "uit")
-    before = sorted((p.relative_to(out), p.read_bytes() if p.is_file() else b"") for p in out.rglob("*"))
-    with pytest.raises(NotebookError) as info:
-        run(RunConfig(extract=extract, out=out, params=Parameters(), notebooks_dir=nb_dir,
-                      derived_root=tmp_path / "d", log=lambda *_: None))
-    msg = info.value.user_message()
-    assert "03_tabel2_pip.ipynb" in msg and "cel" in msg and "RuntimeError: kapot met opzet" in msg
-    assert sorted((p.relative_to(out), p.read_bytes() if p.is_file() else b"") for p in out.rglob("*")) == before
-    assert not list(tmp_path.glob(".uit.*"))  # no build folder, no lock left behind
 
 
 def test_celbeveiliging_in_every_output(tmp_path, capsys):

@@ -29,6 +29,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..extract import derived, horizon
 from . import outdir, provenance
@@ -53,6 +54,14 @@ class RunConfig:
     notebooks_dir: Path | None = None
     log: object = print
     timings: dict = field(default_factory=dict)
+    # the notebooks to execute, from notebooks_dir (None: plan.jobs(), the whole suite), and
+    # what makes the pages of the build folder once they are done (None: build_pages, the
+    # report and the workbook); a test gives its own fixture notebooks (tests/notebooks/)
+    schedule: tuple[plan.Job, ...] | None = None
+    pages: Callable[[Path, dict], None] | None = None
+
+    def jobs_to_run(self) -> tuple[plan.Job, ...]:
+        return plan.jobs() if self.schedule is None else self.schedule
 
 
 class Progress:
@@ -178,7 +187,7 @@ def _kernel_path() -> None:
 def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progress: Progress,
                  cfg: RunConfig) -> None:
     """Run every notebook, at most `jobs` at once, each when its inputs are done."""
-    pending = list(plan.jobs())
+    pending = list(cfg.jobs_to_run())
     done: set[str] = set()
     running: dict = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -224,7 +233,7 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
     def log(text: str) -> None:
         lines.append(text)
         cfg.log(text)
-    progress = Progress(log, len(plan.jobs()))
+    progress = Progress(log, len(cfg.jobs_to_run()))
     started = dt.datetime.now(dt.timezone.utc)
 
     if cfg.extract is None:
@@ -273,7 +282,7 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
         keep_failed = False
         cfg.timings["notebooks"] = time.perf_counter() - t_nb
         t_r = time.perf_counter()
-        build_pages(build, provenance.collect(info, cfg, started, extract_dir))
+        (cfg.pages or build_pages)(build, provenance.collect(info, cfg, started, extract_dir))
         cfg.timings["rapport"] = time.perf_counter() - t_r
         progress.say(f"rapport gemaakt ({cfg.timings['rapport']:.1f} s)")
         provenance.write(build, info, cfg, started, extract_dir)
@@ -306,7 +315,7 @@ def _run_log(cfg: RunConfig, lines: list[str]) -> str:
             f"parameters={json.dumps(cfg.params.as_dict(), ensure_ascii=False)} "
             f"spreadsheet_nl={cfg.spreadsheet_nl} jobs={cfg.jobs or default_jobs()}",
             "route: afleiden -> notebooks (" + "; ".join(
-                j.target + (f" na {', '.join(j.needs)}" if j.needs else "") for j in plan.jobs())
+                j.target + (f" na {', '.join(j.needs)}" if j.needs else "") for j in cfg.jobs_to_run())
             + ") -> rapport -> publiceren",
             "tijden (s): " + json.dumps({k: round(v, 2) for k, v in cfg.timings.items()})]
     return "\n".join(head + lines) + "\n"

@@ -1,0 +1,65 @@
+"""The runner on fixture notebooks (tests/notebooks/), as papermill's own tests do: the plan is
+an argument (`RunConfig.schedule`), so scheduling, parameters and failures are tested on two
+small notebooks instead of copies of the production ones edited by cell number."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.core.errors import NotebookError
+from analysis.core.params import Parameters
+from analysis.core.run_files import RunFolder
+from analysis.publication.plan import Job
+from analysis.running.runner import RunConfig, run
+from builders import earlier_output, valid_extract
+
+FIXTURES = Path(__file__).parent / "notebooks"
+pytestmark = pytest.mark.slow  # each notebook starts a kernel
+
+
+def _tree(folder: Path) -> list[tuple[Path, bytes]]:
+    return sorted((p.relative_to(folder), p.read_bytes() if p.is_file() else b"") for p in folder.rglob("*"))
+
+
+def test_the_schedule_runs_each_notebook_after_what_it_needs_with_its_own_parameters(tmp_path):
+    schedule = (Job("02_b.ipynb", "schrijft.ipynb", {"naam": "b"}, needs=("01_a.ipynb",)),
+                Job("01_a.ipynb", "schrijft.ipynb", {"naam": "a"}),
+                Job("03_c.ipynb", "schrijft.ipynb", {"naam": "c"}, needs=("02_b.ipynb",)))
+    out = tmp_path / "uit"
+    lines: list[str] = []
+    pages = []  # the pages are made once, after every notebook, in the build folder
+
+    def record(folder: Path, prov: dict) -> None:
+        pages.append((folder, sorted(p.name for p in RunFolder(folder).notebooks.glob("*.ipynb"))))
+    run(RunConfig(extract=valid_extract(tmp_path / "extract"), out=out, params=Parameters(), jobs=3,
+                  notebooks_dir=FIXTURES, derived_root=tmp_path / "d", log=lines.append, schedule=schedule,
+                  pages=record))
+    assert len(pages) == 1 and pages[0][0] != out and pages[0][1] == ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]
+    # b waits for a although it comes first and three kernels are free; c waits for b
+    assert (out / "volgorde.txt").read_text(encoding="utf-8") == "a\nb\nc\n"
+    folder = RunFolder(out)
+    assert sorted(p.name for p in folder.notebooks.glob("*.ipynb")) == ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]
+    executed = nbformat.read(folder.notebooks / "02_b.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and 'naam = "b"' in injected[0].source
+    assert f'uitvoer = "{out.resolve()}"' in injected[0].source  # the final folder, not the build folder
+    assert any("3/3 03_c.ipynb klaar" in line for line in lines)
+    assert "02_b.ipynb na 01_a.ipynb" in folder.run_log.read_text(encoding="utf-8")
+
+
+def test_a_failing_notebook_names_notebook_cell_and_error_and_leaves_out_untouched(tmp_path):
+    schedule = (Job("01_a.ipynb", "schrijft.ipynb", {"naam": "a"}),
+                Job("02_fout.ipynb", "faalt.ipynb", {"naam": "b"}, needs=("01_a.ipynb",)))
+    out = earlier_output(tmp_path / "uit")
+    before = _tree(out)
+    with pytest.raises(NotebookError) as info:
+        run(RunConfig(extract=valid_extract(tmp_path / "extract"), out=out, params=Parameters(),
+                      notebooks_dir=FIXTURES, derived_root=tmp_path / "d", log=lambda *_: None,
+                      schedule=schedule))
+    msg = info.value.user_message()
+    # the cell by its execution count (papermill's injected parameters count too) and its first line
+    assert "02_fout.ipynb" in msg and 'cel 3 ("raise RuntimeError(' in msg and "RuntimeError: kapot met opzet: b" in msg, msg
+    assert _tree(out) == before
+    assert not list(tmp_path.glob(".uit.*"))  # no build folder, no lock left behind
