@@ -392,6 +392,29 @@ def test_the_library_imports_no_package_that_only_the_tests_need():
     assert sorted(f"{f}: {m}" for m, f in used if m.lower() in test_only) == []
 
 
+def test_every_package_the_library_imports_is_a_declared_dependency():
+    """A package the library imports but that only arrives with another one (markupsafe with
+    jinja2, IPython with ipykernel) is not pinned by us: the next release of the other may drop it."""
+    import importlib.metadata
+    import sys
+    import tomllib
+    project = tomllib.loads((SRC.parent.parent / "pyproject.toml").read_text())["project"]
+    declared = {re.split(r"[=<>\[ ]", d)[0].lower().replace("_", "-") for d in project["dependencies"]}
+    imported = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    dists = importlib.metadata.packages_distributions()
+    third_party = sorted(m for m in imported if m not in sys.stdlib_module_names and m != "analysis")
+    assert {"pandas", "jinja2", "markupsafe"} <= set(third_party)
+    missing = [m for m in third_party
+               if not {d.lower().replace("_", "-") for d in dists.get(m, [m])} & declared]
+    assert missing == []
+
+
 def test_every_file_name_of_a_run_folder_has_one_home():
     """run_files.py names every file of a run folder; no other module types one of those
     names (a renamed file would otherwise be written under one name and read under another)."""
