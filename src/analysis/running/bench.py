@@ -109,7 +109,8 @@ def scaled_reference(factor: int, folder: Path) -> Path:
 MEASURE_10X = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from analysis import derived, registry
+from analysis.definitions import registry
+from analysis.extract import derived
 from analysis.core.params import Parameters
 folder = derived.derive(sys.argv[1], sys.argv[2])
 t1 = time.perf_counter()
@@ -152,7 +153,7 @@ print(json.dumps({
 MEASURE_CELBEVEILIGING = r"""
 import json, sys, time
 import analysis
-from analysis import registry
+from analysis.definitions import registry
 from analysis.core.params import Parameters
 from analysis.publication import run as publication_run
 x = analysis.open_extract(sys.argv[1])
