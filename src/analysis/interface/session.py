@@ -121,13 +121,6 @@ class Session:
             self._letter["letter_tables"] = registry.compute_all(self.extract, self._letter_params())
         return self._letter["letter_tables"]
 
-    def suppressed(self) -> set:
-        """Hidden cells of the run's tables at P as (tabel, peildatum, rij, kolom, eenheid)."""
-        if "secret" not in self._letter:
-            self._letter["secret"] = publication.secret(
-                self.pattern(), registry.compute_all(self.extract, self.params), self.params)
-        return self._letter["secret"]
-
     def definition(self, name: str):
         """Who is counted and what the cells are, from the registry (shown above each table)."""
         from IPython.display import Markdown
@@ -138,7 +131,8 @@ class Session:
     def layout(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         """The table as the letter prints it (Dutch labels, separators, its rounding)."""
         from ..presentation import letter_tables
-        return letter_tables.layout(name, df, self.suppressed())
+        # the cells of this table that the run's pattern hides ('x'), from the keys of its rows
+        return letter_tables.layout(name, df, publication.secret(self.pattern(), {name: df}, self.params))
 
     def title(self, name: str) -> str:
         from ..presentation import letter_tables
