@@ -172,7 +172,11 @@ def test_definition_box_escapes_and_names_every_part():
 def test_labels_are_dutch_words():
     assert dutch.label("2024-05-01") == "1 mei 2024"
     assert dutch.label("afgerond_gelijk") == "afgerond gelijk"
-    assert dutch.label("kerncijfers_wi2021") == "Kerncijfers Wi2021"
+    from analysis.definitions import registry
+    from analysis.presentation import labels
+    assert labels.output_label("kerncijfers_wi2021") == "Kerncijfers Wi2021"
+    assert labels.cell_label("kerncijfers_wi2021", "nog_plichtig_asiel", "rij") == "waarvan asielstatushouder"
+    assert not set(registry.SPECS) & set(dutch.LABELS)  # an output's words live in its declaration
     assert dutch.label("onbekende_sleutel") == "onbekende sleutel"
     for key, word in dutch.LABELS.items():
         assert not CODE.search(word) and not ISO.search(word), key

@@ -47,7 +47,10 @@ def test_notebook_is_committed_clean_and_thin(path):
     assert len(tagged) == 1 and code[0] is tagged[0], "first code cell must be the tagged parameters cell"
     body = "\n".join(c.source for c in code[1:])
     assert "import pandas" not in body and "groupby" not in body, "computation belongs in src/analysis"
-    assert len(body.splitlines()) <= 20
+    # a run's notebook narrates in a few calls; the researcher's starting point (not run) shows
+    # four questions asked of the interface, each answered in a sentence that also says what
+    # celbeveiliging withholds
+    assert len(body.splitlines()) <= (30 if path.name in plan.NOT_RUN else 20)
 
 
 def test_every_run_notebook_takes_every_run_parameter():

@@ -49,11 +49,9 @@ def datum_kort(d: dt.date | str) -> str:
 # statuses, the codes of statistiek.csv), as a Dutch word. One dictionary, so that the page,
 # the workbook and the notebooks say the same. The CSVs keep the keys: they are the contract.
 LABELS = {
-    # outputs
-    "kerncijfers_wi2021": "Kerncijfers Wi2021", "tabel1": "Tabel 1", "tabel2": "Tabel 2",
-    "tabel3": "Tabel 3", "tabel4": "Tabel 4", "kerncijfers_wi2013": "Kerncijfers Wi2013",
-    "tabel5": "Tabel 5", "tabel6": "Tabel 6",
-    # rows and columns of the outputs
+    # (an output's name and its cells' labels as the tables show them are in its declaration,
+    # definitions/registry.py; presentation/labels.py reads them)
+    # rows and columns of the outputs, as free text names them
     "plichtig_geworden": "inburgeringsplichtig geworden", "nog_plichtig": "nog inburgeringsplichtig",
     "nog_plichtig_asiel": "nog plichtig: asielstatushouder", "nog_plichtig_gezin": "nog plichtig: gezinsmigrant",
     "nog_plichtig_overig": "nog plichtig: overige migrant", "met_pip": "met PIP",

@@ -25,12 +25,12 @@ from ..core import dutch
 from ..definitions import registry
 from ..core.extract_kind import Description
 from ..definitions.monitor import CI_HOOG_DAGEN, CI_LAAG_DAGEN, COHORT_JAREN, COHORT_UITKOMST, DUUR_TOT_PIP, EENHEID_DAGEN, MEDIAAN, TIJDREEKS
-from . import letter_tables, safe_text, summaries
+from . import labels, letter_tables, safe_text, summaries
 from .run_folder import RunResults
 
 def _sheets() -> dict[str, str]:
     """A sheet per table at P, named by the table's short title (read from the registry on use)."""
-    return {name: letter_tables.short_title(name) for name in registry.LETTER_OUTPUTS}
+    return {name: labels.short_title(name) for name in registry.LETTER_OUTPUTS}
 BOLD = Font(bold=True)
 HEADER = PatternFill("solid", fgColor="F0F4F8")
 WARN = PatternFill("solid", fgColor="FFF3CD")

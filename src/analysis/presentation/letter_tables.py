@@ -12,6 +12,7 @@ from ..core import contract as C
 from ..core import dutch
 from ..definitions import registry
 from ..definitions.rounding import decimals_for, with_letter_rounding
+from . import labels
 
 def rij_label(name: str, key: str) -> str:
     """A row key as the letter labels it (dates as '1 mei 2024'); from the registry."""
@@ -128,11 +129,6 @@ def title(name: str, peildatum: str) -> str:
     return f"{registry.spec(name).titel}, peildatum {dutch.datum(peildatum)}"
 
 
-def short_title(name: str) -> str:
-    """'Tabel 1', 'Kerncijfers Wi2021': the first two words of the title."""
-    return " ".join(registry.spec(name).titel.split(" ", 2)[:2])
-
-
 def definition(name: str) -> dict[str, str]:
     """Where a table's definition lives and what it says, for the report's definition box."""
     from ..publication import plan
@@ -146,7 +142,7 @@ def definition(name: str) -> dict[str, str]:
                 "notebook": f"notebooks/{spec.notebook} (uitgevoerd uit notebooks/{plan.MONITOR_NOTEBOOK})",
                 "brief": "monitor, geen tabel van de brief"}
     return {"titel": spec.titel, "populatie": spec.populatie, "cellen": spec.cellen,
-            "deel_van": "; ".join(f"elke cel telt een deel van wie dezelfde cel van {short_title(n)} telt"
+            "deel_van": "; ".join(f"elke cel telt een deel van wie dezelfde cel van {labels.short_title(n)} telt"
                                   for n in spec.deel_van),
             "contract": f"contract (docs/contract.md) secties {spec.contract}",
             "code": "de declaratie in src/analysis/definitions/registry.py, de tellingen in src/analysis/definitions/tables.py "

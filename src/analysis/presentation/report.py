@@ -32,7 +32,7 @@ from ..core import dutch
 from ..core.extract_kind import SUITE, Description
 from ..core import run_files as F
 from ..core.run_files import RunFolder
-from . import glossary, letter_tables, safe_text, summaries, texts
+from . import glossary, labels, letter_tables, safe_text, summaries, texts
 from .run_folder import RunResults
 
 CSS = resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8")
@@ -131,7 +131,7 @@ def page(out: Path, results: RunResults) -> str:
     peildatum, p = r.params["peildatum"], r.parameters
     folder = RunFolder(out)
     nav = [("samenvatting", "Samenvatting"), ("beperkingen", "Beperkingen")]
-    nav += [(n, letter_tables.short_title(n)) for n in registry.LETTER_OUTPUTS]
+    nav += [(n, labels.short_title(n)) for n in registry.LETTER_OUTPUTS]
     nav += [("monitor", "Monitor"), ("statistiek", "Statistiek")]
     nav += [("celbeveiliging", "Celbeveiliging")] if r.pattern is not None else []
     nav += [("verificatie", "Verificatie"), ("claims", "Claims"), ("begrippen", "Begrippen"), ("herkomst", "Herkomst")]
@@ -277,7 +277,7 @@ def _letter_notes(ver: pd.DataFrame, name: str) -> list[tuple[str, str, str]]:
     if ver.empty:
         return []
     rows = ver[(ver["tabel"] == name) & ver["status"].isin(["afwijking", "inconsistent_in_brief"])]
-    return [(summaries.STATUS_LABEL[r.status], f"{dutch.label(r.rij)}, {dutch.label(r.kolom)}",
+    return [(summaries.STATUS_LABEL[r.status], f"{labels.cell_label(name, r.rij, 'rij')}, {labels.cell_label(name, r.kolom, 'kolom')}",
              dutch.leesbaar(verification_file.reasons(r.toelichting))) for r in rows.itertuples()]
 
 
@@ -315,9 +315,9 @@ def _notebook_label(filename: str) -> str:
     number, _, rest = stem.partition("_")
     first, _, tail = rest.partition("_")
     if rest in registry.SPECS:  # a table's name: its title's first words (the registry's)
-        words = letter_tables.short_title(rest)
+        words = labels.short_title(rest)
     elif first in registry.SPECS:
-        words = f"{letter_tables.short_title(first)}, {tail.replace('_', ' ')}"
+        words = f"{labels.short_title(first)}, {tail.replace('_', ' ')}"
     else:
         words = rest.replace("_", " ")
     words = re.sub(r"\b(pip|elip)\b", lambda m: m.group(0).upper(), words)

@@ -12,7 +12,7 @@ from ..core import dutch
 from ..core.extract_kind import Description
 from ..core import run_files as F
 from ..core.run_files import RunFolder
-from . import safe_text
+from . import labels, safe_text
 
 STATUS_LABEL = {
     "gelijk": "gelijk",
@@ -49,9 +49,10 @@ def verification_table(df: pd.DataFrame, only_problems: bool = False) -> pd.Data
     if only_problems:
         d = d[d["status"].isin(["afwijking", "inconsistent_in_brief"])]
     out = pd.DataFrame({
-        "Tabel": d["tabel"].map(dutch.label), "Rij": d["rij"].map(dutch.label),
-        "Kolom": [dutch.label(k) + ("" if e == "aantal" else f" ({dutch.label(e)})")
-                  for k, e in zip(d["kolom"], d["eenheid"])],
+        "Tabel": d["tabel"].map(labels.output_label),
+        "Rij": [labels.cell_label(t, r, "rij") for t, r in zip(d["tabel"], d["rij"])],
+        "Kolom": [labels.cell_label(t, k, "kolom") + ("" if e == "aantal" else f" ({dutch.label(e)})")
+                  for t, k, e in zip(d["tabel"], d["kolom"], d["eenheid"])],
         "Peildatum": d["peildatum"].map(dutch.label),
         "Brief": [_num(v, e, 1) for v, e in zip(d["gepubliceerd"], d["eenheid"])],
         "Deze run": [_num(v, e, 2) for v, e in zip(d["gereproduceerd"], d["eenheid"])],
