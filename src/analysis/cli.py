@@ -14,10 +14,10 @@ import traceback
 from pathlib import Path
 
 from .core import paths
-from .core.run_files import RunFolder
-from .core.version import __version__
 from .core.errors import AnalysisError, Interrupted, UsageError
 from .core.params import Parameters
+from .core.run_files import RunFolder
+from .core.version import __version__
 
 EXIT_INTERNAL = 70
 

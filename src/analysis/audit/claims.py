@@ -35,15 +35,15 @@ from pathlib import Path
 import pandas as pd
 
 from ..core import paths
-from . import reference
-from ..definitions import registry
 from ..core.dutch import getal
-from ..extract.model import Extract
-from ..definitions.outputs import cell
 from ..core.params import Parameters
-from .claims_file import BRON_BRIEF, BRON_EXTRACT, BRONNEN, COLUMNS
-from ..extract.horizon import horizon_reason
+from ..definitions import registry
+from ..definitions.outputs import cell
 from ..definitions.rounding import half_up, largest_remainder
+from ..extract.horizon import horizon_reason
+from ..extract.model import Extract
+from . import reference
+from .claims_file import BRON_BRIEF, BRON_EXTRACT, BRONNEN, COLUMNS
 
 CLAIMS_FILE = "claims.toml"
 # what an expression may read, by source: the extract's tables and statistics, or the letter

@@ -30,14 +30,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..core import contract as C
-from . import reference
-from ..definitions import registry
 from ..core.dutch import getal
-from ..extract.model import Extract
 from ..core.params import Parameters
+from ..definitions import registry
 from ..definitions.rounding import decimals_for, half_up, letter_rounding
-from .verification_file import ALSO_LETTER, COLUMNS, NIET_VERGELIJKBAAR
 from ..extract.horizon import horizon_reason
+from ..extract.model import Extract
+from . import reference
+from .verification_file import ALSO_LETTER, COLUMNS, NIET_VERGELIJKBAAR
 
 
 def _fmt(v: float, eenheid: str, decimals: int = 1) -> str:

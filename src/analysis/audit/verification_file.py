@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..definitions import registry
 from ..core.dutch import datum
+from ..definitions import registry
 
 
 COLUMNS = ("tabel", "rij", "kolom", "peildatum", "gepubliceerd", "gereproduceerd", "status",

@@ -43,12 +43,12 @@ import numpy as np
 import pandas as pd
 
 from ..core import contract as C
+from ..core.params import Parameters
+from ..extract.model import Extract
 from . import populations as POP
 from . import registry
 from . import survival as S
 from . import tables as T
-from ..extract.model import Extract
-from ..core.params import Parameters
 from .items import CellKey, Count, Ratio
 
 TIJDREEKS = "tijdreeks_kerncijfers"

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import contract as C
-from . import tables as T
 from ..core.errors import UsageError
 from ..extract.model import Extract
+from . import tables as T
 
 WI2021, WI2013 = "wi2021", "wi2013"
 

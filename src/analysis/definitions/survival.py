@@ -57,10 +57,10 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from . import populations as POP
-from . import tables as T
 from ..core.errors import UsageError
 from ..extract.model import Extract
+from . import populations as POP
+from . import tables as T
 
 READ_AT = "gelezen_op_dagen"  # attrs key of a duur result read at chosen days
 COLUMNS = ("groep", "uitkomst", "dagen", "cumulatieve_incidentie", "ci_laag", "ci_hoog", "at_risk")

@@ -21,13 +21,13 @@ import pandas as pd
 
 from ..core import contract as C
 from ..core import paths
-from . import validation
-from .checksums import extract_checksum, file_checksums
 from ..core.errors import UsageError
-from .extract_io import find_file
-from .model import Extract, ExtractMeta
 from ..core.run_files import HERKOMST  # the one name of a provenance file, a run's or the cache's
 from ..core.version import __version__
+from . import validation
+from .checksums import extract_checksum, file_checksums
+from .extract_io import find_file
+from .model import Extract, ExtractMeta
 
 TABLES = ("wi2021", "wi2013", "leningen", "examens")
 

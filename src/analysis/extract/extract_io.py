@@ -504,7 +504,6 @@ def _line_of_unclosed_quote(text: str, delimiter: str) -> int:
     return opened_at
 
 
-
 def _refuse_repeated_header(raw: RawTable) -> None:
     """A data line equal to the header means two files were pasted together."""
     if raw.nrows == 0:

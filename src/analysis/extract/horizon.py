@@ -14,8 +14,8 @@ from typing import Callable
 
 from ..core.dutch import datum
 from ..core.errors import UsageError
-from .model import Extract
 from ..core.params import Parameters
+from .model import Extract
 
 
 @dataclass(frozen=True)

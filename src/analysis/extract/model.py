@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
-
 @dataclass
 class ExtractMeta:
     schema: str

@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core import contract as C
-from .checksums import extract_checksum, file_checksums
 from ..core.errors import ExtractError, UsageError, Violation, dutch_int, shorten
+from .checksums import extract_checksum, file_checksums
 from .extract_io import CONVERT_HINT, UTF16_HINT, RawTable, ReadFailure, find_file, is_utf16, not_a_regular_file, read_table
 from .model import Extract, ExtractMeta
 

@@ -25,16 +25,16 @@ import numpy as np
 import pandas as pd
 
 from ..core import contract as C
+from ..core.errors import UsageError
+from ..core.params import PYTHON, Parameters, celbeveiliging_argument, parse_date, parse_min_at_risk, parse_parameters
 from ..definitions import compute, monitor, registry
+from ..definitions import populations as POP
+from ..definitions import survival as S
 from ..extract import derived, horizon
+from ..extract.model import Extract
 from ..publication import protect as publication
 from ..publication import run as publication_run
 from . import kruistabel as K
-from ..definitions import populations as POP
-from ..definitions import survival as S
-from ..core.errors import UsageError
-from ..extract.model import Extract
-from ..core.params import PYTHON, Parameters, celbeveiliging_argument, parse_date, parse_min_at_risk, parse_parameters
 
 TABEL_OPTIES = ("vorige_peildatum", "elip_peildata", "elip_drempel")
 

@@ -21,20 +21,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.extract_kind import Description
+from ..core.params import PYTHON, Parameters, parse_parameters
+from ..core.run_files import RunFolder
 from ..definitions import compute, outputs, registry
 from ..extract import derived, horizon
-from ..running import outdir
+from ..extract.model import Extract
 from ..publication import protect as publication
 from ..publication import record
 from ..publication import run as publication_run
-from ..core.extract_kind import Description
-from ..extract.model import Extract
-from ..core.run_files import RunFolder
-from ..core.params import PYTHON, Parameters, parse_parameters
+from ..running import outdir
 
 # Statistics, claims, verification and figures are imported where they are used: each
 # notebook needs at most one of them, and every import is paid once per notebook kernel.
-
 
 
 @dataclass

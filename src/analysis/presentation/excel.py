@@ -20,11 +20,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..core import contract as C
-from ..definitions.rounding import decimals_for, with_letter_rounding
 from ..core import dutch
-from ..definitions import registry
 from ..core.extract_kind import Description
+from ..definitions import registry
 from ..definitions.monitor import CI_HOOG_DAGEN, CI_LAAG_DAGEN, COHORT_JAREN, COHORT_UITKOMST, DUUR_TOT_PIP, EENHEID_DAGEN, MEDIAAN, TIJDREEKS
+from ..definitions.rounding import decimals_for, with_letter_rounding
 from . import labels, letter_tables, safe_text, summaries
 from .run_folder import RunResults
 

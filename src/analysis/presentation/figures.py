@@ -24,10 +24,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ..core import contract as C
-from ..definitions.outputs import cell
-from ..definitions.rounding import with_letter_rounding
 from ..core import dutch
 from ..definitions import registry
+from ..definitions.outputs import cell
+from ..definitions.rounding import with_letter_rounding
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 GREY = "#8C8C8C"

@@ -29,8 +29,8 @@ from matplotlib.ticker import FuncFormatter
 
 from ..core import contract as C
 from ..core import dutch
-from ..definitions import registry
 from ..definitions import monitor as M
+from ..definitions import registry
 from ..definitions.rounding import half_up
 from .figures import GREY, PALETTE, STYLE, thousands
 

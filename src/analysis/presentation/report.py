@@ -23,15 +23,15 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..audit import claims_file
-from ..publication import plan
-from ..definitions import registry
-from ..publication import record
 from ..audit import verification_file
-from ..statistics import interpretation
 from ..core import dutch
-from ..core.extract_kind import SUITE, Description
 from ..core import run_files as F
+from ..core.extract_kind import SUITE, Description
 from ..core.run_files import RunFolder
+from ..definitions import registry
+from ..publication import plan
+from ..publication import record
+from ..statistics import interpretation
 from . import glossary, labels, letter_tables, safe_text, summaries, texts
 from .run_folder import RunResults
 

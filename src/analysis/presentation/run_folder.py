@@ -12,12 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..audit import claims_file
-from ..definitions import outputs
 from ..audit import verification_file
 from ..core.extract_kind import Description
 from ..core.params import Parameters, parse_parameters
-from ..publication import protect, record
 from ..core.run_files import RunFolder
+from ..definitions import outputs
+from ..publication import protect, record
 from ..statistics import results as stats_results
 
 

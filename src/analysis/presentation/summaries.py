@@ -9,8 +9,8 @@ import pandas as pd
 from ..audit import claims_file
 from ..audit import verification_file
 from ..core import dutch
-from ..core.extract_kind import Description
 from ..core import run_files as F
+from ..core.extract_kind import Description
 from ..core.run_files import RunFolder
 from . import labels, safe_text
 

@@ -6,9 +6,9 @@ import math
 import pandas as pd
 
 from ..core import contract as C
+from ..core import dutch
 from ..definitions.outputs import cell
 from ..definitions.rounding import with_letter_rounding
-from ..core import dutch
 
 
 def _c(df, rij, kolom, eenheid=C.EENHEID_AANTAL):

@@ -64,8 +64,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.run_files import CELBEVEILIGING, RunFolder
 from ..core.errors import UsageError
+from ..core.run_files import CELBEVEILIGING, RunFolder
 
 Key = tuple[str, str, str, str]  # (tabel, datum, rij, kolom)
 Expr = dict[Key, float]  # a linear combination of counts

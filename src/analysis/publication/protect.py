@@ -9,7 +9,6 @@ from ..definitions.items import CellKey
 from .record import Pattern
 
 
-
 def row_keys(df: pd.DataFrame, params) -> list[CellKey]:
     """The key of every row of a long-format output computed at `params`."""
     variants = {t: registry.variant_of(t, params) for t in df["tabel"].unique()}

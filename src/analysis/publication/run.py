@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..audit import reference
+from ..core.params import Parameters
 from ..definitions import registry
 from ..extract.model import Extract
-from ..core.params import Parameters
 from .pattern import Pattern, Publication
 
 
@@ -94,7 +94,6 @@ def run_pattern(extract: Extract, params: Parameters) -> Pattern:
     if key not in cache:
         cache[key] = run_publication(extract, params).pattern(params.celbeveiliging)
     return cache[key]
-
 
 
 def call_pattern(extract: Extract, params: Parameters, counts: list, ratios: list) -> Pattern:

@@ -22,7 +22,6 @@ from scipy import sparse
 from ..definitions.items import CellKey, Count
 
 
-
 def atoms_of(masks: list[np.ndarray], n: int) -> np.ndarray:
     """Atom id per person (-1: in no count). Exact refinement: the atoms so far (ids in the
     high bits) and the next chunk of masks (one bit each in the low ones) make one int64 per

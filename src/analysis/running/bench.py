@@ -35,13 +35,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..extract import derived
-from ..core import paths
 from ..audit import reference
+from ..core import paths
 from ..core.params import Parameters
+from ..extract import derived
 from ..publication import plan
-from .runner import RunConfig, _kernel_path, default_jobs, run
 from ..synth.generate import generate
+from .runner import RunConfig, _kernel_path, default_jobs, run
 
 # What each notebook of the suite imports (its setup cell and the library modules its
 # calls load); the floor notebooks import exactly this and do nothing else.

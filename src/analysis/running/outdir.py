@@ -24,8 +24,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import provenance
 from ..core.errors import UsageError
+from . import provenance
 
 
 def _prefix(out: Path, kind: str) -> str:

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 from ..core import paths
-from ..core.version import __version__
-from ..core.run_files import HERKOMST, LAYOUT  # noqa: F401 (provenance.HERKOMST, .LAYOUT: read by others)
 from ..core.extract_kind import Description
+from ..core.run_files import HERKOMST, LAYOUT  # noqa: F401 (provenance.HERKOMST, .LAYOUT: read by others)
+from ..core.version import __version__
 
 # Written into every herkomst.json: with the layout below, it is how a later run knows that
 # a folder is an earlier output of this suite (and may be replaced), not someone's folder.

@@ -31,14 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..extract import derived, horizon
-from . import outdir, provenance
 from ..core import paths
-from ..publication import plan
 from ..core.errors import NotebookError, UsageError
-from ..core.run_files import RunFolder
 from ..core.params import Parameters
-
+from ..core.run_files import RunFolder
+from ..extract import derived, horizon
+from ..publication import plan
+from . import outdir, provenance
 
 
 @dataclass
@@ -109,8 +108,6 @@ def _notebook_parameters(cfg: RunConfig, derived_dir: Path, out: Path) -> dict:
     where the files end up; the build folder they write into while the run lasts reaches
     their kernels only through outdir.BUILD_ENV (it is gone when the run is done)."""
     return {"derived": str(derived_dir), "uitvoer": str(out), **cfg.params.notebook_values()}
-
-
 
 
 def _kernel_manager(log: Path, build: Path | None = None):

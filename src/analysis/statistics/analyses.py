@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 
 from ..core import contract as C
-from ..extract.model import Extract
-from ..definitions.outputs import cell
 from ..core.params import Parameters
+from ..definitions.outputs import cell
+from ..extract.model import Extract
 from . import methods as M
-from .results import COLUMNS, MCNEMAR, TOST, TOST_EXACT
 from .counts import COHORT_ROWS, GROEP, KENMERKEN, composition_blocks, composition_data, overlap, overlap_key
+from .results import COLUMNS, MCNEMAR, TOST, TOST_EXACT
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from ..core import contract as C
+from ..core.params import Parameters
 from ..definitions import tables as T
 from ..extract.model import Extract
-from ..core.params import Parameters
 
 GROEP = ("2020", "2021")  # the cohorts the letter singles out
 KENMERKEN = ("analfabeet", "meer_dan_drie_examens")

@@ -10,8 +10,8 @@ import math
 
 import pandas as pd
 
-from ..core.params import Parameters
 from ..core.dutch import datum, getal
+from ..core.params import Parameters
 from .counts import GROEP, KENMERKEN
 from .results import MCNEMAR, TOST, TOST_EXACT, value
 

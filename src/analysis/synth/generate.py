@@ -24,11 +24,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..core import paths
-from ..core.version import __version__
 from ..core import contract as C
+from ..core import paths
 from ..core.errors import UsageError
 from ..core.extract_kind import generator_block
+from ..core.version import __version__
 from ..extract.writer import write_extract
 from . import wi2013, wi2021
 from .draw import GeneratorError

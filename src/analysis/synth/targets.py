@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..core import contract as C
 from ..audit.reference import count_interval, load_figures
+from ..core import contract as C
 
 
 class TargetError(ValueError):

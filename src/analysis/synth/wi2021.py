@@ -25,7 +25,6 @@ from .independent import exact, percent_half_up, percents_largest_remainder, rou
 from .targets import Wi2021Targets
 
 
-
 def resolve_pair(rng: np.random.Generator, base: tuple[int, int], part: tuple[int, int],
                  pct: float | None) -> tuple[int, int]:
     """A (base, part) inside the printed rounding whose share rounds to the printed percent."""
