@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-
 COLUMNS = ("id", "sectie", "peildatum", "citaat", "gepubliceerd", "berekend", "status", "bron", "toelichting")
-
-
 STATUSES = ("afwijkend", "niet_vergelijkbaar", "niet_toetsbaar", "bevestigd")  # the report's order
-
-
 BRON_EXTRACT, BRON_BRIEF = "extract", "brief"
-
-
 BRONNEN = (BRON_EXTRACT, BRON_BRIEF)  # the report's order
 
 

@@ -13,17 +13,10 @@ import pandas as pd
 from ..core.dutch import datum
 from ..definitions import registry
 
-
 COLUMNS = ("tabel", "rij", "kolom", "peildatum", "gepubliceerd", "gereproduceerd", "status",
            "toelichting", "eenheid", "precisie")
-
-
 STATUSES = ("gelijk", "afgerond_gelijk", "afwijking", "inconsistent_in_brief", "niet_vergelijkbaar")
-
-
 NIET_VERGELIJKBAAR = "niet_vergelijkbaar"
-
-
 # Opens the letter's own contradiction in the toelichting of an afwijking, after the difference.
 ALSO_LETTER = "de brief spreekt zichzelf hier ook tegen: "
 
