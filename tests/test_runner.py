@@ -63,3 +63,14 @@ def test_a_failing_notebook_names_notebook_cell_and_error_and_leaves_out_untouch
     assert "02_fout.ipynb" in msg and 'cel 3 ("raise RuntimeError(' in msg and "RuntimeError: kapot met opzet: b" in msg, msg
     assert _tree(out) == before
     assert not list(tmp_path.glob(".uit.*"))  # no build folder, no lock left behind
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="Unix sockets only where there are Unix sockets")
+def test_kernels_talk_over_sockets_of_their_own(tmp_path):
+    """Three kernels starting at once raced for TCP ports ('Address already in use', and a
+    notebook failed with 'Kernel died before replying to kernel_info'): each kernel now has
+    Unix sockets named after it alone."""
+    from analysis.running.runner import _kernel_manager
+    cls = _kernel_manager(tmp_path / "kernels.log")
+    a, b = cls(kernel_name="python3"), cls(kernel_name="python3")
+    assert a.transport == b.transport == "ipc" and a.ip != b.ip

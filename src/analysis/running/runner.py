@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,17 @@ def _kernel_manager(log: Path, build: Path | None = None):
     from jupyter_client.manager import AsyncKernelManager
 
     class QuietKernelManager(AsyncKernelManager):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            if os.name == "posix":
+                # Kernels started at the same moment (three in a run, more when runs or tests
+                # run side by side) race for TCP ports: jupyter_client picks a free port and
+                # lets it go before the kernel binds it ("Address already in use" in
+                # kernels.log, and the notebook fails with "Kernel died before replying to
+                # kernel_info"). Unix sockets named after this kernel alone cannot collide.
+                self.transport = "ipc"
+                self.ip = os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex}")
+
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             with open(log, "ab") as sink:  # the child keeps its own copy of the descriptor
                 kw["stderr"] = sink
