@@ -3,7 +3,8 @@
 It knows each published count's persons (as the suite's Count masks give them) and which
 counts the pattern shows, and nothing of how the pattern was chosen: it builds its own
 partition of persons (a dict of membership tuples, not space.py's packed refinement), and for
-every count below N, and every difference of two nested counts below N, solves the largest
+every count below N, every sum of disjoint counts along one row or column of an output (what
+a reader adds up, printed or not), and every difference of two nested ones below N, solves the largest
 value consistent with the shown counts and atoms >= 0 (scipy's HiGHS). A finding is a count c
 with 0 < c < N whose largest consistent value is below N.
 """
@@ -46,23 +47,44 @@ def _law(counts, hides, n):
                       bounds=bounds, method="highs")
         return -res.fun if res.status == 0 else float("inf")
 
+    goals, names = [inc[i] for i in range(len(counts))], [c.key.text() for c in counts]
+    goals_values = list(values)
+    # what a reader adds up without a cell printing it: along one row or one column of an
+    # output at one date, counts of disjoint persons (their sum is a count of persons too)
+    lines: dict[tuple, list[int]] = {}
+    for i, c in enumerate(counts):
+        k = c.key
+        if "totaal" not in (k.rij, k.kolom):
+            lines.setdefault((k.tabel, k.datum, k.variant, k.eenheid, "rij", k.rij), []).append(i)
+            lines.setdefault((k.tabel, k.datum, k.variant, k.eenheid, "kolom", k.kolom), []).append(i)
+    for line, members in lines.items():
+        if len(members) > 1 and (inc[members].sum(axis=0) <= 1).all():
+            goals.append(inc[members].sum(axis=0))
+            goals_values.append(float(values[members].sum()))
+            names.append(f"som {line}")
     out = []
     seen = set()
+    for i in range(len(counts), len(goals)):  # a sum below N, as a cell would be
+        if 0 < goals_values[i] < n and goals[i].tobytes() not in seen:
+            seen.add(goals[i].tobytes())
+            hi = largest(goals[i])
+            if hi < n - 1e-6:
+                out.append((names[i], goals_values[i], hi))
     for i, c in enumerate(counts):
         if 0 < values[i] < n and inc[i].tobytes() not in seen:
             seen.add(inc[i].tobytes())
             hi = largest(inc[i])
             if hi < n - 1e-6:
                 out.append((c.key.text(), values[i], hi))
-    for i in range(len(counts)):
-        for j in range(len(counts)):
-            d = values[j] - values[i]
-            if 0 < d < n and np.all(inc[i] <= inc[j]):
-                goal = inc[j] - inc[i]
+    for i in range(len(goals)):
+        for j in range(len(goals)):
+            d = goals_values[j] - goals_values[i]
+            if 0 < d < n and np.all(goals[i] <= goals[j]):
+                goal = goals[j] - goals[i]
                 if goal.tobytes() in seen:
                     continue
                 seen.add(goal.tobytes())
                 hi = largest(goal)
                 if hi < n - 1e-6:
-                    out.append((f"{counts[j].key.text()} min {counts[i].key.text()}", d, hi))
+                    out.append((f"{names[j]} min {names[i]}", d, hi))
     return out

@@ -80,6 +80,26 @@ def test_zeros_are_shown_and_a_small_difference_over_dates_is_protected():
     assert findings([jan, feb, none], pattern.hides, 5) == []
 
 
+def test_a_sum_no_cell_prints_is_protected_against_a_count_nested_in_it():
+    """Tabel 3 prints overig per route but not overig over the routes; a reader adds them up
+    (20 + 25 = 45) and subtracts a count nested in that sum that another output shows (42,
+    say with a PIP within two years): 3 persons, below N = 10, although every printed count
+    is 10 or more and no printed count holds another (the nationwide case: 8 overig
+    persons with a PIP after two years)."""
+    n = 60
+    cells = [Count(CellKey("t", "d", "r1", "x"), "wi2021", _mask(range(0, 20), n)),
+             Count(CellKey("t", "d", "r2", "x"), "wi2021", _mask(range(20, 45), n)),
+             Count(CellKey("t", "d", "r1", "y"), "wi2021", _mask(range(45, 60), n)),
+             Count(CellKey("m", "d", "g", "k"), "wi2021", _mask(list(range(0, 19)) + list(range(20, 43)), n))]
+    assert findings(cells, lambda k: False, 10) == [("som ('t', 'd', '', 'aantal', 'kolom', 'x') min m d g/k", 3.0, 3.0)]
+    pub = Publication()
+    pub.add(cells)
+    pattern = pub.pattern(10)
+    assert pattern.reasons and all(r.kind == SECUNDAIR for r in pattern.reasons.values())
+    assert "som van kolom x" in next(iter(pattern.reasons.values())).voor
+    assert findings(cells, pattern.hides, 10) == []
+
+
 def test_the_same_persons_under_two_keys_are_one_count():
     n = 12
     a = Count(CellKey("t", "d", "a", "x"), "wi2021", _mask([0, 1], n))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from ..core import contract as C
 from ..definitions.items import CellKey, Count
 
 
@@ -140,6 +141,26 @@ class Space:
                     sets.append(bits[j] & ~bits[i])
                     vals.append(values[j] - values[i])
                     names.append(f"{labels[j]} min {labels[i]}")
+        # a sum no cell prints but every reader adds up: disjoint counts along one row or one
+        # column of an output (Tabel 3's overig over its three routes), and what it differs by
+        # from a published count nested in it or around it at that date
+        for m, v, name, d in self._margins():
+            sets.append(m)
+            vals.append(v)
+            names.append(name)
+            members = np.array(dates.get(d, []), dtype=np.int64)
+            if not len(members):
+                continue
+            inside = members[~(bits[members] & ~m).any(axis=1) & (values[members] < v) & (values[members] > 0)]
+            around = members[~(m & ~bits[members]).any(axis=1) & (values[members] > v)]
+            for i in inside:
+                sets.append(m & ~bits[i])
+                vals.append(v - values[i])
+                names.append(f"{name} min {labels[i]}")
+            for j in around:
+                sets.append(bits[j] & ~m)
+                vals.append(values[j] - v)
+                names.append(f"{labels[j]} min {name}")
         # one entry per distinct set of atoms
         unique: dict[bytes, int] = {}
         for k, m in enumerate(sets):
@@ -166,6 +187,37 @@ class Space:
                 seen.add(b)
                 result.append((atoms(m), float(v), t))
         return result
+
+
+    def _margins(self) -> list[tuple[np.ndarray, float, str, str]]:
+        """(packed atoms, value, description, date) of each row and column sum of one
+        output at one date whose parts are disjoint published counts and that no class
+        already is (a sum of overlapping counts is not a count of persons)."""
+        lines: dict[tuple, list[int]] = {}
+        for i, ks in enumerate(self.keys):
+            for k in ks:
+                if C.TOTAAL in (k.rij, k.kolom):
+                    continue
+                base = (k.tabel, k.datum, k.variant, k.eenheid)
+                lines.setdefault(base + ("rij", k.rij), []).append(i)
+                lines.setdefault(base + ("kolom", k.kolom), []).append(i)
+        known = {b.tobytes() for b in self.bits}
+        out = []
+        for (tabel, datum, variant, eenheid, axis, name), members in sorted(lines.items()):
+            members = sorted(set(members))
+            if len(members) < 2:
+                continue
+            union = np.zeros_like(self.bits[0])
+            for i in members:
+                if (union & self.bits[i]).any():
+                    break
+                union |= self.bits[i]
+            else:
+                if union.tobytes() not in known:
+                    unit = "" if eenheid == C.EENHEID_AANTAL else f" [{eenheid}]"
+                    out.append((union, float(self.values[members].sum()),
+                                f"{tabel} {datum} som van {axis} {name}{unit}", datum))
+        return out
 
 
 def _supersets(bits: np.ndarray, i: int, candidates: np.ndarray) -> np.ndarray:
