@@ -241,16 +241,13 @@ MODULES = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffi
 
 def _imports(path: Path) -> set[str]:
     """Modules of the package a module imports, anywhere in it (inside functions too: an
-    import on use is still a dependency; only `if TYPE_CHECKING:` blocks are left out).
+    import on use is still a dependency, and so is one under `if TYPE_CHECKING:`: a type
+    named from a module above is a circle in the design even when Python never runs it).
     `from . import tables` depends on the module `tables`, not on the package's __init__."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     pkg = path.relative_to(SRC.parent).with_suffix("").parts[:-1]
-    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
-                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
     found = set()
     for node in ast.walk(tree):
-        if id(node) in typing_only:
-            continue
         if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("analysis")):
             mod = (".".join(list(pkg[: len(pkg) - node.level + 1]) + ([node.module] if node.module else []))
                    if node.level else node.module)

@@ -37,24 +37,13 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from ..definitions.items import CellKey, Count, Ratio
-from .record import AFGELEID, BLOK, PRIMAIR, SECUNDAIR, Pattern, Reason
+from .record import AFGELEID, BLOK, PRIMAIR, SECUNDAIR, Pattern, Reason, Witnesses
 from .space import Space
 
 NEIGHBOURHOOD = 400  # atoms beside the target's own in a repair LP
 DENSE_ATOMS = 4000  # an LP over at most this many atoms builds its matrix densely
 MAIN_COST = 3.0  # cost factor of a count in the run's own tables at P (docs/celbeveiliging.md, "Kosten")
 _EPS = 1e-6
-
-
-@dataclass(frozen=True)
-class Witnesses:
-    """One law's witnesses: atom sizes consistent with the publication, each with a protected
-    target at N or more (`atoms`: the new sizes; `atom_of`, `sizes`: the space they are over)."""
-
-    atom_of: np.ndarray
-    sizes: np.ndarray
-    atoms: tuple[np.ndarray, ...]
-    voor: tuple[str, ...]
 
 
 @dataclass

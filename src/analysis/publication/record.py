@@ -9,15 +9,12 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from ..core.run_files import CELBEVEILIGING
 from ..definitions.items import CellKey
-
-if TYPE_CHECKING:
-    from .pattern import Witnesses
 
 PRIMAIR, SECUNDAIR, AFGELEID = "primair", "secundair", "afgeleid"
 # a count not shown because the statistic that uses it with others is not shown (a block);
@@ -26,6 +23,17 @@ BLOK = "blok"
 RECORD_FILE = CELBEVEILIGING  # in a run's tables/ (run_files)
 RECORD_COLUMNS = ("tabel", "datum", "rij", "kolom", "eenheid", "variant", "status", "reden", "voor")
 GETOOND, AFGESCHERMD = "getoond", "afgeschermd"
+
+
+@dataclass(frozen=True)
+class Witnesses:
+    """One law's witnesses: atom sizes consistent with the publication, each with a protected
+    target at N or more (`atoms`: the new sizes; `atom_of`, `sizes`: the space they are over)."""
+
+    atom_of: np.ndarray
+    sizes: np.ndarray
+    atoms: tuple[np.ndarray, ...]
+    voor: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,7 @@ class Pattern:
     known: frozenset[CellKey]  # every key the pattern was computed for
     # per law, the witnesses that certify it (Witnesses), for an interface call beside it;
     # a pattern read from a run's record file has none
-    witnesses: dict[str, "Witnesses"] = field(default_factory=dict, compare=False, repr=False)
+    witnesses: dict[str, Witnesses] = field(default_factory=dict, compare=False, repr=False)
 
     def hides(self, key: CellKey) -> bool:
         """Hidden, or not part of the publication the pattern was computed for (fail-safe:
