@@ -450,6 +450,19 @@ def test_a_cell_hidden_in_one_month_of_the_series_is_shown_at_p_in_the_page_and_
     assert letter_tables.SECRET not in [c.value for row in ws.iter_rows() for c in row]
 
 
+def test_a_sentence_says_a_hidden_value_in_words():
+    """A protected run read 'Over de hele instroom met een PIP volgt x de B1-route': an 'x' is
+    the tables' sign, explained in their legend, not a word of a sentence."""
+    import re
+
+    from analysis.presentation import texts
+    rows = [{"rij": r, "kolom": k, "eenheid": e, "waarde": v}
+            for r in ("b1", "onderwijs", "z") for k in ("asiel", "gezin", "overig", "totaal")
+            for e, v in (("aantal", 30.0), ("procent", float("nan") if k == "totaal" else 100 / 3))]
+    said = texts.sentences("tabel3", pd.DataFrame(rows).assign(tabel="tabel3", peildatum="2024-05-01"), "2024-05-01")
+    assert "een afgeschermd deel de B1-route" in said and not re.search(r"\bx\b", said), said
+
+
 @pytest.mark.parametrize("cohorts, says", [
     ({"2021": (100, 200), "2022": (None, 50)}, "De meeste nog plichtigen komen uit cohort 2021 (100, 50%"),
     ({"2021": (100, 200), "2022": (None, 150)}, "niet te zeggen"),  # the hidden 2022 could hold up to 150

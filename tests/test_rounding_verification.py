@@ -300,6 +300,18 @@ def test_a_percentage_no_rounding_of_the_printed_counts_gives():
     assert "100 / 200 = 50,00%" in broken[("tabel4", "met_aanbod", "2024-05-01", "procent", "2024-05-01")]
 
 
+def test_a_letter_contradiction_beside_a_hidden_value_says_whose_value_is_hidden():
+    """It read 'gedrukt totaal 2.341 is niet de som ... = 2.436. afgeschermd door
+    celbeveiliging', as if the letter's total were hidden; it is this extract's value."""
+    fig = ref_rows([{"output": "tabel3", "rij": "b1", "kolom": k, "eenheid": "aantal", "waarde": v}
+                    for k, v in (("asiel", 10), ("gezin", 20), ("overig", 30), ("totaal", 70))])
+    t3 = run_table("tabel3", [{"rij": "b1", "kolom": k, "eenheid": "aantal", "waarde": v}
+                              for k, v in (("asiel", 10.0), ("gezin", 20.0), ("overig", 30.0), ("totaal", float("nan")))])
+    v = verification.verify({("tabel3", "2024-05-01"): t3}, figures=fig).set_index("kolom")
+    assert v.loc["totaal", "status"] == "inconsistent_in_brief"
+    assert ". Dit extract: afgeschermd door celbeveiliging" in v.loc["totaal", "toelichting"]
+
+
 def test_a_figure_after_the_horizon_is_not_comparable_and_still_counted():
     fig = ref_rows([{"output": "tabel1", "rij": "haalbaar", "kolom": "z_route", "eenheid": "aantal", "waarde": 1}])
     t1 = run_table("tabel1", [{"rij": "haalbaar", "kolom": "z_route", "eenheid": "aantal", "waarde": 0}])

@@ -226,7 +226,8 @@ def verify(audit: dict[tuple[str, str], pd.DataFrame], figures: pd.DataFrame | N
         elif key in broken:
             status = "inconsistent_in_brief"
             repro = f"; gereproduceerd {_fmt(value, r.eenheid, 2)}" if not math.isnan(value) else ""
-            note = broken[key] + repro + (f". {note}" if note else "")
+            # why this extract's value cannot be compared, as a sentence of its own
+            note = broken[key] + repro + (f". Dit extract: {note}" if note else "")
         note = "; ".join(x for x in (note, r.toelichting, f"brief {r.vindplaats}, regel {r.regel}") if x)
         rows.append({"tabel": r.output, "rij": r.rij, "kolom": r.kolom, "peildatum": r.peildatum,
                      "gepubliceerd": r.waarde, "gereproduceerd": value, "status": status,

@@ -15,12 +15,13 @@ def _c(df, rij, kolom, eenheid=C.EENHEID_AANTAL):
     return cell(df, rij, kolom, eenheid, column="afgerond")
 
 
+# A hidden value is 'x' in a table, where the legend says so; in a sentence it is said in words.
 def _n(x) -> str:
-    return "x" if math.isnan(x) else dutch.getal(x)
+    return "een afgeschermd aantal" if math.isnan(x) else dutch.getal(x)
 
 
 def _p(x, decimals=0) -> str:
-    return "x" if math.isnan(x) else dutch.procent(x, decimals)
+    return "een afgeschermd deel" if math.isnan(x) else dutch.procent(x, decimals)
 
 
 def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
