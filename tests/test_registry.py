@@ -438,6 +438,9 @@ def test_the_scripts_make_bench_runs_import_what_exists():
                 for a in node.names:
                     if a.name.startswith("analysis"):
                         importlib.import_module(a.name)
+    # and the floor's empty notebooks import, by name, what each suite notebook imports
+    for name in {m for ms in (bench.TABLE_IMPORTS, *bench.FLOOR_IMPORTS.values()) for m in ms}:
+        importlib.import_module(name)
 
 
 def test_every_file_name_of_a_run_folder_has_one_home():

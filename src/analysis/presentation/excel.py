@@ -98,10 +98,10 @@ def _long_sheet(ws, name: str, df: pd.DataFrame, secret: set, peildatum: str) ->
     # only the (unit, column) pairs the output has: no empty columns
     columns = [(u, c) for u in dict.fromkeys(d["eenheid"]) for c in dict.fromkeys(d["kolom"])
                if any((r, c, u) in lookup for r in rows)]
-    _header(ws, ["", *[letter_tables.kolom_label(name, c) + ("" if u == C.EENHEID_AANTAL else f" ({dutch.label(u)})") for u, c in columns]])
+    _header(ws, ["", *[labels.kolom_label(name, c) + ("" if u == C.EENHEID_AANTAL else f" ({dutch.label(u)})") for u, c in columns]])
     pct_format = "0.0%" if decimals_for(name) == 1 else "0%"
     for rij in rows:
-        label = letter_tables.rij_label(name, rij).strip()
+        label = labels.rij_label(name, rij).strip()
         values = [label]
         formats = [None]
         for u, c in columns:

@@ -22,3 +22,23 @@ def cell_label(name: str, key: str, axis: str) -> str:
 def short_title(name: str) -> str:
     """'Tabel 1', 'Kerncijfers Wi2021': the first two words of the title."""
     return " ".join(registry.spec(name).titel.split(" ", 2)[:2])
+
+
+def rij_label(name: str, key: str) -> str:
+    """A row key as the letter labels it (dates as '1 mei 2024'); from the registry."""
+    return _label(registry.spec(name).rij_labels, key)
+
+
+def kolom_label(name: str, key: str) -> str:
+    return _label(registry.spec(name).kolom_labels, key)
+
+
+def _label(labels: dict[str, str], key: str) -> str:
+    """As a table heads it: the declared label (indented where the letter indents), a date in
+    words, else the key itself."""
+    if key in labels:
+        return labels[key]
+    try:
+        return dutch.datum(key)
+    except ValueError:
+        return key

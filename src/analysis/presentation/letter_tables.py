@@ -14,23 +14,6 @@ from ..definitions import registry
 from ..definitions.rounding import decimals_for, with_letter_rounding
 from . import labels
 
-def rij_label(name: str, key: str) -> str:
-    """A row key as the letter labels it (dates as '1 mei 2024'); from the registry."""
-    return _label(registry.spec(name).rij_labels, key)
-
-
-def kolom_label(name: str, key: str) -> str:
-    return _label(registry.spec(name).kolom_labels, key)
-
-
-def _label(labels: dict[str, str], key: str) -> str:
-    if key in labels:
-        return labels[key]
-    try:
-        return dutch.datum(key)
-    except ValueError:
-        return key
-
 
 MISSING_PCT = "-"
 SECRET = "x"
