@@ -127,3 +127,17 @@ def test_the_readme_points_only_at_files_a_clone_has():
             continue  # a web address
         path = (ROOT / name).resolve()
         assert ROOT.resolve() in path.parents and path.exists(), name
+
+
+def test_a_run_imports_papermill_and_nbconvert_without_compiling_grammars():
+    """The runner's process imports papermill (-> nbformat -> jsonschema) and nbconvert before
+    its first kernel can start. jsonschema from 4.24 imports rfc3987-syntax when installed,
+    which builds some 35 Earley parsers with lark at import: 1,6 s of a run's wall time on a
+    2-core machine, for IRI checks no notebook schema uses. pyproject holds jsonschema below
+    4.24 for it; this fails when a bump or a new dependency brings the import back."""
+    import subprocess
+    import sys
+    code = ("import sys, papermill, nbconvert, nbformat; "
+            "print(sorted(m for m in ('rfc3987_syntax', 'lark') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
