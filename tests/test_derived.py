@@ -48,9 +48,9 @@ def test_herkomst_records_sources_and_counts(tmp_path):
 def test_incomplete_cache_is_rebuilt(tmp_path):
     extract = valid_extract(tmp_path / "x")
     folder = derived.derive(extract, tmp_path / "d")
-    (folder / "examens.parquet").unlink()
+    (folder / f"examens{derived.SUFFIX}").unlink()
     again = derived.derive(extract, tmp_path / "d")
-    assert again == folder and (folder / "examens.parquet").is_file()
+    assert again == folder and (folder / f"examens{derived.SUFFIX}").is_file()
 
 
 def test_failed_validation_writes_nothing(tmp_path):

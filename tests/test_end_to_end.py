@@ -364,7 +364,7 @@ def test_what_a_kernel_writes_on_its_stderr_goes_to_kernels_log_not_to_the_termi
     of the run: it lands in kernels.log beside run.log."""
     import papermill as pm
 
-    from analysis.running.runner import _kernel_manager
+    from analysis.running.kernels import quiet_kernel_manager
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import os; os.write(2, b'kernel-stderr\\n')")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -372,7 +372,7 @@ def test_what_a_kernel_writes_on_its_stderr_goes_to_kernels_log_not_to_the_termi
     log = tmp_path / "kernels.log"
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
     pm.execute_notebook(str(tmp_path / "k.ipynb"), str(tmp_path / "uit.ipynb"), kernel_name="python3",
-                        progress_bar=False, kernel_manager_class=_kernel_manager(log))
+                        progress_bar=False, kernel_manager_class=quiet_kernel_manager(log))
     assert "kernel-stderr" in log.read_text()
     assert "kernel-stderr" not in capfd.readouterr().err
 

@@ -70,7 +70,7 @@ def test_kernels_talk_over_sockets_of_their_own(tmp_path):
     """Three kernels starting at once raced for TCP ports ('Address already in use', and a
     notebook failed with 'Kernel died before replying to kernel_info'): each kernel now has
     Unix sockets named after it alone."""
-    from analysis.running.runner import _kernel_manager
-    cls = _kernel_manager(tmp_path / "kernels.log")
+    from analysis.running.kernels import quiet_kernel_manager
+    cls = quiet_kernel_manager(tmp_path / "kernels.log")
     a, b = cls(kernel_name="python3"), cls(kernel_name="python3")
     assert a.transport == b.transport == "ipc" and a.ip != b.ip

@@ -55,10 +55,10 @@ def test_verkenning_runs_on_the_shipped_extract_and_writes_nothing(synthetic_ext
                                                                     celbeveiliging):
     import papermill as pm
 
-    from analysis.running.runner import _kernel_path
+    from analysis.running.kernels import interpreter_first_on_path
 
     monkeypatch.setenv("ANALYSIS_DERIVED", str(tmp_path / "cache"))
-    _kernel_path()
+    interpreter_first_on_path()
     before = repository_state()
     out = tmp_path / "verkenning.ipynb"
     pm.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False, log_output=False,

@@ -1,11 +1,17 @@
-"""Validated extracts as typed Parquet, converted once and found again by checksum.
+"""Validated extracts as typed Arrow files, converted once and found again by checksum.
 
-The first run on an extract validates it and writes `<derived root>/<key>/`: one Parquet
-file per table and `herkomst.json` (what was derived from what, by which version). The key
+The first run on an extract validates it and writes `<derived root>/<key>/`: one Arrow IPC
+file (Feather v2, uncompressed) per table and `herkomst.json` (what was derived from what,
+by which version). The key
 is a checksum over the extract's files (name and SHA-256 of each) and the reading options,
 so a changed byte gives a new key and a second run on the same extract skips validation
 and conversion entirely. The folder is written under a temporary name and renamed into
 place: a crash never leaves a half-written cache that a later run would trust.
+
+Why Arrow files and not Parquet: every kernel of a run opens the typed extract, twelve per
+run. An uncompressed Arrow file is memory-mapped and read without decoding (the kernels
+share its pages), 0,04 s for the four tables where Parquet took 0,2 to 0,4 s per kernel
+(national synthetic extract, a fresh process); it takes three times the disk space.
 """
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
 
 from ..core import contract as C
 from ..core import paths
@@ -27,9 +35,20 @@ from ..core.version import __version__
 from . import validation
 from .checksums import extract_checksum, file_checksums
 from .extract_io import find_file
-from .model import Extract, ExtractMeta
+from .model import PERSOON_ID_DTYPE, Extract, ExtractMeta
 
-TABLES = ("wi2021", "wi2013", "leningen", "examens")
+TABLES = Extract.TABLES
+SUFFIX = ".arrow"
+# Arrow text columns (persoon_id) come back as the typed extract's text, not as objects
+_TEXT = {pa.string(): PERSOON_ID_DTYPE, pa.large_string(): PERSOON_ID_DTYPE}.get
+
+
+def _write_table(df: pd.DataFrame, path: Path) -> None:
+    feather.write_feather(df, path, compression="uncompressed")
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    return feather.read_table(path, memory_map=True).to_pandas(types_mapper=_TEXT)
 
 
 def extract_files(directory: Path) -> list[Path]:
@@ -82,7 +101,7 @@ def derive(extract_dir: str | Path, root: str | Path | None = None,
     tmp = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=root))
     try:
         for name in TABLES:
-            getattr(extract, name).to_parquet(tmp / f"{name}.parquet", index=False)
+            _write_table(getattr(extract, name), tmp / f"{name}{SUFFIX}")
         herkomst = {
             "extract": str(extract_dir.resolve()),
             "checksum": key,
@@ -134,7 +153,7 @@ def _complete(target: Path, key: str) -> bool:
         return False
     # a cache made before the horizon or the generator block was recorded is made again
     return (herkomst.get("checksum") == key and herkomst.get("horizon") is not None and "generator" in herkomst
-            and all((target / f"{name}.parquet").is_file() for name in TABLES))
+            and all((target / f"{name}{SUFFIX}").is_file() for name in TABLES))
 
 
 def herkomst(derived_dir: str | Path) -> dict:
@@ -147,7 +166,7 @@ def load(derived_dir: str | Path) -> Extract:
     if not (derived_dir / HERKOMST).is_file():
         raise UsageError(f"{derived_dir} bevat geen afgeleide gegevens (herkomst.json ontbreekt).")
     info = herkomst(derived_dir)
-    frames = {name: (lambda path=derived_dir / f"{name}.parquet": pd.read_parquet(path)) for name in TABLES}
+    frames = {name: (lambda path=derived_dir / f"{name}{SUFFIX}": _read_table(path)) for name in TABLES}
     meta = ExtractMeta(schema=info["schema"], bron=info["bron"], synthetisch=info["synthetisch"],
                        checksum=info["checksum"], files=info["bestanden"],
                        warnings=info.get("waarschuwingen", []),

@@ -29,7 +29,7 @@ from ..core import contract as C
 from ..core.errors import ExtractError, UsageError, Violation, dutch_int, shorten
 from .checksums import extract_checksum, file_checksums
 from .extract_io import CONVERT_HINT, UTF16_HINT, RawTable, ReadFailure, find_file, is_utf16, not_a_regular_file, read_table
-from .model import Extract, ExtractMeta
+from .model import PERSOON_ID_DTYPE, Extract, ExtractMeta
 
 NL_DATE = r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$"
 BEDRAG = r"^(?P<euro>[0-9]{1,12})(?:[.](?P<frac>[0-9]*))?$"
@@ -427,7 +427,7 @@ def _persons_frame(spec: C.FileSpec, cols: dict[str, pa.Array]) -> pd.DataFrame:
     for col in spec.columns:
         arr = cols[col.name]
         if col.kind == "id":
-            data[col.name] = arr.to_numpy(zero_copy_only=False)
+            data[col.name] = pd.array(arr, dtype=PERSOON_ID_DTYPE)
         elif col.kind == "code":
             data[col.name] = _codes(arr, col.codes)
         elif col.kind == "date":

@@ -22,11 +22,9 @@ import datetime as dt
 import json
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +36,7 @@ from ..core.params import Parameters
 from ..core.run_files import RunFolder
 from ..extract import derived, horizon
 from ..publication import plan
-from . import outdir, provenance
+from . import kernels, outdir, provenance
 
 
 @dataclass
@@ -111,39 +109,6 @@ def _notebook_parameters(cfg: RunConfig, derived_dir: Path, out: Path) -> dict:
     return {"derived": str(derived_dir), "uitvoer": str(out), **cfg.params.notebook_values()}
 
 
-def _kernel_manager(log: Path, build: Path | None = None):
-    """A kernel manager whose kernels write their stderr to `log`, not to the terminal, and
-    learn the run's build folder (outdir.BUILD_ENV) from their environment.
-
-    A kernel's own stderr (library warnings, and now and then a tornado message while the
-    kernel shuts down after its notebook has finished) is not the run's message to the user:
-    it goes into kernels.log beside run.log. Errors in a notebook still reach the user
-    through papermill, with notebook, cell and error.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        def __init__(self, **kw):
-            super().__init__(**kw)
-            if os.name == "posix":
-                # Kernels started at the same moment (three in a run, more when runs or tests
-                # run side by side) race for TCP ports: jupyter_client picks a free port and
-                # lets it go before the kernel binds it ("Address already in use" in
-                # kernels.log, and the notebook fails with "Kernel died before replying to
-                # kernel_info"). Unix sockets named after this kernel alone cannot collide.
-                self.transport = "ipc"
-                self.ip = os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex}")
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            with open(log, "ab") as sink:  # the child keeps its own copy of the descriptor
-                kw["stderr"] = sink
-                if build is not None:
-                    kw["env"] = {**kw.get("env", os.environ), outdir.BUILD_ENV: str(build)}
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return QuietKernelManager
-
-
 def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progress: Progress) -> float:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -160,7 +125,7 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
         pm.execute_notebook(str(nb_dir / job.source), str(target), parameters=own,
                             kernel_name="python3", progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False,
-                            kernel_manager_class=_kernel_manager(RunFolder(build).kernel_log, build))
+                            kernel_manager_class=kernels.quiet_kernel_manager(RunFolder(build).kernel_log, build))
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
@@ -183,14 +148,6 @@ def _record_final_path(target: Path, final: Path) -> None:
     nb = nbformat.read(target, as_version=4)
     nb.metadata.setdefault("papermill", {})["output_path"] = str(final)
     nbformat.write(nb, target)
-
-
-def _kernel_path() -> None:
-    """Put this interpreter first on PATH, so that kernels find the project's packages."""
-    here = str(Path(sys.executable).parent)
-    current = os.environ.get("PATH", "")
-    if current.split(os.pathsep)[0] != here:
-        os.environ["PATH"] = here + os.pathsep + current
 
 
 def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progress: Progress,
@@ -283,7 +240,7 @@ def _run_claimed(cfg: RunConfig, out: Path, jobs: int) -> Path:
             cfg.timings["celbeveiliging"] = time.perf_counter() - t_p
             progress.say(f"celbeveiliging: {len(pattern.reasons)} van {len(pattern.known)} waarden afgeschermd "
                          f"({cfg.timings['celbeveiliging']:.1f} s)")
-        _kernel_path()
+        kernels.interpreter_first_on_path()
         nb_dir = cfg.notebooks_dir or paths.notebooks_dir()
         t_nb = time.perf_counter()
         keep_failed = True
