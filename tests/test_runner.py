@@ -49,6 +49,23 @@ def test_the_schedule_runs_each_notebook_after_what_it_needs_with_its_own_parame
     assert "02_b.ipynb na 01_a.ipynb" in folder.run_log.read_text(encoding="utf-8")
 
 
+def test_relative_folders_reach_the_notebooks_as_absolute_paths(tmp_path, monkeypatch):
+    """An analyst runs from the project folder with `--derived data/derived`; a researcher
+    later re-executes the executed notebook in JupyterLab, whose working directory is the
+    notebook's folder. A relative `derived` in its parameters cell then pointed nowhere."""
+    monkeypatch.chdir(tmp_path)
+    valid_extract(tmp_path / "extract")
+    run(RunConfig(extract=Path("extract"), out=Path("uit"), params=Parameters(), notebooks_dir=FIXTURES,
+                  derived_root=Path("d"), log=lambda *_: None, pages=lambda folder, prov: None,
+                  schedule=(Job("01_a.ipynb", "schrijft.ipynb", {"naam": "a"}),)))
+    folder = RunFolder(tmp_path / "uit")
+    recorded = folder.read_parameters()
+    assert Path(recorded["derived"]).is_absolute() and Path(recorded["derived"]).parent == (tmp_path / "d").resolve()
+    executed = nbformat.read(folder.notebooks / "01_a.ipynb", as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert f'derived = "{recorded["derived"]}"' in injected.source
+
+
 def test_a_failing_notebook_names_notebook_cell_and_error_and_leaves_out_untouched(tmp_path):
     schedule = (Job("01_a.ipynb", "schrijft.ipynb", {"naam": "a"}),
                 Job("02_fout.ipynb", "faalt.ipynb", {"naam": "b"}, needs=("01_a.ipynb",)))

@@ -91,10 +91,10 @@ def exams_passed_at(extract: Extract, d: dt.date) -> np.ndarray:
     """Distinct exam parts passed on or before d, per Wi2013 person."""
     ex = extract.examens
     mask = ex["geslaagd"].to_numpy() & on_or_before(ex["datum"], d)
-    codes = ex["persoon_nr"].to_numpy()[mask].astype(np.int64) * len(C.ONDERDELEN) + \
-        ex["onderdeel"].cat.codes.to_numpy()[mask]
-    persons = np.unique(codes) // len(C.ONDERDELEN)
-    return np.bincount(persons, minlength=len(extract.wi2013))
+    parts = len(C.ONDERDELEN)
+    passed = np.zeros(len(extract.wi2013) * parts, dtype=bool)  # person x part: passed by d
+    passed[ex["persoon_nr"].to_numpy()[mask].astype(np.int64) * parts + ex["onderdeel"].cat.codes.to_numpy()[mask]] = True
+    return passed.reshape(-1, parts).sum(axis=1)
 
 
 # ---- the counts of each output ---------------------------------------------------------
@@ -218,9 +218,10 @@ def elip_column(years: np.ndarray) -> np.ndarray:
 
 def tabel6_cells(extract: Extract, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> Cells:
     column = elip_column_index(cohort(extract.wi2013))
+    in_column = [column == i for i in range(len(C.TABEL6_KOLOMMEN) - 1)]  # once, not per date
     rows: Cells = []
     for d, elip in elip_each(extract, elip_peildata, drempel_cent):
-        rows += [(d.isoformat(), k, elip & (column == i)) for i, k in enumerate(C.TABEL6_KOLOMMEN[:-1])]
+        rows += [(d.isoformat(), k, elip & in_column[i]) for i, k in enumerate(C.TABEL6_KOLOMMEN[:-1])]
         rows.append((d.isoformat(), C.TOTAAL, elip))
     return rows
 
