@@ -39,6 +39,7 @@ import pandas as pd
 
 from ..audit import reference
 from ..core import paths
+from ..core.run_files import RunFolder
 from ..extract import derived
 from ..publication import plan
 from ..synth.generate import generate
@@ -109,8 +110,11 @@ with ThreadPoolExecutor(max_workers=jobs) as pool:
 
 def _process_seconds(cmd: list[str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - t0
+    res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - t0
+    if res.returncode:
+        raise RuntimeError(f"{' '.join(cmd[:4])} ... faalde (exit {res.returncode}):\n{res.stderr[-2000:]}")
+    return seconds
 
 
 def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int, pairs: int = 3) -> dict:
@@ -133,7 +137,6 @@ def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int, pa
 
 def _run_timings(out: Path) -> dict:
     """The run's own timings per step and notebook (run.log's line "tijden (s): {...}")."""
-    from ..core.run_files import RunFolder
     for line in RunFolder(out).run_log.read_text(encoding="utf-8").splitlines():
         if line.startswith("tijden (s): "):
             return json.loads(line.removeprefix("tijden (s): "))
