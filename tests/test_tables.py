@@ -156,6 +156,17 @@ def test_tabel6_elip(ext):
     assert n[("2022-05-01", "2017")] == 0  # one cent short
 
 
+def test_the_monitors_elip_series_is_tabel6s_total_column(ext):
+    """The monthly series computes Tabel 6's Totaal alone (tabel6_totals); it must be the same
+    column, cell for cell and person for person, as the whole table's."""
+    dates = (dt.date(2022, 5, 1), dt.date(2022, 10, 15), dt.date(2023, 7, 1), dt.date(2024, 4, 1))
+    whole = [(r, k, m) for r, k, m in T.tabel6_cells(ext, dates, 950000) if k == "totaal"]
+    alone = T.tabel6_totals(ext, dates, 950000)
+    assert [(r, k) for r, k, _ in alone] == [(r, k) for r, k, _ in whole]
+    assert all((a == w).all() for (_, _, a), (_, _, w) in zip(alone, whole))
+    assert [int(m.sum()) for _, _, m in alone] == [2, 2, 4, 3]
+
+
 def test_threshold_parameter_moves_the_boundary(ext):
     n = values(table("tabel6", ext, elip_peildata=(dt.date(2022, 5, 1),), elip_drempel_cent=949999))
     assert n[("2022-05-01", "2017")] == 1  # 9499.99 now reaches it

@@ -235,12 +235,9 @@ def _series_published(extract: Extract, params: Parameters) -> tuple[list[Count]
             c, r = registry.publish_cells("tabel4", d.isoformat(), _aanbod_cells(extract, d))
             counts += c
             ratios += r
-    elip = _elip_parameters(params, months)
-    if elip is not None:
-        c, r = registry.published("tabel6", extract, elip)
-        counts += c
-        ratios += r
-    return counts, ratios
+    c, r = registry.publish_cells("tabel6", params.peildatum.isoformat(), _elip_totals(extract, params, months),
+                                  registry.variant_of("tabel6", params))
+    return counts + c, ratios + r
 
 
 _STEM = {"cumulatieve_incidentie": "procent", S.GEVOLGD: "at_risk", "ci_laag": "ci_laag", "ci_hoog": "ci_hoog",
@@ -347,12 +344,11 @@ def _aanbod_cells(extract: Extract, d: dt.date):
     return T.tabel4_cells(extract.wi2021, d, d)[:2]
 
 
-def _elip_parameters(params: Parameters, months: list[tuple[str, dt.date]]) -> Parameters | None:
-    """Tabel 6 at every month of the Wi2013 series, at the run's ELIP threshold."""
-    wi2013 = tuple(d for name, d in months if name == "kerncijfers_wi2013")
-    if not wi2013:
-        return None
-    return Parameters(peildatum=params.peildatum, elip_peildata=wi2013, elip_drempel_cent=params.elip_drempel_cent)
+def _elip_totals(extract: Extract, params: Parameters, months: list[tuple[str, dt.date]]) -> T.Cells:
+    """Tabel 6's total at every month of the Wi2013 series, at the run's ELIP threshold: the
+    series shows this one column of Tabel 6, so it computes and publishes no other."""
+    wi2013 = [d for name, d in months if name == "kerncijfers_wi2013"]
+    return T.tabel6_totals(extract, wi2013, params.elip_drempel_cent)
 
 
 def maandreeksen(extract: Extract, params: Parameters, tijdreeks: pd.DataFrame | None = None,
@@ -379,11 +375,10 @@ def maandreeksen(extract: Extract, params: Parameters, tijdreeks: pd.DataFrame |
     for name, d in series:
         if name == "kerncijfers_wi2021":
             out.loc[d.isoformat(), PROCENT_AANBOD] = _aanbod_share(extract, d, protect)
-    elip_params = _elip_parameters(params, series)
-    if elip_params is not None:
-        elip = protect(registry.compute("tabel6", extract, elip_params))
-        total = elip[elip["kolom"] == C.TOTAAL]
-        out.loc[total["rij"].to_numpy(), ELIP] = total["waarde"].to_numpy()
+    totals = T.counts(_elip_totals(extract, params, series))
+    if totals:
+        elip = protect(registry.long_frame("tabel6", p, registry.with_shares(registry.spec("tabel6"), totals)))
+        out.loc[elip["rij"].to_numpy(), ELIP] = elip["waarde"].to_numpy()
     return out
 
 

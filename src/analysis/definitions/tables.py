@@ -216,6 +216,12 @@ def elip_column(years: np.ndarray) -> np.ndarray:
     return np.array(C.TABEL6_KOLOMMEN[:-1])[elip_column_index(years)]
 
 
+def tabel6_totals(extract: Extract, dates, drempel_cent: int) -> Cells:
+    """Tabel 6's Totaal column alone, the ELIP group at each date (ascending): what the
+    monitor's monthly series shows of Tabel 6, without the cohort columns it does not show."""
+    return [(d.isoformat(), C.TOTAAL, elip) for d, elip in elip_each(extract, dates, drempel_cent)]
+
+
 def tabel6_cells(extract: Extract, elip_peildata: tuple[dt.date, ...], drempel_cent: int) -> Cells:
     column = elip_column_index(cohort(extract.wi2013))
     in_column = [column == i for i in range(len(C.TABEL6_KOLOMMEN) - 1)]  # once, not per date
