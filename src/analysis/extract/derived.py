@@ -4,8 +4,9 @@ The first run on an extract validates it and writes `<derived root>/<key>/`: one
 file (Feather v2, uncompressed) per table and `herkomst.json` (what was derived from what,
 by which version). The key is a checksum over the extract's files (name and SHA-256 of
 each) and the reading options, so a changed byte gives a new key and a second run on the
-same extract skips validation and conversion entirely. The folder is written under a temporary name and renamed into
-place: a crash never leaves a half-written cache that a later run would trust.
+same extract skips validation and conversion entirely. The folder is written under a
+temporary name and renamed into place: a crash never leaves a half-written cache that a
+later run would trust.
 
 Why Arrow files and not Parquet: every kernel of a run opens the typed extract, twelve per
 run. An uncompressed Arrow file is memory-mapped and read without decoding (the kernels
