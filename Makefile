@@ -48,9 +48,10 @@ lab: setup
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (analysis)"
 	$(VENV)/bin/jupyter lab notebooks/
 
-## make bench: speed and memory figures (national size and ten times national size)
+## make bench: speed and memory figures (national size and ten times national size); options
+## through ARGS, for example  make bench ARGS=--zonder-10x  or  make bench ARGS=--alleen-suite
 bench: setup
-	$(PY) -m analysis.running.bench
+	$(PY) -m analysis.running.bench $(ARGS)
 
 ## make synth: make the shipped synthetic extract in data/raw/synthetisch if it is absent
 ## (an existing folder is checked against data/raw/synthetisch.sha256, never replaced)

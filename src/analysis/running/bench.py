@@ -282,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=default_jobs())
     ap.add_argument("--alleen-verkennen", action="store_true",
                     help="only steps 1, 2 and 6 (the exploration interface)")
+    ap.add_argument("--alleen-suite", action="store_true",
+                    help="only steps 1 to 4 (the suite against its floor, three pairs: about two minutes)")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="analysis-bench-"))
     results: dict = {"machine": {"cores": os.cpu_count(), "platform": platform.platform(),
@@ -292,18 +294,19 @@ def main(argv: list[str] | None = None) -> int:
         gen = [(_timed(generate, work / f"synth{i}")[0]) for i in range(3)]
         results["genereren_s"] = {"min": min(gen), "mediaan": sorted(gen)[1]}
         extract = work / "synth0"
-        say("2. eenmalige afleiding (validatie + Parquet) ...")
+        say("2. eenmalige afleiding (validatie + Arrow-bestanden) ...")
         t_der, folder = _timed(derived.derive, extract, work / "derived")
         results["afleiden_s"] = t_der
-        say("6. verkennen (open_extract, kruistabel, reeksen, duur), afleiding in de cache ...")
-        results["verkennen"] = explore(extract, work / "derived")
-        say("7. celbeveiliging N = 10: het patroon van de hele run, de kruistabel ...")
-        results["celbeveiliging"] = celbeveiliging(extract, work / "derived")
+        if not args.alleen_suite:
+            say("6. verkennen (open_extract, kruistabel, reeksen, duur), afleiding in de cache ...")
+            results["verkennen"] = explore(extract, work / "derived")
+            say("7. celbeveiliging N = 10: het patroon van de hele run, de kruistabel ...")
+            results["celbeveiliging"] = celbeveiliging(extract, work / "derived")
         if args.alleen_verkennen:
             return _report(results, args)
         say("3. en 4. de hele suite en de vloer (lege notebooks), drie keer om en om ...")
         results.update(suite_and_floor(extract, work / "derived", work, args.jobs))
-        if not args.zonder_10x:
+        if not args.zonder_10x and not args.alleen_suite:
             say("5. tien keer landelijke omvang: genereren ...")
             ref = scaled_reference(10, work / "ref10")
             t_gen10, big = _timed(generate, work / "synth10", reference=ref)
@@ -327,7 +330,8 @@ def _report(results: dict, args) -> int:
     ]
     if "suite_s" in results:
         lines += _suite_lines(results, args)
-    lines += explore_lines(results["verkennen"])
+    if "verkennen" in results:
+        lines += explore_lines(results["verkennen"])
     if "celbeveiliging" in results:
         lines += celbeveiliging_lines(results["celbeveiliging"])
     print("\n".join(lines))
