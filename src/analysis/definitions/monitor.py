@@ -377,7 +377,7 @@ def maandreeksen(extract: Extract, params: Parameters, tijdreeks: pd.DataFrame |
             out.loc[d.isoformat(), PROCENT_AANBOD] = _aanbod_share(extract, d, protect)
     totals = T.counts(_elip_totals(extract, params, series))
     if totals:
-        elip = protect(registry.long_frame("tabel6", p, registry.with_shares(registry.spec("tabel6"), totals)))
+        elip = protect(registry.frame_of_counts("tabel6", p, totals))
         out.loc[elip["rij"].to_numpy(), ELIP] = elip["waarde"].to_numpy()
     return out
 
@@ -385,7 +385,7 @@ def maandreeksen(extract: Extract, params: Parameters, tijdreeks: pd.DataFrame |
 def _aanbod_share(extract: Extract, d: dt.date, protect: Protect) -> float:
     """Tabel 4's percentage at one date: its counts at (d, d), the first pair, as a table."""
     counts = T.counts(_aanbod_cells(extract, d))
-    df = protect(registry.long_frame("tabel4", d, registry.with_shares(registry.spec("tabel4"), counts)))
+    df = protect(registry.frame_of_counts("tabel4", d, counts))
     hit = df[(df["rij"] == "met_aanbod") & (df["eenheid"] == C.EENHEID_PROCENT)]
     return float(hit["waarde"].iloc[0])
 

@@ -155,6 +155,12 @@ def long_frame(name: str, peildatum: dt.date, rows: list[tuple[str, str, str, fl
                          "waarde": np.asarray(waarde, dtype=float)})
 
 
+def frame_of_counts(name: str, peildatum: dt.date, counts: list[tuple[str, str, int]]) -> pd.DataFrame:
+    """A table's counts (all of them, or the cells a series shows) as its long frame with the
+    declared percentages: what `compute` returns, for counts computed by the caller."""
+    return long_frame(name, peildatum, with_shares(spec(name), counts))
+
+
 def with_shares(spec: TableSpec, counts: list[tuple[str, str, int]]) -> list[tuple[str, str, str, float]]:
     """Counts followed by every declared percentage, computed from the counts themselves.
 
@@ -493,7 +499,7 @@ def compute(name: str, extract, params) -> pd.DataFrame:
     s = spec(name)
     if s.monitor:
         raise ValueError(f"{name}: een monitoroutput (monitor.compute, of analysis.definitions.compute.output)")
-    return long_frame(name, params.peildatum, with_shares(s, s.counts(extract, params)))
+    return frame_of_counts(name, params.peildatum, s.counts(extract, params))
 
 
 def key_of(name: str, peildatum: str, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL,

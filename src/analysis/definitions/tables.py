@@ -226,9 +226,9 @@ def tabel6_cells(extract: Extract, elip_peildata: tuple[dt.date, ...], drempel_c
     column = elip_column_index(cohort(extract.wi2013))
     in_column = [column == i for i in range(len(C.TABEL6_KOLOMMEN) - 1)]  # once, not per date
     rows: Cells = []
-    for d, elip in elip_each(extract, elip_peildata, drempel_cent):
-        rows += [(d.isoformat(), k, elip & in_column[i]) for i, k in enumerate(C.TABEL6_KOLOMMEN[:-1])]
-        rows.append((d.isoformat(), C.TOTAAL, elip))
+    for d, totaal, elip in tabel6_totals(extract, elip_peildata, drempel_cent):
+        rows += [(d, k, elip & in_column[i]) for i, k in enumerate(C.TABEL6_KOLOMMEN[:-1])]
+        rows.append((d, totaal, elip))
     return rows
 
 

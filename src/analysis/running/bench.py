@@ -43,7 +43,7 @@ from ..core.run_files import RunFolder
 from ..extract import derived
 from ..publication import plan
 from ..synth.generate import generate
-from .runner import default_jobs
+from .runner import TIMINGS_LINE, default_jobs
 
 # What each notebook of the suite imports (its setup cell and the library modules its
 # calls load); the floor notebooks import exactly this and do nothing else.
@@ -136,10 +136,10 @@ def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int, pa
 
 
 def _run_timings(out: Path) -> dict:
-    """The run's own timings per step and notebook (run.log's line "tijden (s): {...}")."""
+    """The run's own timings per step and notebook (run.log's TIMINGS_LINE)."""
     for line in RunFolder(out).run_log.read_text(encoding="utf-8").splitlines():
-        if line.startswith("tijden (s): "):
-            return json.loads(line.removeprefix("tijden (s): "))
+        if line.startswith(TIMINGS_LINE):
+            return json.loads(line.removeprefix(TIMINGS_LINE))
     return {}
 
 

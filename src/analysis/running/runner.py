@@ -279,6 +279,9 @@ def build_pages(folder: Path, prov: dict) -> None:
     excel.write_workbook(RunFolder(folder).workbook, results)
 
 
+TIMINGS_LINE = "tijden (s): "  # run.log's line with the run's timings as JSON (make bench reads it)
+
+
 def _run_log(cfg: RunConfig, lines: list[str]) -> str:
     head = [f"configuratie: extract={cfg.extract or 'meegeleverd synthetisch extract'} out={cfg.out} "
             f"parameters={json.dumps(cfg.params.as_dict(), ensure_ascii=False)} "
@@ -286,7 +289,7 @@ def _run_log(cfg: RunConfig, lines: list[str]) -> str:
             "route: afleiden -> notebooks (" + "; ".join(
                 j.target + (f" na {', '.join(j.needs)}" if j.needs else "") for j in cfg.jobs_to_run())
             + ") -> rapport -> publiceren",
-            "tijden (s): " + json.dumps({k: round(v, 2) for k, v in cfg.timings.items()})]
+            TIMINGS_LINE + json.dumps({k: round(v, 2) for k, v in cfg.timings.items()})]
     return "\n".join(head + lines) + "\n"
 
 
