@@ -463,6 +463,29 @@ def test_a_sentence_says_a_hidden_value_in_words():
     assert "een afgeschermd deel de B1-route" in said and not re.search(r"\bx\b", said), said
 
 
+def test_a_sentence_with_a_hidden_base_stays_grammatical_and_shows_what_is_shown():
+    """A small extract's report read 'Van de een afgeschermd aantal personen met een
+    Wi2013-plicht is ... nog plichtig (17)' and 'een afgeschermd aantal (een afgeschermd deel)
+    zijn dat op de peildatum nog': a hidden total reads as such, a count whose share is hidden
+    stands alone, and a share never stands beside a hidden count."""
+    from analysis.presentation import texts
+    nan = float("nan")
+    k13 = [("totaal", nan, nan), ("ingeburgerd", nan, nan), ("nog_plichtig", 17.0, nan)]
+    rows = [{"rij": r, "kolom": "totaal", "eenheid": e, "waarde": v}
+            for r, n, pct in k13 for e, v in (("aantal", n), ("procent", pct))]
+    said = texts.sentences("kerncijfers_wi2013", pd.DataFrame(rows).assign(tabel="kerncijfers_wi2013",
+                                                                            peildatum="2024-05-01"), "2024-05-01")
+    assert said == ("Van het afgeschermde aantal personen met een Wi2013-plicht is een afgeschermd deel "
+                    "ingeburgerd en 17 nog plichtig."), said
+    k21 = [("plichtig_geworden", 45.0, nan), ("nog_plichtig", nan, nan), ("nog_plichtig_asiel", nan, nan),
+           ("met_pip", 21.0, nan)]
+    rows = [{"rij": r, "kolom": "totaal", "eenheid": e, "waarde": v}
+            for r, n, pct in k21 for e, v in (("aantal", n), ("procent", pct))]
+    said = texts.sentences("kerncijfers_wi2021", pd.DataFrame(rows).assign(tabel="kerncijfers_wi2021",
+                                                                            peildatum="2024-05-01"), "2024-05-01")
+    assert "; een afgeschermd aantal zijn dat op de peildatum nog." in said and "(een afgeschermd" not in said, said
+
+
 @pytest.mark.parametrize("cohorts, says", [
     ({"2021": (100, 200), "2022": (None, 50)}, "De meeste nog plichtigen komen uit cohort 2021 (100, 50%"),
     ({"2021": (100, 200), "2022": (None, 150)}, "niet te zeggen"),  # the hidden 2022 could hold up to 150

@@ -24,6 +24,19 @@ def _p(x, decimals=0) -> str:
     return "een afgeschermd deel" if math.isnan(x) else dutch.procent(x, decimals)
 
 
+def _n_with_share(n, share, decimals=0) -> str:
+    """'72.231 (95%)'; the count alone when its share is hidden (its base is); 'een afgeschermd
+    aantal' when the count is, and then no share beside it (it rests on the count)."""
+    if math.isnan(n):
+        return _n(n)
+    return dutch.getal(n) if math.isnan(share) else f"{dutch.getal(n)} ({dutch.procent(share, decimals)})"
+
+
+def _van_de(n, wie: str) -> str:
+    """'Van de 196.659 personen', or 'Van het afgeschermde aantal personen'."""
+    return f"Van het afgeschermde aantal {wie}" if math.isnan(n) else f"Van de {dutch.getal(n)} {wie}"
+
+
 def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
     if df.empty:
         return "Geen personen in deze tabel op deze peildatum."
@@ -31,8 +44,9 @@ def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
     p = dutch.datum(peildatum)
     if name == "kerncijfers_wi2021":
         return (f"Tot en met {p} werden {_n(_c(d, 'plichtig_geworden', 'totaal'))} personen "
-                f"inburgeringsplichtig onder de Wi2021; {_n(_c(d, 'nog_plichtig', 'totaal'))} "
-                f"({_p(_c(d, 'nog_plichtig', 'totaal', 'procent'))}) zijn dat op de peildatum nog. "
+                f"inburgeringsplichtig onder de Wi2021; "
+                f"{_n_with_share(_c(d, 'nog_plichtig', 'totaal'), _c(d, 'nog_plichtig', 'totaal', 'procent'))} "
+                f"zijn dat op de peildatum nog. "
                 f"Van hen is {_p(_c(d, 'nog_plichtig_asiel', 'totaal', 'procent'))} asielstatushouder en "
                 f"heeft {_p(_c(d, 'met_pip', 'totaal', 'procent'))} een PIP.")
     if name == "tabel1":
@@ -53,9 +67,10 @@ def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
                 f"de onderwijsroute. De onderwijsroute: {_p(_c(d, 'onderwijs', 'asiel', 'procent'))} van de "
                 f"asielstatushouders, {_p(_c(d, 'onderwijs', 'gezin', 'procent'))} van de gezinsmigranten.")
     if name == "kerncijfers_wi2013":
-        return (f"Van de {_n(_c(d, 'totaal', 'totaal'))} personen met een Wi2013-plicht is "
+        return (f"{_van_de(_c(d, 'totaal', 'totaal'), 'personen met een Wi2013-plicht')} is "
                 f"{_p(_c(d, 'ingeburgerd', 'totaal', 'procent'), 1)} ingeburgerd en "
-                f"{_p(_c(d, 'nog_plichtig', 'totaal', 'procent'), 1)} nog plichtig ({_n(_c(d, 'nog_plichtig', 'totaal'))}).")
+                f"{_n_with_share(_c(d, 'nog_plichtig', 'totaal'), _c(d, 'nog_plichtig', 'totaal', 'procent'), 1)} "
+                f"nog plichtig.")
     if name == "tabel5":
         return _most_still_plichtig(d, list(dict.fromkeys(df["rij"])))
     if name == "tabel6":
