@@ -25,7 +25,7 @@ def _p(x, decimals=0) -> str:
 
 
 def _n_with_share(n, share, decimals=0) -> str:
-    """'72.231 (95%)'; the count alone when its share is hidden (its base is); 'een afgeschermd
+    """'N (p%)'; the count alone when its share is hidden (its base is); 'een afgeschermd
     aantal' when the count is, and then no share beside it (it rests on the count)."""
     if math.isnan(n):
         return _n(n)
@@ -33,7 +33,7 @@ def _n_with_share(n, share, decimals=0) -> str:
 
 
 def _van_de(n, wie: str) -> str:
-    """'Van de 196.659 personen', or 'Van het afgeschermde aantal personen'."""
+    """'Van de N personen', or 'Van het afgeschermde aantal personen'."""
     return f"Van het afgeschermde aantal {wie}" if math.isnan(n) else f"Van de {dutch.getal(n)} {wie}"
 
 
