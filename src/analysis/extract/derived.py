@@ -64,7 +64,9 @@ def extract_files(directory: Path) -> list[Path]:
 def check_root(extract_dir: str | Path, root: str | Path | None = None) -> Path:
     """The derived root (`root`, else ANALYSIS_DERIVED, else data/derived), refused when it is
     the extract or lies inside it (symlinks and `..` resolved): typed record-level copies
-    must never be written into someone's input folder."""
+    must never be written into someone's input folder. Returned absolute: the derived folder's
+    path is handed to notebook kernels and recorded in executed notebooks, which may later run
+    from another working directory."""
     origin = "--derived" if root is not None else (
         f"{paths.DERIVED_ENV} (omgevingsvariabele)" if os.environ.get(paths.DERIVED_ENV) else "de standaardmap")
     root = Path(root) if root is not None else paths.derived_root()
@@ -73,7 +75,7 @@ def check_root(extract_dir: str | Path, root: str | Path | None = None) -> Path:
         raise UsageError(f"De map voor afgeleide gegevens {root} ({origin}) is het extract {extract_dir} of "
                          "ligt erin. De suite schrijft nooit in een invoermap: de afgeleide gegevens zijn "
                          "kopieën op persoonsniveau. Kies een map buiten het extract. Er is niets geschreven.")
-    return root
+    return target
 
 
 def derive(extract_dir: str | Path, root: str | Path | None = None,

@@ -105,11 +105,10 @@ def check_jobs(jobs: int, zero_is_default: bool = True) -> int:
 def _notebook_parameters(cfg: RunConfig, derived_dir: Path, out: Path) -> dict:
     """What the notebooks get and parameters.json records: `uitvoer` is the final --out,
     where the files end up; the build folder they write into while the run lasts reaches
-    their kernels only through outdir.BUILD_ENV (it is gone when the run is done).
-
-    Paths are absolute: an executed notebook opened again later (JupyterLab in the run's
-    notebooks/ folder) runs from another working directory than the run did."""
-    return {"derived": str(Path(derived_dir).resolve()), "uitvoer": str(out), **cfg.params.notebook_values()}
+    their kernels only through outdir.BUILD_ENV (it is gone when the run is done). Both paths
+    are absolute (derived.check_root, run's `out`), so that an executed notebook opened later
+    from its own folder finds them."""
+    return {"derived": str(derived_dir), "uitvoer": str(out), **cfg.params.notebook_values()}
 
 
 def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progress: Progress) -> float:
