@@ -83,7 +83,8 @@ def _whole(text: str, option: str, what: str) -> int:
 
 def _run(args) -> int:
     from .core.params import parse_parameters
-    from .running.runner import RunConfig, check_jobs, run, summary_line
+    from .running.runner import RunConfig, run, summary_line
+    from .running.schedule import check_jobs
 
     jobs = 0
     if args.jobs is not None:

@@ -6,8 +6,8 @@
    in a fresh process, timed from start to exit                    (target: at most 30 s)
 4. The floor of a papermill suite on this machine: as many copies of an empty notebook as
    the suite has, each importing what the suite's notebooks import, run in a fresh process
-   that imports papermill and starts its kernels as the runner does, with the same
-   parallelism. Suite and floor are timed three times in turn; the ratio of each pair and
+   that imports papermill and starts its kernels as the runner does (its kernel manager,
+   its scheduling loop, the same parallelism). Suite and floor are timed three times in turn; the ratio of each pair and
    their median                                            (target: median at most 1,3)
 5. Ten times national size: generation (not timed against a target), then validation +
    derivation + all tables in a fresh process, its wall time and peak memory
@@ -43,7 +43,8 @@ from ..core.run_files import RunFolder
 from ..extract import derived
 from ..publication import plan
 from ..synth.generate import generate
-from .runner import TIMINGS_LINE, default_jobs
+from .runner import TIMINGS_LINE
+from .schedule import default_jobs, default_tail
 
 # What each notebook of the suite imports (its setup cell and the library modules its
 # calls load); the floor notebooks import exactly this and do nothing else.
@@ -93,18 +94,21 @@ def floor_notebooks(work: Path) -> list[Path]:
 # and nothing else.
 MEASURE_FLOOR = """
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections import namedtuple
 from pathlib import Path
 import papermill as pm
 from analysis.running.kernels import interpreter_first_on_path, quiet_kernel_manager
-jobs, log, sources = int(sys.argv[1]), Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]]
+from analysis.running.schedule import run_all
+jobs, tail, log, sources = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), [Path(p) for p in sys.argv[4:]]
 interpreter_first_on_path()
-def one(src):
+Leeg = namedtuple("Leeg", "target needs")
+def one(step):
+    src = Path(step.target)
     pm.execute_notebook(str(src), str(src.with_suffix(".uit.ipynb")), parameters={"peildatum": "2024-05-01"},
                         kernel_name="python3", progress_bar=False, log_output=False,
                         request_save_on_cell_execute=False, kernel_manager_class=quiet_kernel_manager(log))
-with ThreadPoolExecutor(max_workers=jobs) as pool:
-    list(pool.map(one, sources))
+    return 0.0
+run_all([Leeg(str(src), ()) for src in sources], one, jobs, tail)
 """
 
 
@@ -117,17 +121,21 @@ def _process_seconds(cmd: list[str]) -> float:
     return seconds
 
 
-def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int, pairs: int = 3) -> dict:
+def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int | None, pairs: int = 3) -> dict:
     """Steps 3 and 4: suite and floor in turn, each a fresh process, so that a busy moment of
-    the machine falls on both alike; the median ratio is the figure."""
+    the machine falls on both alike; the median ratio is the figure. Both are scheduled
+    alike: without `jobs` as a run without --jobs (schedule.default_jobs and default_tail),
+    with it as --jobs `jobs`."""
     sources = floor_notebooks(work)
+    option = [] if jobs is None else ["--jobs", str(jobs)]
+    floor_jobs, tail = (default_jobs(), default_tail()) if jobs is None else (jobs, 0)
     runs = []
     for i in range(pairs):
         out = work / f"run{i}"
         suite_s = _process_seconds([sys.executable, "-m", "analysis", "run", "--extract", str(extract),
-                                    "--derived", str(derived_root), "--out", str(out), "--jobs", str(jobs)])
-        floor_s = _process_seconds([sys.executable, "-c", MEASURE_FLOOR, str(jobs), str(work / "vloer-kernels.log"),
-                                    *map(str, sources)])
+                                    "--derived", str(derived_root), "--out", str(out), *option])
+        floor_s = _process_seconds([sys.executable, "-c", MEASURE_FLOOR, str(floor_jobs), str(tail),
+                                    str(work / "vloer-kernels.log"), *map(str, sources)])
         runs.append({"suite_s": suite_s, "vloer_s": floor_s, "verhouding": suite_s / floor_s,
                      "stappen_s": _run_timings(out)})
     median = lambda key: sorted(r[key] for r in runs)[len(runs) // 2]  # noqa: E731
@@ -279,7 +287,8 @@ def explore_lines(v: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.running.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--zonder-10x", action="store_true", help="skip the ten-times-national measurement")
-    ap.add_argument("--jobs", type=int, default=default_jobs())
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="notebooks at once, as run --jobs (default: as a run without --jobs)")
     ap.add_argument("--alleen-verkennen", action="store_true",
                     help="only steps 1, 2 and 6 (the exploration interface)")
     ap.add_argument("--alleen-suite", action="store_true",
@@ -342,11 +351,17 @@ def _report(results: dict, args) -> int:
     return 0
 
 
+def _at_once(jobs: int | None) -> str:
+    if jobs is not None:
+        return f"{jobs} tegelijk"
+    return f"{default_jobs()} tegelijk, de laatste {default_tail()} samen"
+
+
 def _suite_lines(results: dict, args) -> list[str]:
     floor_s, suite_s = results["vloer_s"], results["suite_s"]
     lines = [
         f"  hele suite, afleiding in cache  {suite_s:6.1f} s   (doel <= 30 s; mediaan van {len(results['paren'])})",
-        f"  vloer ({len(plan.jobs())} lege notebooks, {args.jobs} tegelijk) {floor_s:6.1f} s",
+        f"  vloer ({len(plan.jobs())} lege notebooks, {_at_once(args.jobs)}) {floor_s:6.1f} s",
         f"  verhouding suite / vloer        {results['verhouding_suite_vloer']:6.2f}     (doel <= 1,3; mediaan; "
         "per paar: " + "; ".join(f"{r['suite_s']:.1f}/{r['vloer_s']:.1f} = {r['verhouding']:.2f}"
                                   for r in results["paren"]) + ")",

@@ -20,23 +20,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import tempfile
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from ..core import paths
-from ..core.errors import NotebookError, UsageError
+from ..core.errors import NotebookError
 from ..core.params import Parameters
 from ..core.run_files import RunFolder
 from ..extract import derived, horizon
 from ..publication import plan
-from . import kernels, outdir, provenance
+from . import kernels, outdir, provenance, schedule
 
 
 @dataclass
@@ -45,7 +43,7 @@ class RunConfig:
     out: Path
     params: Parameters
     spreadsheet_nl: bool = False
-    jobs: int = 0  # 0: default_jobs()
+    jobs: int = 0  # 0: the default (schedule.default_jobs, and the last notebooks at once)
     derived_root: Path | None = None
     horizon: object = None  # horizon.Horizon of the extract, set by run()
     warnings: list = field(default_factory=list)  # shown at the top of the report
@@ -79,27 +77,6 @@ class Progress:
             self.done += 1
             self.log(f"[{time.perf_counter() - self.start:6.1f} s] {self.done}/{self.total} "
                      f"{name} klaar ({seconds:.1f} s)")
-
-
-def default_jobs() -> int:
-    """One kernel per core, plus one: a kernel spends part of its life waiting (starting,
-    handshaking, saving), and a third kernel on two cores fills those gaps (make bench
-    measures it: about 20% faster than two)."""
-    return (os.cpu_count() or 1) + 1
-
-
-JOBS_MAX = 64  # more kernels than this is a typing error, not a machine
-
-
-def check_jobs(jobs: int, zero_is_default: bool = True) -> int:
-    """0 means the default (not on the command line); otherwise between 1 and JOBS_MAX
-    (0 or less would never start a notebook, and the loop would wait forever)."""
-    if jobs == 0 and zero_is_default:
-        return default_jobs()
-    if not 1 <= jobs <= JOBS_MAX:
-        raise UsageError(f"--jobs {jobs} kan niet: geef een aantal notebooks tegelijk van 1 tot en "
-                         f"met {JOBS_MAX} (standaard: aantal cores plus een, hier {default_jobs()}).")
-    return jobs
 
 
 def _notebook_parameters(cfg: RunConfig, derived_dir: Path, out: Path) -> dict:
@@ -154,34 +131,19 @@ def _record_final_path(target: Path, final: Path) -> None:
 
 def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progress: Progress,
                  cfg: RunConfig) -> None:
-    """Run every notebook, at most `jobs` at once, each when its inputs are done."""
-    pending = list(cfg.jobs_to_run())
-    done: set[str] = set()
-    running: dict = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        while pending or running:
-            for job in [j for j in pending if set(j.needs) <= done][: max(0, jobs - len(running))]:
-                pending.remove(job)
-                running[pool.submit(_execute, nb_dir, job, build, parameters, progress)] = job.target
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                name = running.pop(fut)
-                try:
-                    seconds = fut.result()
-                except NotebookError:
-                    for other in running:
-                        other.cancel()
-                    wait(running)  # let the notebooks still running finish before cleaning up
-                    raise
-                cfg.timings[name] = seconds
-                done.add(name)
-                progress.finished(name, seconds)
+    """Run every notebook, each when its inputs are done: at most `jobs` at once, and with
+    the default --jobs the last few at once (schedule.default_tail)."""
+    def finished(name: str, seconds: float) -> None:
+        cfg.timings[name] = seconds
+        progress.finished(name, seconds)
+    schedule.run_all(cfg.jobs_to_run(), lambda job: _execute(nb_dir, job, build, parameters, progress),
+                     jobs, tail=schedule.default_tail() if cfg.jobs == 0 else 0, finished=finished)
 
 
 def run(cfg: RunConfig) -> Path:
     """Run the whole suite; returns the output folder. Raises AnalysisError subclasses."""
     out = cfg.out.resolve()
-    jobs = check_jobs(cfg.jobs)
+    jobs = schedule.check_jobs(cfg.jobs)
     extract_dir = cfg.extract or paths.default_extract()
     derived_root = derived.check_root(extract_dir, cfg.derived_root)
     inputs = {"het extract": extract_dir, "de map met afgeleide gegevens": derived_root,
@@ -284,7 +246,7 @@ TIMINGS_LINE = "tijden (s): "  # run.log's line with the run's timings as JSON (
 def _run_log(cfg: RunConfig, lines: list[str]) -> str:
     head = [f"configuratie: extract={cfg.extract or 'meegeleverd synthetisch extract'} out={cfg.out} "
             f"parameters={json.dumps(cfg.params.as_dict(), ensure_ascii=False)} "
-            f"spreadsheet_nl={cfg.spreadsheet_nl} jobs={cfg.jobs or default_jobs()}",
+            f"spreadsheet_nl={cfg.spreadsheet_nl} jobs={cfg.jobs or schedule.default_jobs()}",
             "route: afleiden -> notebooks (" + "; ".join(
                 j.target + (f" na {', '.join(j.needs)}" if j.needs else "") for j in cfg.jobs_to_run())
             + ") -> rapport -> publiceren",
