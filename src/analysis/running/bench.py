@@ -7,8 +7,10 @@
 4. The floor of a papermill suite on this machine: as many copies of an empty notebook as
    the suite has, each importing what the suite's notebooks import, run in a fresh process
    that imports papermill and starts its kernels as the runner does (its kernel manager,
-   its scheduling loop, the same parallelism). Suite and floor are timed three times in turn; the ratio of each pair and
-   their median                                            (target: median at most 1,3)
+   its scheduling loop, the same parallelism). Suite and floor are timed three times in
+   turn; the ratio of each pair and their median           (target: median at most 1,3);
+   and the CPU seconds of each, kernels included, which bound the ratio from below once
+   every core is busy
 5. Ten times national size: generation (not timed against a target), then validation +
    derivation + all tables in a fresh process, its wall time and peak memory
                                                         (target: at most 60 s and 6 GiB)
@@ -28,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -112,13 +115,20 @@ run_all([Leeg(str(src), ()) for src in sources], one, jobs, tail)
 """
 
 
-def _process_seconds(cmd: list[str]) -> float:
+def _process_seconds(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds of a fresh process, and the CPU seconds it and its kernels used.
+
+    On a machine whose cores are all busy, wall time is about CPU time divided by the cores,
+    so the CPU seconds say what no scheduling can win back; they also vary far less between
+    runs than the wall time does."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode:
         raise RuntimeError(f"{' '.join(cmd[:4])} ... faalde (exit {res.returncode}):\n{res.stderr[-2000:]}")
-    return seconds
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int | None, pairs: int = 3) -> dict:
@@ -132,15 +142,17 @@ def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int | N
     runs = []
     for i in range(pairs):
         out = work / f"run{i}"
-        suite_s = _process_seconds([sys.executable, "-m", "analysis", "run", "--extract", str(extract),
+        suite_s, suite_cpu = _process_seconds([sys.executable, "-m", "analysis", "run", "--extract", str(extract),
                                     "--derived", str(derived_root), "--out", str(out), *option])
-        floor_s = _process_seconds([sys.executable, "-c", MEASURE_FLOOR, str(floor_jobs), str(tail),
+        floor_s, floor_cpu = _process_seconds([sys.executable, "-c", MEASURE_FLOOR, str(floor_jobs), str(tail),
                                     str(work / "vloer-kernels.log"), *map(str, sources)])
         runs.append({"suite_s": suite_s, "vloer_s": floor_s, "verhouding": suite_s / floor_s,
+                     "suite_cpu_s": suite_cpu, "vloer_cpu_s": floor_cpu, "verhouding_cpu": suite_cpu / floor_cpu,
                      "stappen_s": _run_timings(out)})
     median = lambda key: sorted(r[key] for r in runs)[len(runs) // 2]  # noqa: E731
     return {"paren": runs, "suite_s": median("suite_s"), "vloer_s": median("vloer_s"),
-            "verhouding_suite_vloer": median("verhouding")}
+            "verhouding_suite_vloer": median("verhouding"), "suite_cpu_s": median("suite_cpu_s"),
+            "vloer_cpu_s": median("vloer_cpu_s"), "verhouding_cpu": median("verhouding_cpu")}
 
 
 def _run_timings(out: Path) -> dict:
@@ -365,6 +377,10 @@ def _suite_lines(results: dict, args) -> list[str]:
         f"  verhouding suite / vloer        {results['verhouding_suite_vloer']:6.2f}     (doel <= 1,3; mediaan; "
         "per paar: " + "; ".join(f"{r['suite_s']:.1f}/{r['vloer_s']:.1f} = {r['verhouding']:.2f}"
                                   for r in results["paren"]) + ")",
+        f"  CPU suite / vloer (met kernels) {results['suite_cpu_s']:6.1f} / {results['vloer_cpu_s']:.1f} s = "
+        f"{results['verhouding_cpu']:.2f} (mediaan; op {os.cpu_count()} cores is de kleinst mogelijke "
+        f"verhouding ongeveer {results['suite_cpu_s'] / os.cpu_count() / results['vloer_s']:.2f}: "
+        "CPU-seconden van de suite gedeeld door de cores, gedeeld door de vloer)",
     ]
     if "tien_keer" in results:
         t = results["tien_keer"]
