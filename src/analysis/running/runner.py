@@ -3,8 +3,8 @@
 Order of work:
 1. check the parameters and the output folder;
 2. validate and derive the extract once (cached by checksum), before any notebook starts;
-3. execute the notebooks with papermill, one kernel per core, each as soon as the
-   notebooks it reads from are done (only the overview waits, for verification and
+3. execute the notebooks with papermill, one kernel per core (schedule.py), each as soon
+   as the notebooks it reads from are done (only the overview waits, for verification and
    claims; verification computes the tables it compares in memory, with the same
    functions as the table notebooks); each executed notebook is exported to HTML by the
    thread that ran it;
@@ -246,7 +246,8 @@ TIMINGS_LINE = "tijden (s): "  # run.log's line with the run's timings as JSON (
 def _run_log(cfg: RunConfig, lines: list[str]) -> str:
     head = [f"configuratie: extract={cfg.extract or 'meegeleverd synthetisch extract'} out={cfg.out} "
             f"parameters={json.dumps(cfg.params.as_dict(), ensure_ascii=False)} "
-            f"spreadsheet_nl={cfg.spreadsheet_nl} jobs={cfg.jobs or schedule.default_jobs()}",
+            f"spreadsheet_nl={cfg.spreadsheet_nl} jobs={cfg.jobs or schedule.default_jobs()}"
+            + ("" if cfg.jobs else f" (de laatste {schedule.default_tail()} samen)"),
             "route: afleiden -> notebooks (" + "; ".join(
                 j.target + (f" na {', '.join(j.needs)}" if j.needs else "") for j in cfg.jobs_to_run())
             + ") -> rapport -> publiceren",
