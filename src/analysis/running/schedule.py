@@ -80,10 +80,6 @@ def run_all(steps: Sequence[Step], execute: Callable[[Step], float], jobs: int, 
             ended, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in ended:
                 name = running.pop(fut)
-                try:
-                    seconds = fut.result()
-                except Exception:
-                    wait(running)
-                    raise
+                seconds = fut.result()  # a failure leaves the `with`, whose shutdown waits for the rest
                 done.add(name)
                 finished(name, seconds)
