@@ -167,6 +167,21 @@ def test_the_monitors_elip_series_is_tabel6s_total_column(ext):
     assert [int(m.sum()) for _, _, m in alone] == [2, 2, 4, 3]
 
 
+def test_the_loans_are_put_in_date_order_once_per_extract(ext, monkeypatch):
+    """Tabel 6 at fourteen dates in the audit, at thirty in a monthly series: each sorted half
+    a million loans again until the order was kept with the extract (Extract.once)."""
+    from analysis.extract.model import Extract as Typed
+    fresh = Typed(ext.wi2021, ext.wi2013, ext.leningen, ext.examens, ext.meta)
+    sorts = []
+    real = T._loans_by_date
+    monkeypatch.setattr(T, "_loans_by_date", lambda e: sorts.append(e) or real(e))
+    first = values(table("tabel6", fresh, elip_drempel_cent=950000))
+    again = values(table("tabel6", fresh, elip_drempel_cent=949999))
+    assert len(sorts) == 1
+    assert first == values(table("tabel6", ext, elip_drempel_cent=950000))
+    assert again[("2022-05-01", "2017")] == 1  # the threshold still moves the boundary
+
+
 def test_threshold_parameter_moves_the_boundary(ext):
     n = values(table("tabel6", ext, elip_peildata=(dt.date(2022, 5, 1),), elip_drempel_cent=949999))
     assert n[("2022-05-01", "2017")] == 1  # 9499.99 now reaches it

@@ -11,6 +11,7 @@ import io
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..core import contract as C
@@ -66,6 +67,10 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
 
 def cell(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL,
          column: str = "waarde") -> float:
-    """One value of a long-format table (NaN when the cell is absent or undefined)."""
-    hit = df[(df["rij"] == rij) & (df["kolom"] == kolom) & (df["eenheid"] == eenheid)]
-    return float(hit[column].iloc[0]) if len(hit) else math.nan
+    """One value of a long-format table (NaN when the cell is absent or undefined).
+
+    Compared as plain arrays: a run looks up thousands of cells (figures, sentences, the
+    audit, the report), and pandas' filtering cost twelve times as much per lookup."""
+    hit = np.flatnonzero((df["rij"].to_numpy() == rij) & (df["kolom"].to_numpy() == kolom)
+                         & (df["eenheid"].to_numpy() == eenheid))
+    return float(df[column].to_numpy()[hit[0]]) if len(hit) else math.nan

@@ -50,20 +50,24 @@ def cohort(persons: pd.DataFrame) -> np.ndarray:
     return persons["datum_plicht"].dt.year.to_numpy()
 
 
+def _loans_by_date(extract: Extract) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The loan payments in date order: date, person (row of wi2013), cents."""
+    loans = extract.leningen
+    order = np.argsort(loans["datum"].to_numpy(), kind="stable")
+    return (loans["datum"].to_numpy()[order], loans["persoon_nr"].to_numpy()[order],
+            loans["bedrag_cent"].to_numpy()[order].astype(np.int64))
+
+
 def loans_until_each(extract: Extract, dates) -> Iterator[tuple[dt.date, np.ndarray]]:
     """For each date in ascending order: the sum of loan payments (cents) per Wi2013 person
     dated on or before it.
 
-    The payments are sorted by date once and added slice by slice, so a monthly series over
-    eleven years reads the loans once rather than once a month. Integer sums, exact:
+    The payments are sorted by date once per extract (Extract.once) and added slice by slice,
+    so a monthly series over eleven years reads the loans once rather than once a month. Integer sums, exact:
     validation bounds a payment (validation.MAX_BEDRAG_CENT), so int64 cannot overflow below
     ~92 billion payments. Float weights would silently lose cents above 2**53.
     """
-    loans = extract.leningen
-    order = np.argsort(loans["datum"].to_numpy(), kind="stable")
-    when = loans["datum"].to_numpy()[order]
-    who = loans["persoon_nr"].to_numpy()[order]
-    cents = loans["bedrag_cent"].to_numpy()[order].astype(np.int64)
+    when, who, cents = extract.once("leningen_op_datum", _loans_by_date)
     sums = np.zeros(len(extract.wi2013), dtype=np.int64)
     done = 0
     for d in sorted(dates):

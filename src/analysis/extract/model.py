@@ -49,6 +49,17 @@ class Extract:
     def __init__(self, wi2021, wi2013, leningen, examens, meta: ExtractMeta):
         self._frames = {"wi2021": wi2021, "wi2013": wi2013, "leningen": leningen, "examens": examens}
         self.meta = meta
+        self._once: dict = {}
+
+    def once(self, key: str, make):
+        """`make(self)`, computed the first time it is asked for and kept with the extract.
+
+        For arrangements of the tables that several definitions read (the loans in date
+        order): a validated extract does not change, and a notebook that computes Tabel 6 at
+        fourteen dates should not sort half a million loans fourteen times."""
+        if key not in self._once:
+            self._once[key] = make(self)
+        return self._once[key]
 
     def _get(self, name: str) -> pd.DataFrame:
         value = self._frames[name]
