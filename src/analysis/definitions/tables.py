@@ -130,10 +130,11 @@ def asiel_plichtig_met_pip(wi2021: pd.DataFrame, d: dt.date) -> np.ndarray:
 
 def kerncijfers_wi2021_cells(wi2021: pd.DataFrame, p: dt.date) -> Cells:
     plichtig = plichtig_at(wi2021, p)
-    doelgroep = wi2021["doelgroep"].to_numpy()  # categorical with the contract's codes (validation)
+    # compared as the categorical it is (by its codes): as Python strings, a monthly series
+    # spent most of its Wi2021 months making and comparing the same objects
     rows = [("plichtig_geworden", C.TOTAAL, on_or_before(wi2021["datum_plicht"], p)),
             ("nog_plichtig", C.TOTAAL, plichtig)]
-    rows += [(f"nog_plichtig_{g}", C.TOTAAL, plichtig & (doelgroep == g)) for g in C.DOELGROEPEN]
+    rows += [(f"nog_plichtig_{g}", C.TOTAAL, plichtig & (wi2021["doelgroep"] == g).to_numpy()) for g in C.DOELGROEPEN]
     rows.append(("met_pip", C.TOTAAL, wi2021_plichtig_met_pip(wi2021, p)))
     return rows
 
