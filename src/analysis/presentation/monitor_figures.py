@@ -31,6 +31,7 @@ from ..core import contract as C
 from ..core import dutch
 from ..definitions import monitor as M
 from ..definitions import registry
+from ..definitions.outputs import cell
 from ..definitions.rounding import half_up
 from .figures import GREY, PALETTE, STYLE, thousands
 
@@ -133,15 +134,15 @@ def _pip(fig: Figure, data: M.FigureData) -> None:
             ax.fill_between(days, lo, hi, step="post", color=colour, alpha=0.2, lw=0)
         # the published shares at 91 ... 730 days with their intervals, as in the table
         at = np.array(M.PIP_DAGEN, dtype=float)
-        v = np.array([_value(df, g, f"{d}d", C.EENHEID_PROCENT) for d in M.PIP_DAGEN])
-        low = np.array([_value(df, g, f"{d}d", "ci_laag") for d in M.PIP_DAGEN])
-        high = np.array([_value(df, g, f"{d}d", "ci_hoog") for d in M.PIP_DAGEN])
+        v = np.array([cell(df, g, f"{d}d", C.EENHEID_PROCENT) for d in M.PIP_DAGEN])
+        low = np.array([cell(df, g, f"{d}d", "ci_laag") for d in M.PIP_DAGEN])
+        high = np.array([cell(df, g, f"{d}d", "ci_hoog") for d in M.PIP_DAGEN])
         keep = ~np.isnan(v)
         if keep.any():
             err = np.vstack([v - np.where(np.isnan(low), v, low), np.where(np.isnan(high), v, high) - v])
             ax.errorbar(at[keep], v[keep], yerr=err[:, keep], fmt="s", ms=4, color=colour, capsize=3, lw=1,
                         label=None if len(c) else spec.rij_label(g))
-        median = _value(df, g, M.MEDIAAN, M.EENHEID_DAGEN)
+        median = cell(df, g, M.MEDIAAN, M.EENHEID_DAGEN)
         if not math.isnan(median):
             ax.plot([median], [50], marker="o", color=colour)
     ax.axhline(50, color=GREY, lw=0.8, ls=":")
@@ -155,11 +156,6 @@ def _pip(fig: Figure, data: M.FigureData) -> None:
 
 
 _DRAW = {M.TIJDREEKS: _series, M.COHORT_UITKOMST: _cohorts, M.DUUR_TOT_PIP: _pip}
-
-
-def _value(df: pd.DataFrame, rij: str, kolom: str, eenheid: str) -> float:
-    hit = df[(df["rij"] == rij) & (df["kolom"] == kolom) & (df["eenheid"] == eenheid)]
-    return float(hit["waarde"].iloc[0]) if len(hit) else math.nan
 
 
 # ---- what a reader reads ------------------------------------------------------------------
@@ -227,15 +223,15 @@ def _read_cohorts(data: M.FigureData) -> str:
     df = data.table
     part = df[df["kolom"] == "ingeburgerd"]
 
-    def cell(rij: str, eenheid: str) -> float:
-        return _value(part, rij, "ingeburgerd", eenheid)
+    def value(rij: str, eenheid: str) -> float:
+        return cell(part, rij, "ingeburgerd", eenheid)
     minimum = _persons(data.min_at_risk)
     for j in reversed(M.COHORT_JAREN):
         shown = part[(part["eenheid"] == M.eenheid_jaar(j)) & part["waarde"].notna()]
         if not len(shown):
             continue
         duur = f"{JAREN[j - 1].capitalize()} jaar na de start van de inburgeringsplicht"
-        told = [f"{_share(data, y, cell(y, f'procent_{j}j'), cell(y, f'ci_laag_{j}j'), cell(y, f'ci_hoog_{j}j'), cell(y, f'at_risk_{j}j'))} "
+        told = [f"{_share(data, y, value(y, f'procent_{j}j'), value(y, f'ci_laag_{j}j'), value(y, f'ci_hoog_{j}j'), value(y, f'at_risk_{j}j'))} "
                 f"van cohort {y}" for y in (shown["rij"].iloc[0], shown["rij"].iloc[-1])]
         if len(shown) >= 2:
             return (f"{duur} was {told[0]} ingeburgerd, tegen {told[1]}, het laatste cohort waarvan na "
@@ -271,7 +267,7 @@ def _read_pip(data: M.FigureData) -> str:
     df = data.table
     spec = registry.spec(M.DUUR_TOT_PIP)
     for day in reversed(M.PIP_DAGEN[:3]):
-        shown = [g for g in C.DOELGROEPEN if not math.isnan(_value(df, g, f"{day}d", C.EENHEID_PROCENT))]
+        shown = [g for g in C.DOELGROEPEN if not math.isnan(cell(df, g, f"{day}d", C.EENHEID_PROCENT))]
         if shown:
             break
     else:
@@ -279,10 +275,10 @@ def _read_pip(data: M.FigureData) -> str:
                 "gevolgd; er is nog geen tijd tot een PIP te tonen.")
     parts = []
     for g in shown:
-        share = _share(data, g, *(_value(df, g, f"{day}d", e) for e in (C.EENHEID_PROCENT, "ci_laag", "ci_hoog",
+        share = _share(data, g, *(cell(df, g, f"{day}d", e) for e in (C.EENHEID_PROCENT, "ci_laag", "ci_hoog",
                                                                           "at_risk")))
         parts.append(f"van de {spec.rij_label(g).lower()} {share}")
-    medians = [(g, _value(df, g, M.MEDIAAN, M.EENHEID_DAGEN)) for g in shown]
+    medians = [(g, cell(df, g, M.MEDIAAN, M.EENHEID_DAGEN)) for g in shown]
     reached = [f"{dutch.getal(m)} dagen ({spec.rij_label(g).lower()})" for g, m in medians if not math.isnan(m)]
     tail = (f"; de helft had een PIP na {_join(reached)}" if reached
             else "; in geen doelgroep had de helft al een PIP")
