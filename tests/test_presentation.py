@@ -81,6 +81,30 @@ def test_a_link_in_extract_text_is_no_link_in_the_notebooks_html(bron, tmp_path)
     assert not re.search(r"""(href|src)=["'][^"']*kwaad""", page) and "<img" not in page  # ... as text
 
 
+def test_a_notebooks_html_copy_is_nbconverts_own_although_repeated_cells_are_cleaned_once(tmp_path):
+    """notebook_html keeps what nbconvert's clean_html returned (the table notebooks share
+    their code cells); a cache keyed wrongly would give one notebook another's code."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    def notebook(name: str, table: str) -> Path:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(f'tabel = "{table}"'), nbformat.v4.new_code_cell("df = s.table(tabel)"),
+                    nbformat.v4.new_markdown_cell("Een *zin* met <b>opmaak</b>."),
+                    nbformat.v4.new_code_cell("s.figure(tabel, df)  # <script>alert(1)</script>")]
+        nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+        nbformat.write(nb, tmp_path / name)
+        return tmp_path / name
+
+    for name, table in (("a.ipynb", "tabel1"), ("b.ipynb", "tabel2"), ("c.ipynb", "tabel1")):
+        path = notebook(name, table)
+        ours = report.notebook_html(path).read_text(encoding="utf-8")
+        theirs, _ = HTMLExporter(template_name="lab").from_notebook_node(nbformat.read(path, as_version=4))
+        assert ours == theirs
+        other = "tabel2" if table == "tabel1" else "tabel1"
+        assert table in ours and other not in ours and "<script>alert" not in ours
+
+
 @pytest.mark.parametrize("text,formula", [("=1+1", True), ("+31 6", True), ("-2+3", True), ("@SUM(A1)", True),
                                           ("\t=x", True), ("-", False), ("x", False), ("tekst = 1", False),
                                           (5, False)])
