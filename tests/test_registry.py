@@ -458,3 +458,19 @@ def test_every_file_name_of_a_run_folder_has_one_home():
                 if re.search(rf"[\"'/]{re.escape(name)}[\"']", line):
                     offenders.append(f"{path.relative_to(SRC)}:{n}: {name}")
     assert offenders == []
+
+
+def test_a_cell_is_found_in_text_columns_of_any_kind_and_a_missing_label_matches_nothing():
+    """outputs.cell compares plain arrays for speed; a label column read as pandas text, with
+    a missing value, must neither fail nor match."""
+    import math
+
+    import pandas as pd
+
+    from analysis.definitions.outputs import cell
+    df = pd.DataFrame({"rij": ["a", None, "b"], "kolom": ["x", "x", "x"], "eenheid": ["aantal"] * 3,
+                       "waarde": [1.0, 2.0, 3.0]})
+    for frame in (df, df.astype({"rij": "string", "kolom": "category"}), df.astype({"rij": "string[pyarrow]"})):
+        assert cell(frame, "b", "x") == 3.0 and cell(frame, "a", "x") == 1.0
+        assert math.isnan(cell(frame, "c", "x")) and math.isnan(cell(frame, "b", "x", "procent"))
+    assert math.isnan(cell(df.iloc[:0], "a", "x"))

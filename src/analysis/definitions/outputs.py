@@ -71,6 +71,13 @@ def cell(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL
 
     Compared as plain arrays: a run looks up thousands of cells (figures, sentences, the
     audit, the report), and pandas' filtering cost twelve times as much per lookup."""
-    hit = np.flatnonzero((df["rij"].to_numpy() == rij) & (df["kolom"].to_numpy() == kolom)
-                         & (df["eenheid"].to_numpy() == eenheid))
+    hit = np.flatnonzero(_equals(df["rij"], rij) & _equals(df["kolom"], kolom) & _equals(df["eenheid"], eenheid))
     return float(df[column].to_numpy()[hit[0]]) if len(hit) else math.nan
+
+
+def _equals(column: pd.Series, value: str) -> np.ndarray:
+    """column == value as a plain boolean array; a missing label equals nothing (in a text
+    column with missing values, numpy alone would stop at pandas' NA)."""
+    if column.dtype == object:
+        return column.to_numpy() == value
+    return (column == value).to_numpy(dtype=bool, na_value=False)

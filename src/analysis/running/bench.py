@@ -143,9 +143,9 @@ def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int | N
     for i in range(pairs):
         out = work / f"run{i}"
         suite_s, suite_cpu = _process_seconds([sys.executable, "-m", "analysis", "run", "--extract", str(extract),
-                                    "--derived", str(derived_root), "--out", str(out), *option])
+                                               "--derived", str(derived_root), "--out", str(out), *option])
         floor_s, floor_cpu = _process_seconds([sys.executable, "-c", MEASURE_FLOOR, str(floor_jobs), str(tail),
-                                    str(work / "vloer-kernels.log"), *map(str, sources)])
+                                               str(work / "vloer-kernels.log"), *map(str, sources)])
         runs.append({"suite_s": suite_s, "vloer_s": floor_s, "verhouding": suite_s / floor_s,
                      "suite_cpu_s": suite_cpu, "vloer_cpu_s": floor_cpu, "verhouding_cpu": suite_cpu / floor_cpu,
                      "stappen_s": _run_timings(out)})
