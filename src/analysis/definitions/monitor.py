@@ -50,6 +50,7 @@ from . import registry
 from . import survival as S
 from . import tables as T
 from .items import CellKey, Count, Ratio
+from .outputs import cell
 
 TIJDREEKS = "tijdreeks_kerncijfers"
 COHORT_UITKOMST = "cohort_uitkomst_wi2013"
@@ -386,8 +387,7 @@ def _aanbod_share(extract: Extract, d: dt.date, protect: Protect) -> float:
     """Tabel 4's percentage at one date: its counts at (d, d), the first pair, as a table."""
     counts = T.counts(_aanbod_cells(extract, d))
     df = protect(registry.frame_of_counts("tabel4", d, counts))
-    hit = df[(df["rij"] == "met_aanbod") & (df["eenheid"] == C.EENHEID_PROCENT)]
-    return float(hit["waarde"].iloc[0])
+    return cell(df, "met_aanbod", d.isoformat(), C.EENHEID_PROCENT)
 
 
 def pip_curves(extract: Extract, params: Parameters) -> pd.DataFrame:

@@ -62,10 +62,11 @@ def loans_until_each(extract: Extract, dates) -> Iterator[tuple[dt.date, np.ndar
     """For each date in ascending order: the sum of loan payments (cents) per Wi2013 person
     dated on or before it.
 
-    The payments are sorted by date once per extract (Extract.once) and added slice by slice,
-    so a monthly series over eleven years reads the loans once rather than once a month. Integer sums, exact:
-    validation bounds a payment (validation.MAX_BEDRAG_CENT), so int64 cannot overflow below
-    ~92 billion payments. Float weights would silently lose cents above 2**53.
+    The payments are sorted by date once per extract (Extract.once) and added slice by
+    slice, so a monthly series over eleven years reads the loans once rather than once a
+    month. Integer sums, exact: validation bounds a payment (validation.MAX_BEDRAG_CENT), so
+    int64 cannot overflow below ~92 billion payments. Float weights would silently lose cents
+    above 2**53.
     """
     when, who, cents = extract.once("leningen_op_datum", _loans_by_date)
     sums = np.zeros(len(extract.wi2013), dtype=np.int64)
