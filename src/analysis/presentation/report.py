@@ -356,9 +356,9 @@ def _notebook_names() -> list[str]:
 
 
 _EXPORT_LOCK = threading.Lock()
-_EXPORTER = []
 
 
+@functools.lru_cache(maxsize=None)
 def _notebook_exporter():
     from nbconvert import HTMLExporter
     from nbconvert.filters.strings import clean_html
@@ -368,8 +368,9 @@ def _notebook_exporter():
     return exporter
 
 
-def notebook_html(path: Path) -> Path:
-    """An executed notebook also as HTML (outputs embedded), beside it.
+def notebook_html(path: Path, nb=None) -> Path:
+    """An executed notebook also as HTML (outputs embedded), beside it; `nb`: the notebook
+    as read already, if the caller has it.
 
     One exporter per process, used under a lock: building it (loading the templates) costs
     more than exporting a notebook, and the runner exports each notebook from the thread
@@ -380,11 +381,9 @@ def notebook_html(path: Path) -> Path:
     """
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
+    nb = nb if nb is not None else nbformat.read(path, as_version=4)
     with _EXPORT_LOCK:
-        if not _EXPORTER:
-            _EXPORTER.append(_notebook_exporter())
-        body, _ = _EXPORTER[0].from_notebook_node(nb)
+        body, _ = _notebook_exporter().from_notebook_node(nb)
     target = path.with_name(path.name + ".html")
     target.write_text(body, encoding="utf-8")
     return target

@@ -114,19 +114,21 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
     except Exception as exc:  # kernel died, notebook missing, ...
         raise NotebookError(f"Notebook {name} kon niet worden uitgevoerd: "
                             f"{type(exc).__name__}: {exc}") from None
-    _record_final_path(target, RunFolder(parameters["uitvoer"]).notebooks / name)
+    executed = _record_final_path(target, RunFolder(parameters["uitvoer"]).notebooks / name)
     from ..presentation.report import notebook_html
-    notebook_html(target)
+    notebook_html(target, executed)
     return time.perf_counter() - t0
 
 
-def _record_final_path(target: Path, final: Path) -> None:
+def _record_final_path(target: Path, final: Path):
     """Papermill records where it wrote the notebook: the build folder, which is gone once
-    the run is published. The notebook says where it lives instead."""
+    the run is published. The notebook says where it lives instead. Returns the notebook as
+    written, for its HTML copy."""
     import nbformat
     nb = nbformat.read(target, as_version=4)
     nb.metadata.setdefault("papermill", {})["output_path"] = str(final)
     nbformat.write(nb, target)
+    return nb
 
 
 def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progress: Progress,
