@@ -16,7 +16,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from analysis.core import dutch
-from analysis.presentation import excel, glossary, report, safe_text
+from analysis.presentation import excel, glossary, notebook_page, report, safe_text
 
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 CODE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9+]+)+\b")
@@ -76,33 +76,9 @@ def test_a_link_in_extract_text_is_no_link_in_the_notebooks_html(bron, tmp_path)
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": shown.data, "text/plain": ""})]
         nb.cells.append(cell)
     nbformat.write(nb, tmp_path / "n.ipynb")
-    page = report.notebook_html(tmp_path / "n.ipynb").read_text(encoding="utf-8")
+    page = notebook_page.write(tmp_path / "n.ipynb").read_text(encoding="utf-8")
     assert page.count("kwaad") >= 2  # shown in both (the overview repeats it beside the banner) ...
     assert not re.search(r"""(href|src)=["'][^"']*kwaad""", page) and "<img" not in page  # ... as text
-
-
-def test_a_notebooks_html_copy_is_nbconverts_own_although_repeated_cells_are_cleaned_once(tmp_path):
-    """notebook_html keeps what nbconvert's clean_html returned (the table notebooks share
-    their code cells); a cache keyed wrongly would give one notebook another's code."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    def notebook(name: str, table: str) -> Path:
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_code_cell(f'tabel = "{table}"'), nbformat.v4.new_code_cell("df = s.table(tabel)"),
-                    nbformat.v4.new_markdown_cell("Een *zin* met <b>opmaak</b>."),
-                    nbformat.v4.new_code_cell("s.figure(tabel, df)  # <script>alert(1)</script>")]
-        nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
-        nbformat.write(nb, tmp_path / name)
-        return tmp_path / name
-
-    for name, table in (("a.ipynb", "tabel1"), ("b.ipynb", "tabel2"), ("c.ipynb", "tabel1")):
-        path = notebook(name, table)
-        ours = report.notebook_html(path).read_text(encoding="utf-8")
-        theirs, _ = HTMLExporter(template_name="lab").from_notebook_node(nbformat.read(path, as_version=4))
-        assert ours == theirs
-        other = "tabel2" if table == "tabel1" else "tabel1"
-        assert table in ours and other not in ours and "<script>alert" not in ours
 
 
 @pytest.mark.parametrize("text,formula", [("=1+1", True), ("+31 6", True), ("-2+3", True), ("@SUM(A1)", True),

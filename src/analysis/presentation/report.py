@@ -12,10 +12,8 @@ figures as embedded PNGs, sentences as text; the glossary links words as a filte
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import re
-import threading
 from importlib import resources
 from pathlib import Path
 
@@ -353,37 +351,3 @@ def _provenance(prov: dict) -> dict:
 
 def _notebook_names() -> list[str]:
     return plan.targets()
-
-
-_EXPORT_LOCK = threading.Lock()
-
-
-@functools.lru_cache(maxsize=None)
-def _notebook_exporter():
-    from nbconvert import HTMLExporter
-    from nbconvert.filters.strings import clean_html
-
-    exporter = HTMLExporter(template_name="lab")
-    exporter.register_filter("clean_html", functools.lru_cache(maxsize=1024)(clean_html))
-    return exporter
-
-
-def notebook_html(path: Path, nb=None) -> Path:
-    """An executed notebook also as HTML (outputs embedded), beside it; `nb`: the notebook
-    as read already, if the caller has it.
-
-    One exporter per process, used under a lock: building it (loading the templates) costs
-    more than exporting a notebook, and the runner exports each notebook from the thread
-    that ran it. Its `clean_html` filter (bleach, over every highlighted code cell) keeps
-    what it returned: the eight table notebooks share their code cells, and cleaning them once
-    takes a fifth off the run's twelve exports. The filter is a function of its text alone,
-    so the pages are the same byte for byte (tests/test_presentation.py).
-    """
-    import nbformat
-
-    nb = nb if nb is not None else nbformat.read(path, as_version=4)
-    with _EXPORT_LOCK:
-        body, _ = _notebook_exporter().from_notebook_node(nb)
-    target = path.with_name(path.name + ".html")
-    target.write_text(body, encoding="utf-8")
-    return target

@@ -115,8 +115,8 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
         raise NotebookError(f"Notebook {name} kon niet worden uitgevoerd: "
                             f"{type(exc).__name__}: {exc}") from None
     executed = _record_final_path(target, RunFolder(parameters["uitvoer"]).notebooks / name)
-    from ..presentation.report import notebook_html
-    notebook_html(target, executed)
+    from ..presentation import notebook_page
+    notebook_page.write(target, executed)
     return time.perf_counter() - t0
 
 
