@@ -20,7 +20,6 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox
@@ -251,6 +250,8 @@ def _tight_bbox(fig: Figure) -> Bbox:
     differs by well under a point. `tight_layout` leaves a placeholder layout engine behind,
     which would make savefig lay the figure out again although its layout is final; it is
     removed."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # as savefig loads it: when first needed
+
     dpi = mpl.rcParams["savefig.dpi"]
     canvas = FigureCanvasAgg(fig)
     screen_dpi = fig.dpi
