@@ -247,3 +247,19 @@ def test_every_claim_speaks_of_the_latest_date_it_reads(synthetic):
         assert c.get("peildatum") == max(seen), (c["id"], sorted(seen))
         checked += 1
     assert checked >= 25
+
+
+def test_brief_reads_the_letters_figure_at_the_date_asked():
+    """The letter prints nog_plichtig of the Wi2013 kerncijfers at three dates: brief() with a
+    peildatum reads that date's figure, without one the first printed (checked against a
+    pandas filter of the reference figures)."""
+    fig = reference.load_figures()
+    rows = fig[(fig["output"] == "kerncijfers_wi2013") & (fig["rij"] == "nog_plichtig") & (fig["kolom"] == "totaal")
+               & (fig["eenheid"] == "aantal")]
+    assert rows["waarde"].nunique() == len(rows) > 1
+    ctx = claims.Context(run_tables={}, params=Parameters())
+    for r in rows.itertuples():
+        assert ctx.brief("kerncijfers_wi2013", "nog_plichtig", "totaal", "aantal", peildatum=r.peildatum) == r.waarde
+    assert ctx.brief("kerncijfers_wi2013", "nog_plichtig", "totaal") == rows["waarde"].iloc[0]
+    with pytest.raises(claims.Missing):
+        ctx.brief("kerncijfers_wi2013", "nog_plichtig", "totaal", peildatum="1999-01-01")

@@ -544,3 +544,20 @@ def test_mcnemar_midp_in_the_run_and_at_the_edges():
     assert M.mcnemar_midp([[0, 3], [3, 0]])[1] == 1.0  # as many each way: nothing against symmetry
     # with many discordant pairs it is the asymptotic p (Fagerland et al.: nearly as powerful)
     assert M.mcnemar_midp([[0, 130], [100, 0]])[1] == pytest.approx(M.mcnemar_test([[0, 130], [100, 0]])[1], rel=0.02)
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "string[pyarrow]"])
+def test_a_value_of_statistiek_csv_is_found_by_all_four_keys(dtype):
+    """results.value compares plain arrays; each key must still count, and a missing label
+    (a text column with NA) matches nothing instead of stopping the lookup."""
+    from analysis.statistics import results
+    df = pd.DataFrame({"analyse": ["a", "a", "a", "b", None], "kenmerk": ["k", "k", "l", "k", "k"],
+                       "toets": ["t", "u", "t", "t", "t"], "grootheid": ["p"] * 5,
+                       "waarde": [0.1, 0.2, 0.3, 0.4, 0.5]})
+    df[["analyse", "kenmerk", "toets", "grootheid"]] = df[["analyse", "kenmerk", "toets", "grootheid"]].astype(dtype)
+    assert results.value(df, "a", "k", "t", "p") == 0.1
+    assert results.value(df, "a", "k", "u", "p") == 0.2
+    assert results.value(df, "a", "l", "t", "p") == 0.3
+    assert results.value(df, "b", "k", "t", "p") == 0.4
+    assert math.isnan(results.value(df, "a", "k", "t", "q"))
+    assert math.isnan(results.value(df, "c", "k", "t", "p"))

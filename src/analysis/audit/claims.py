@@ -32,13 +32,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..core import paths
 from ..core.dutch import getal
 from ..core.params import Parameters
 from ..definitions import registry
-from ..definitions.outputs import cell
+from ..definitions.outputs import cell, column_equals
 from ..definitions.rounding import half_up, largest_remainder
 from ..extract.horizon import horizon_reason
 from ..extract.model import Extract
@@ -158,14 +159,15 @@ class Context:
     def brief(self, tabel, rij, kolom, eenheid="aantal", peildatum=None):
         if self.figures is None:
             self.figures = reference.load_figures()
-        fig = self.figures
-        sel = fig[(fig["output"] == tabel) & (fig["rij"] == str(rij)) & (fig["kolom"] == str(kolom))
-                  & (fig["eenheid"] == eenheid)]
+        fig = self.figures  # compared as plain arrays, as outputs.cell does (a run asks 120 times)
+        hit = (column_equals(fig["output"], tabel) & column_equals(fig["rij"], str(rij))
+               & column_equals(fig["kolom"], str(kolom)) & column_equals(fig["eenheid"], eenheid))
         if peildatum is not None:
-            sel = sel[sel["peildatum"] == peildatum]
-        if sel.empty:
+            hit &= column_equals(fig["peildatum"], peildatum)
+        found = np.flatnonzero(hit)
+        if not len(found):
             raise Missing(f"de brief drukt {tabel} {rij} {kolom} ({eenheid}) niet af")
-        return float(sel["waarde"].iloc[0])
+        return float(fig["waarde"].to_numpy()[found[0]])
 
     def stat(self, analyse, kenmerk, toets, grootheid):
         from ..statistics.results import value

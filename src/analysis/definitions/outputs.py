@@ -60,9 +60,9 @@ def read_table(path: Path) -> pd.DataFrame:
     return df
 
 
-def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
-    from .registry import SPECS
-    return {name: read_table(folder / f"{name}.csv") for name in SPECS if (folder / f"{name}.csv").exists()}
+def read_tables(folder: Path, names) -> dict[str, pd.DataFrame]:
+    """The tables of `names` that the folder holds."""
+    return {name: read_table(folder / f"{name}.csv") for name in names if (folder / f"{name}.csv").exists()}
 
 
 def cell(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL,
@@ -71,11 +71,12 @@ def cell(df: pd.DataFrame, rij: str, kolom: str, eenheid: str = C.EENHEID_AANTAL
 
     Compared as plain arrays: a run looks up thousands of cells (figures, sentences, the
     audit, the report), and pandas' filtering cost twelve times as much per lookup."""
-    hit = np.flatnonzero(_equals(df["rij"], rij) & _equals(df["kolom"], kolom) & _equals(df["eenheid"], eenheid))
+    hit = np.flatnonzero(column_equals(df["rij"], rij) & column_equals(df["kolom"], kolom)
+                         & column_equals(df["eenheid"], eenheid))
     return float(df[column].to_numpy()[hit[0]]) if len(hit) else math.nan
 
 
-def _equals(column: pd.Series, value: str) -> np.ndarray:
+def column_equals(column: pd.Series, value: str) -> np.ndarray:
     """column == value as a plain boolean array; a missing label equals nothing (in a text
     column with missing values, numpy alone would stop at pandas' NA)."""
     if column.dtype == object:

@@ -16,7 +16,7 @@ from ..audit import verification_file
 from ..core.extract_kind import Description
 from ..core.params import Parameters, parse_parameters
 from ..core.run_files import RunFolder
-from ..definitions import outputs
+from ..definitions import outputs, registry
 from ..publication import protect, record
 from ..statistics import results as stats_results
 
@@ -41,7 +41,7 @@ def read(out: Path, prov: dict) -> RunResults:
     p = parse_parameters(params["peildatum"], params["vorige_peildatum"], params["elip_peildata"],
                          params["elip_drempel"], celbeveiliging=params["celbeveiliging"], marge=params["marge"],
                          seed=params["seed"], min_at_risk=params.get("min_at_risk"))
-    tables = outputs.read_tables(folder.tables)
+    tables = outputs.read_tables(folder.tables, registry.SPECS)
     pattern = record.read_records(folder.tables, p.celbeveiliging) if p.celbeveiliging else None
     return RunResults(params=params, parameters=p, tables=tables,
                       verification=verification_file.read(folder.verificatie),

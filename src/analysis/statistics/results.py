@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
+
+from ..definitions.outputs import column_equals
 
 COLUMNS = ("analyse", "kenmerk", "toets", "grootheid", "waarde")
 # the toets names say which test gave the p-value (docs/statistiek.md, "Exact where the
@@ -24,6 +27,9 @@ def read(path) -> pd.DataFrame:
 
 
 def value(df: pd.DataFrame, analyse: str, kenmerk: str, toets: str, grootheid: str) -> float:
-    hit = df[(df["analyse"] == analyse) & (df["kenmerk"] == kenmerk) & (df["toets"] == toets)
-             & (df["grootheid"] == grootheid)]
-    return float(hit["waarde"].iloc[0]) if len(hit) else math.nan
+    """One value (NaN when absent). Compared as plain arrays, as outputs.cell does: the
+    interpretation and the report look up about a hundred values, at 1,5 ms each through
+    pandas' filtering."""
+    hit = np.flatnonzero(column_equals(df["analyse"], analyse) & column_equals(df["kenmerk"], kenmerk)
+                         & column_equals(df["toets"], toets) & column_equals(df["grootheid"], grootheid))
+    return float(df["waarde"].to_numpy()[hit[0]]) if len(hit) else math.nan
