@@ -49,6 +49,13 @@ def _environment() -> jinja2.Environment:
 _ENV = _environment()
 
 
+def prepare() -> None:
+    """Compile the page's templates now: the runner calls this while the notebooks run, so
+    that the report at the end, which nothing runs beside, does not wait for it."""
+    for name in ("report.html.j2", "macros.html.j2"):
+        _ENV.get_template(name)
+
+
 def _render_block(block: str, **context) -> str:
     """One section of the page on its own (for the tests of that section)."""
     template = _ENV.get_template("report.html.j2")

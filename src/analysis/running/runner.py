@@ -138,8 +138,21 @@ def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progres
     def finished(name: str, seconds: float) -> None:
         cfg.timings[name] = seconds
         progress.finished(name, seconds)
+    # What the report needs before it can start (its modules, its compiled templates) is
+    # loaded beside the notebooks: the report is made after the last notebook, alone.
+    prepared = threading.Thread(target=_prepare_pages, daemon=True)
+    prepared.start()
     schedule.run_all(cfg.jobs_to_run(), lambda job: _execute(nb_dir, job, build, parameters, progress),
                      jobs, tail=schedule.default_tail() if cfg.jobs == 0 else 0, finished=finished)
+    prepared.join()
+
+
+def _prepare_pages() -> None:
+    try:
+        from ..presentation import excel, report, run_folder  # noqa: F401 (imported now, used by build_pages)
+        report.prepare()
+    except Exception:  # noqa: BLE001 (build_pages does the same again and reports what fails)
+        pass
 
 
 def run(cfg: RunConfig) -> Path:
