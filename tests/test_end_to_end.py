@@ -51,6 +51,25 @@ def test_run_writes_everything_the_contract_and_the_report_promise(full_run):
         assert (full_run / "notebooks" / f"{name}.html").is_file()
 
 
+def test_every_figure_on_the_notebooks_pages_says_what_it_shows(full_run):
+    """Every figure of a run on the notebooks' pages, each with the report's own alt text, none
+    with nbconvert's "No description has been provided"."""
+    import json
+
+    from bs4 import BeautifulSoup
+
+    from analysis.presentation import figures, notebook_page
+    alts = []
+    for name in plan.targets():
+        page = BeautifulSoup((full_run / "notebooks" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        alts += [img["alt"] for img in page.select("div.jp-RenderedImage img")]
+    expected = ([figures.alt(n, "2024-05-01") for n in registry.LETTER_OUTPUTS]
+                + [json.loads((full_run / "figures" / f"{n}.json").read_text(encoding="utf-8"))["alt"]
+                   for n in registry.MONITOR_OUTPUTS])
+    assert notebook_page.NO_ALT not in alts
+    assert sorted(alts) == sorted(expected)
+
+
 def test_run_writes_the_monitor_outputs_with_the_contracts_keys(full_run, synthetic):
     """Contract section 7: the three monitor CSVs, byte-equal to the library's, with their keys;
     their figures and readings; the report's Monitor section and the workbook's sheets."""

@@ -87,3 +87,21 @@ def test_repeated_code_cells_are_cleaned_once_without_mixing_notebooks(tmp_path)
         assert str(BeautifulSoup(ours, "html.parser")) == theirs
         other = "tabel2" if table == "tabel1" else "tabel1"
         assert table in ours and other not in ours
+
+
+def test_a_figure_shown_with_an_alt_text_keeps_it_on_the_page():
+    """The session shows every figure as IPython's Image(alt=...); nbconvert's lab template
+    drops that text for its own "No description". Ours writes it, escaped; apart from it the
+    page is nbconvert's."""
+    from IPython.display import Image
+    nb = _notebook()
+    alt = 'Grafiek bij "Tabel 1" <b>; de cijfers staan erboven & meer'
+    data, metadata = Image(data=base64.b64decode(_png()), format="png", alt=alt)._repr_mimebundle_()
+    nb.cells[2].outputs[0] = nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+    ours = BeautifulSoup(notebook_page.render(nb), "html.parser")
+    figure = ours.select_one("div.jp-RenderedImage img")
+    assert figure["alt"] == alt
+    theirs = BeautifulSoup(_nbconvert(nb), "html.parser")
+    assert theirs.select_one("div.jp-RenderedImage img")["alt"] == notebook_page.NO_ALT
+    figure["alt"] = notebook_page.NO_ALT
+    assert ours == theirs

@@ -148,10 +148,11 @@ class Session:
         from ..presentation import figures
         from IPython.display import Image
         fig = figures.figure(name, df, subtitle=self.source_line())
+        alt = figures.alt(name, self.params.peildatum.isoformat())
         if self.figures_dir is None:
-            return Image(data=figures.png(fig), format="png")
+            return Image(data=figures.png(fig), format="png", alt=alt)
         png, _svg = figures.save(fig, self.figures_dir, name)
-        return Image(filename=str(png))
+        return Image(filename=str(png), alt=alt)
 
     # ---- the monitor (contract section 7) ----------------------------------------------
     def monitor_tables(self) -> dict[str, pd.DataFrame]:
@@ -174,12 +175,12 @@ class Session:
         fig = monitor_figures.figure(name, data, subtitle=self.source_line())
         text = monitor_figures.reading(name, data)
         if self.figures_dir is None:
-            display(Image(data=figures.png(fig), format="png"))
+            display(Image(data=figures.png(fig), format="png", alt=text["alt"]))
         else:
             png, _svg = figures.save(fig, self.figures_dir, name)
             (self.figures_dir / f"{name}.json").write_text(
                 json.dumps(text, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-            display(Image(filename=str(png)))
+            display(Image(filename=str(png), alt=text["alt"]))
         return Markdown(text["zin"])
 
     def run_tables(self) -> dict[str, pd.DataFrame]:

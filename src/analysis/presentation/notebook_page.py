@@ -15,6 +15,10 @@ Two parts of nbconvert's `HTMLExporter` are done differently here, each to the s
   returned: the eight table notebooks share their code cells. The filter is a function of
   its text alone.
 
+One thing is added (templates/notebook_page.html.j2): a figure shown with an alt text
+(IPython's `Image(alt=...)`, as the session shows every figure) keeps it on the page, where
+the lab template would leave the image to nbconvert's "No description has been provided".
+
 May import: nbconvert and nbformat (lazily: only the runner's process needs them).
 """
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from importlib import resources
 from pathlib import Path
 
 # nbconvert's own text (nbconvert/exporters/html.py)
@@ -68,7 +73,8 @@ def _exporter():
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             return _focusable(html), resources
 
-    exporter = NotebookPage(template_name="lab")
+    exporter = NotebookPage(template_name="lab", template_file="notebook_page.html.j2",
+                            extra_template_paths=[str(resources.files(__package__).joinpath("templates"))])
     exporter.register_filter("clean_html", functools.lru_cache(maxsize=1024)(clean_html))
     return exporter
 

@@ -31,7 +31,7 @@ from ..definitions import registry
 from ..publication import plan
 from ..publication import record
 from ..statistics import interpretation
-from . import glossary, labels, letter_tables, safe_text, summaries, texts
+from . import figures, glossary, labels, letter_tables, safe_text, summaries, texts
 from .run_folder import RunResults
 
 CSS = resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8")
@@ -167,7 +167,7 @@ def _table_section(folder: RunFolder, name: str, r: RunResults) -> dict:
         return section
     png = folder.figure(name, "png")
     section |= {"table": _table(letter_tables.layout(name, df, r.secret)), "notes": _letter_notes(r.verification, name),
-                "figure": _figure(png, _alt(name, peildatum), registry.spec(name).titel, name) if png.is_file() else None,
+                "figure": _figure(png, figures.alt(name, peildatum), registry.spec(name).titel, name) if png.is_file() else None,
                 "sentence": texts.sentences(name, df, peildatum)}
     return section
 
@@ -225,11 +225,6 @@ def _claims(cl: pd.DataFrame) -> dict:
                        "table": _table(table, ("Id", "§", "Peildatum", "Uitspraak", "Brief", value, "Status",
                                                "Lezing en berekening"), index=False)})
     return {"summary": claims_file.summary(cl), "count": len(cl), "groups": groups}
-
-
-def _alt(name: str, peildatum: str) -> str:
-    """What the figure shows, for a reader who cannot see it."""
-    return f"Grafiek bij {letter_tables.title(name, peildatum)}; de cijfers staan in de tabel erboven."
 
 
 def limitation_items(kind: Description, celbeveiliging: int) -> list[tuple[str, str]]:
