@@ -58,12 +58,12 @@ def test_every_figure_on_the_notebooks_pages_says_what_it_shows(full_run):
 
     from bs4 import BeautifulSoup
 
-    from analysis.presentation import figures, notebook_page
+    from analysis.presentation import letter_tables, notebook_page
     alts = []
     for name in plan.targets():
         page = BeautifulSoup((full_run / "notebooks" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
         alts += [img["alt"] for img in page.select("div.jp-RenderedImage img")]
-    expected = ([figures.alt(n, "2024-05-01") for n in registry.LETTER_OUTPUTS]
+    expected = ([letter_tables.figure_alt(n, "2024-05-01") for n in registry.LETTER_OUTPUTS]
                 + [json.loads((full_run / "figures" / f"{n}.json").read_text(encoding="utf-8"))["alt"]
                    for n in registry.MONITOR_OUTPUTS])
     assert notebook_page.NO_ALT not in alts

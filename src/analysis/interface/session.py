@@ -144,11 +144,12 @@ class Session:
         return Markdown(texts.sentences(name, df, self.params.peildatum.isoformat()))
 
     def figure(self, name: str, df: pd.DataFrame):
-        """The output's figure, saved as PNG and SVG under figures/ in a run, shown inline."""
-        from ..presentation import figures
+        """The output's figure, saved as PNG and SVG under figures/ in a run, shown inline
+        with the report's alt text."""
+        from ..presentation import figures, letter_tables
         from IPython.display import Image
         fig = figures.figure(name, df, subtitle=self.source_line())
-        alt = figures.alt(name, self.params.peildatum.isoformat())
+        alt = letter_tables.figure_alt(name, self.params.peildatum.isoformat())
         if self.figures_dir is None:
             return Image(data=figures.png(fig), format="png", alt=alt)
         png, _svg = figures.save(fig, self.figures_dir, name)

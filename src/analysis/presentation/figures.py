@@ -29,7 +29,6 @@ from ..core import dutch
 from ..definitions import registry
 from ..definitions.outputs import cell
 from ..definitions.rounding import with_letter_rounding
-from . import letter_tables
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 GREY = "#8C8C8C"
@@ -84,12 +83,6 @@ def _count(n: float) -> str:
 def _xmax(values) -> float:
     finite = [v for v in values if v is not None and not np.isnan(v)]
     return max(finite + [1.0]) * 1.3
-
-
-def alt(name: str, peildatum: str) -> str:
-    """What the figure shows, for a reader who cannot see it (the report and the notebook
-    pages alike; both show the table above the figure)."""
-    return f"Grafiek bij {letter_tables.title(name, peildatum)}; de cijfers staan in de tabel erboven."
 
 
 def figure(name: str, df: pd.DataFrame, subtitle: str = "") -> Figure:

@@ -139,3 +139,9 @@ def definition_markdown(name: str) -> str:
     part = f" *Deel van een andere tabel:* {d['deel_van']}." if d.get("deel_van") else ""
     return (f"**Definitie** ({d['brief']}). *Populatie:* {d['populatie']} *Cellen:* {d['cellen']}{part}\n\n"
             f"<small>Vastgelegd in {d['contract']}; code: {d['code']}.</small>")
+
+
+def figure_alt(name: str, peildatum: str) -> str:
+    """What the figure shows, for a reader who cannot see it (the report and the notebook
+    pages alike; both show the table above the figure)."""
+    return f"Grafiek bij {title(name, peildatum)}; de cijfers staan in de tabel erboven."

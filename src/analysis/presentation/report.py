@@ -31,7 +31,7 @@ from ..definitions import registry
 from ..publication import plan
 from ..publication import record
 from ..statistics import interpretation
-from . import figures, glossary, labels, letter_tables, safe_text, summaries, texts
+from . import glossary, labels, letter_tables, safe_text, summaries, texts
 from .run_folder import RunResults
 
 CSS = resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8")
@@ -167,7 +167,7 @@ def _table_section(folder: RunFolder, name: str, r: RunResults) -> dict:
         return section
     png = folder.figure(name, "png")
     section |= {"table": _table(letter_tables.layout(name, df, r.secret)), "notes": _letter_notes(r.verification, name),
-                "figure": _figure(png, figures.alt(name, peildatum), registry.spec(name).titel, name) if png.is_file() else None,
+                "figure": _figure(png, letter_tables.figure_alt(name, peildatum), registry.spec(name).titel, name) if png.is_file() else None,
                 "sentence": texts.sentences(name, df, peildatum)}
     return section
 
