@@ -23,7 +23,7 @@ def _figure() -> Figure:
         left, right = fig.subplots(1, 2)
         left.barh(["een heel lange rijnaam", "kort"], [3, 7], label="aantal")
         left.set_title("Links")
-        left.legend(loc="lower right")
+        left.legend(loc="best")  # placed when measured, as in a draw
         right.plot([2020, 2021, 2022], [1_000, 25_000, 12_500], label="reeks")
         right.yaxis.set_major_formatter(figures.thousands)
         right.set_title("Rechts")
@@ -65,18 +65,43 @@ def test_the_svg_has_the_pngs_box_within_a_point_of_its_own(tmp_path):
     assert width / 72 == pytest.approx(px_w / dpi, abs=1 / dpi) and height / 72 == pytest.approx(px_h / dpi, abs=1 / dpi)
 
 
-def test_saving_draws_the_figure_three_times_one_measure_and_one_per_format(tmp_path, monkeypatch):
+def test_saving_draws_the_figure_once_per_format(tmp_path, monkeypatch):
     """savefig draws twice per format when asked for the tight box or when a layout engine is
-    set (tight_layout leaves one behind); the box measured once leaves one draw per format."""
+    set (tight_layout leaves one behind); the box measured once, without a draw, leaves one
+    draw per format."""
     fig = _figure()
     draws = []
     original = Figure.draw
     monkeypatch.setattr(Figure, "draw", lambda self, renderer: (draws.append(1), original(self, renderer))[1])
     figures.save(fig, tmp_path, "f")
-    assert len(draws) == 3
+    assert len(draws) == len(figures._METADATA)
 
 
 def test_saving_twice_writes_identical_files(tmp_path):
     a = figures.save(_figure(), tmp_path / "a", "f")
     b = figures.save(_figure(), tmp_path / "b", "f")
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+
+
+def test_every_figure_of_a_run_is_savefigs_own_png(synthetic):
+    """The suite's eleven figures on the synthetic extract: the PNG `save` writes is the one
+    savefig(bbox_inches="tight") writes of the same figure."""
+    from analysis.core.params import Parameters
+    from analysis.definitions import monitor, registry
+    from analysis.interface.session import Session
+    from analysis.presentation import monitor_figures
+
+    session = Session(extract=synthetic, params=Parameters(), out=None)
+    makers = {name: (lambda name=name, df=session.table(name): figures.figure(name, df, subtitle="bron"))
+              for name in registry.LETTER_OUTPUTS}
+    tables = session.monitor_tables()
+    for name in registry.MONITOR_OUTPUTS:
+        data = (monitor.maandreeksen(synthetic, session.params, tables[name], session.protect)
+                if name == monitor.TIJDREEKS else
+                monitor.figure_data(synthetic, name, session.params, tables[name], session.protect))
+        makers[name] = lambda name=name, data=data: monitor_figures.figure(name, data, subtitle="bron")
+    for name, make in makers.items():
+        buf = io.BytesIO()
+        with mpl.rc_context(figures.STYLE):
+            make().savefig(buf, format="png", metadata=figures._METADATA["png"], bbox_inches="tight")
+        assert figures.png(make()) == buf.getvalue(), name
