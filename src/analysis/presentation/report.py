@@ -166,8 +166,10 @@ def _table_section(folder: RunFolder, name: str, r: RunResults) -> dict:
     if df is None:
         return section
     png = folder.figure(name, "png")
+    figure = (_figure(png, letter_tables.figure_alt(name, peildatum), registry.spec(name).titel, name)
+              if png.is_file() else None)
     section |= {"table": _table(letter_tables.layout(name, df, r.secret)), "notes": _letter_notes(r.verification, name),
-                "figure": _figure(png, letter_tables.figure_alt(name, peildatum), registry.spec(name).titel, name) if png.is_file() else None,
+                "figure": figure,
                 "sentence": texts.sentences(name, df, peildatum)}
     return section
 
