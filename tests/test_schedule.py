@@ -101,3 +101,9 @@ def test_a_number_of_jobs_that_never_starts_a_notebook_is_refused(jobs):
     with pytest.raises(UsageError, match="--jobs"):
         schedule.check_jobs(jobs, zero_is_default=False)
     assert schedule.check_jobs(0) == schedule.default_jobs()
+
+
+def test_the_default_has_the_tail_and_an_explicit_number_none():
+    """One home for the rule that the runner and make bench's floor both follow."""
+    assert schedule.limits(None) == schedule.limits(0) == (schedule.default_jobs(), schedule.default_tail())
+    assert schedule.limits(2) == (2, 0)

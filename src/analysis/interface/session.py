@@ -147,9 +147,15 @@ class Session:
         """The output's figure, saved as PNG and SVG under figures/ in a run, shown inline
         with the report's alt text."""
         from ..presentation import figures, letter_tables
-        from IPython.display import Image
         fig = figures.figure(name, df, subtitle=self.source_line())
-        alt = letter_tables.figure_alt(name, self.params.peildatum.isoformat())
+        return self._image(fig, name, letter_tables.figure_alt(name, self.params.peildatum.isoformat()))
+
+    def _image(self, fig, name: str, alt: str):
+        """A figure as the notebook shows it, with its alt text: saved as PNG and SVG under
+        figures/ in a run, else only drawn."""
+        from IPython.display import Image
+
+        from ..presentation import figures
         if self.figures_dir is None:
             return Image(data=figures.png(fig), format="png", alt=alt)
         png, _svg = figures.save(fig, self.figures_dir, name)
@@ -166,22 +172,19 @@ class Session:
         """A monitor output's figure (shown, and saved as PNG and SVG under figures/ in a
         run) and the sentence that reads it (returned; saved with the figure's description
         as figures/<name>.json, which the report shows)."""
-        from IPython.display import Image, Markdown, display
+        from IPython.display import Markdown, display
 
         from ..definitions import monitor
-        from ..presentation import figures, monitor_figures
+        from ..presentation import monitor_figures
         df = self.monitor_tables()[name]
         data = (monitor.maandreeksen(self.extract, self.params, df, self.protect) if name == monitor.TIJDREEKS
                 else monitor.figure_data(self.extract, name, self.params, df, self.protect))
         fig = monitor_figures.figure(name, data, subtitle=self.source_line())
         text = monitor_figures.reading(name, data)
-        if self.figures_dir is None:
-            display(Image(data=figures.png(fig), format="png", alt=text["alt"]))
-        else:
-            png, _svg = figures.save(fig, self.figures_dir, name)
+        display(self._image(fig, name, text["alt"]))
+        if self.figures_dir is not None:
             (self.figures_dir / f"{name}.json").write_text(
                 json.dumps(text, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-            display(Image(filename=str(png), alt=text["alt"]))
         return Markdown(text["zin"])
 
     def run_tables(self) -> dict[str, pd.DataFrame]:

@@ -47,7 +47,7 @@ from ..extract import derived
 from ..publication import plan
 from ..synth.generate import generate
 from .runner import TIMINGS_LINE
-from .schedule import default_jobs, default_tail
+from .schedule import default_jobs, default_tail, limits
 
 # What each notebook of the suite imports (its setup cell and the library modules its
 # calls load); the floor notebooks import exactly this and do nothing else.
@@ -138,7 +138,7 @@ def suite_and_floor(extract: Path, derived_root: Path, work: Path, jobs: int | N
     with it as --jobs `jobs`."""
     sources = floor_notebooks(work)
     option = [] if jobs is None else ["--jobs", str(jobs)]
-    floor_jobs, tail = (default_jobs(), default_tail()) if jobs is None else (jobs, 0)
+    floor_jobs, tail = limits(jobs)
     runs = []
     for i in range(pairs):
         out = work / f"run{i}"

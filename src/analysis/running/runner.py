@@ -101,7 +101,7 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
     try:
         declared = pm.inspect_notebook(str(nb_dir / job.source))
         own = {k: v for k, v in {**parameters, **job.parameters}.items() if k in declared}
-        pm.execute_notebook(str(nb_dir / job.source), str(target), parameters=own,
+        executed = pm.execute_notebook(str(nb_dir / job.source), str(target), parameters=own,
                             kernel_name="python3", progress_bar=False,
                             log_output=False, request_save_on_cell_execute=False,
                             kernel_manager_class=kernels.quiet_kernel_manager(RunFolder(build).kernel_log, build))
@@ -114,21 +114,19 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
     except Exception as exc:  # kernel died, notebook missing, ...
         raise NotebookError(f"Notebook {name} kon niet worden uitgevoerd: "
                             f"{type(exc).__name__}: {exc}") from None
-    executed = _record_final_path(target, RunFolder(parameters["uitvoer"]).notebooks / name)
+    _record_final_path(executed, target, RunFolder(parameters["uitvoer"]).notebooks / name)
     from ..presentation import notebook_page
     notebook_page.write(target, executed)
     return time.perf_counter() - t0
 
 
-def _record_final_path(target: Path, final: Path):
-    """Papermill records where it wrote the notebook: the build folder, which is gone once
-    the run is published. The notebook says where it lives instead. Returns the notebook as
-    written, for its HTML copy."""
+def _record_final_path(nb, target: Path, final: Path) -> None:
+    """Papermill records where it wrote the notebook (`nb`, as papermill returned it): the
+    build folder, which is gone once the run is published. The notebook says where it lives
+    instead."""
     import nbformat
-    nb = nbformat.read(target, as_version=4)
     nb.metadata.setdefault("papermill", {})["output_path"] = str(final)
     nbformat.write(nb, target)
-    return nb
 
 
 def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progress: Progress,
@@ -143,7 +141,7 @@ def _execute_all(jobs: int, nb_dir: Path, build: Path, parameters: dict, progres
     prepared = threading.Thread(target=_prepare_pages, daemon=True)
     prepared.start()
     schedule.run_all(cfg.jobs_to_run(), lambda job: _execute(nb_dir, job, build, parameters, progress),
-                     jobs, tail=schedule.default_tail() if cfg.jobs == 0 else 0, finished=finished)
+                     jobs, tail=schedule.limits(cfg.jobs)[1], finished=finished)
     prepared.join()
 
 

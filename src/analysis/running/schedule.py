@@ -40,6 +40,12 @@ def default_tail() -> int:
     return os.cpu_count() or 1
 
 
+def limits(jobs: int | None) -> tuple[int, int]:
+    """(at once, tail) for a run: None or 0, the default, is default_jobs() with the tail;
+    an explicit number is kept to the end, without one."""
+    return (default_jobs(), default_tail()) if not jobs else (jobs, 0)
+
+
 def check_jobs(jobs: int, zero_is_default: bool = True) -> int:
     """0 means the default (not on the command line); otherwise between 1 and JOBS_MAX
     (0 or less would never start a notebook, and the loop would wait forever)."""
