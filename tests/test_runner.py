@@ -91,3 +91,63 @@ def test_kernels_talk_over_sockets_of_their_own(tmp_path):
     cls = quiet_kernel_manager(tmp_path / "kernels.log")
     a, b = cls(kernel_name="python3"), cls(kernel_name="python3")
     assert a.transport == b.transport == "ipc" and a.ip != b.ip
+
+
+@pytest.mark.parametrize("started_by_the_run", [True, False])
+def test_a_runs_kernel_freezes_what_survives_each_cell_and_no_other_kernel_does(tmp_path, monkeypatch, started_by_the_run):
+    """The collector walked the kernel's whole heap (IPython, pandas, matplotlib) at every
+    full collection: a run's kernels freeze what survives each cell
+    (running/kernel_heap.py). A kernel started otherwise (JupyterLab) is left alone."""
+    import os
+    import sys
+
+    import papermill as pm
+
+    from analysis.running.kernels import quiet_kernel_manager
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import gc\nkept = [[] for _ in range(1000)]\nbefore = gc.get_freeze_count()"),
+                nbformat.v4.new_code_cell("print(gc.get_freeze_count() - before, any(o is kept for o in gc.get_objects()))")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "k.ipynb")
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    manager = {"kernel_manager_class": quiet_kernel_manager(tmp_path / "kernels.log")} if started_by_the_run else {}
+    pm.execute_notebook(str(tmp_path / "k.ipynb"), str(tmp_path / "uit.ipynb"), kernel_name="python3",
+                        progress_bar=False, **manager)
+    printed = nbformat.read(tmp_path / "uit.ipynb", as_version=4).cells[1].outputs[0].text.split()
+    frozen, still_watched = int(printed[0]), printed[1] == "True"
+    if started_by_the_run:  # everything alive after the first cell, `kept` with it, is frozen
+        assert frozen >= 1000 and not still_watched
+    else:
+        assert frozen == 0 and still_watched
+
+
+def test_a_runs_kernel_ended_at_once_leaves_no_socket_or_connection_file_behind(tmp_path, monkeypatch):
+    """A run's kernels are killed after their last cell rather than asked to clean up
+    (kernels.papermill_options says why). Killing must not leak what a kernel is reached by:
+    its Unix sockets in the temporary folder and its connection file in Jupyter's runtime
+    folder, one set per notebook, for every run on a researcher's machine."""
+    import os
+    import shutil
+    import sys
+    import tempfile
+
+    import papermill as pm
+
+    from analysis.running.kernels import papermill_options
+    sockets = Path(tempfile.mkdtemp(prefix="k"))  # a socket's path has at most about 100 bytes
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(sockets))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('klaar')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "k.ipynb")
+    options = papermill_options(tmp_path / "kernels.log")
+    assert options["shutdown_kernel"] == "immediate"
+    pm.execute_notebook(str(tmp_path / "k.ipynb"), str(tmp_path / "uit.ipynb"), **options)
+    assert nbformat.read(tmp_path / "uit.ipynb", as_version=4).cells[0].outputs[0].text == "klaar\n"
+    left = sorted(p.name for p in sockets.iterdir()), sorted(p.name for p in runtime.iterdir())
+    shutil.rmtree(sockets)
+    assert left == ([], [])

@@ -6,7 +6,7 @@
    in a fresh process, timed from start to exit                    (target: at most 30 s)
 4. The floor of a papermill suite on this machine: as many copies of an empty notebook as
    the suite has, each importing what the suite's notebooks import, run in a fresh process
-   that imports papermill and starts its kernels as the runner does (its kernel manager,
+   that imports papermill and runs its kernels as the runner does (its papermill options,
    its scheduling loop, the same parallelism). Suite and floor are timed three times in
    turn; the ratio of each pair and their median           (target: median at most 1,3);
    and the CPU seconds of each, kernels included, which bound the ratio from below once
@@ -93,14 +93,14 @@ def floor_notebooks(work: Path) -> list[Path]:
 
 
 # The floor's process: what the runner's process must do to run notebooks at all (import
-# papermill, put this interpreter first on PATH, start kernels with the runner's manager),
-# and nothing else.
+# papermill, put this interpreter first on PATH, execute them with the runner's papermill
+# options: its kernel manager, its shutdown), and nothing else.
 MEASURE_FLOOR = """
 import sys
 from collections import namedtuple
 from pathlib import Path
 import papermill as pm
-from analysis.running.kernels import interpreter_first_on_path, quiet_kernel_manager
+from analysis.running.kernels import interpreter_first_on_path, papermill_options
 from analysis.running.schedule import run_all
 jobs, tail, log, sources = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), [Path(p) for p in sys.argv[4:]]
 interpreter_first_on_path()
@@ -108,8 +108,7 @@ Leeg = namedtuple("Leeg", "target needs")
 def one(step):
     src = Path(step.target)
     pm.execute_notebook(str(src), str(src.with_suffix(".uit.ipynb")), parameters={"peildatum": "2024-05-01"},
-                        kernel_name="python3", progress_bar=False, log_output=False,
-                        request_save_on_cell_execute=False, kernel_manager_class=quiet_kernel_manager(log))
+                        **papermill_options(log))
     return 0.0
 run_all([Leeg(str(src), ()) for src in sources], one, jobs, tail)
 """

@@ -1,7 +1,8 @@
-"""The kernels a run starts: how they are launched, not what they run.
+"""The kernels a run starts: how they are launched and ended, not what they run.
 
-The runner and `make bench`'s floor start their kernels with this one manager, so that the
-floor differs from the suite only in the work its notebooks do.
+The runner and `make bench`'s floor execute their notebooks with these options
+(`papermill_options`), so that the floor differs from the suite only in the work its
+notebooks do.
 """
 from __future__ import annotations
 
@@ -14,9 +15,32 @@ from pathlib import Path
 from . import outdir
 
 
+HEAP_EXTENSION = "analysis.running.kernel_heap"  # loaded into every kernel (kernel_heap.py says why)
+
+
+def papermill_options(log: Path, build: Path | None = None) -> dict:
+    """How papermill executes a notebook of a run: keyword arguments of
+    `papermill.execute_notebook`, beside the notebook, its output path and its parameters.
+
+    * no progress bar, no cell output in the log, and the notebook written once at the end
+      rather than after every cell: the runner says what happens, one line per notebook;
+    * the kernel is ended at once after the last cell (`shutdown_kernel="immediate"`)
+      instead of being asked to clean up: by then every output is in the notebook and every
+      file the notebook writes is closed. A kernel asked to clean up took 0,6 to 1,4 s to
+      exit (its whole heap collected and torn down), and now and then hung in ipykernel's
+      own shutdown (its control thread waiting to flush on an IOPub thread already stopped)
+      until jupyter_client sent SIGTERM after 2,5 s;
+    * its kernels from `quiet_kernel_manager`.
+    """
+    return {"kernel_name": "python3", "progress_bar": False, "log_output": False,
+            "request_save_on_cell_execute": False, "shutdown_kernel": "immediate",
+            "kernel_manager_class": quiet_kernel_manager(log, build)}
+
+
 def quiet_kernel_manager(log: Path, build: Path | None = None):
-    """A kernel manager whose kernels write their stderr to `log`, not to the terminal, and
-    learn the run's build folder (outdir.BUILD_ENV) from their environment.
+    """A kernel manager whose kernels write their stderr to `log`, not to the terminal,
+    learn the run's build folder (outdir.BUILD_ENV) from their environment, and load
+    kernel_heap (what survives a cell is frozen out of the garbage collector's sight).
 
     A kernel's own stderr (library warnings, and now and then a tornado message while the
     kernel shuts down after its notebook has finished) is not the run's message to the user:
@@ -38,6 +62,7 @@ def quiet_kernel_manager(log: Path, build: Path | None = None):
                 self.ip = os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex}")
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kernel_cmd = [*kernel_cmd, f"--ext={HEAP_EXTENSION}"]
             with open(log, "ab") as sink:  # the child keeps its own copy of the descriptor
                 kw["stderr"] = sink
                 if build is not None:

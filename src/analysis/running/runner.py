@@ -102,9 +102,7 @@ def _execute(nb_dir: Path, job: plan.Job, build: Path, parameters: dict, progres
         declared = pm.inspect_notebook(str(nb_dir / job.source))
         own = {k: v for k, v in {**parameters, **job.parameters}.items() if k in declared}
         executed = pm.execute_notebook(str(nb_dir / job.source), str(target), parameters=own,
-                            kernel_name="python3", progress_bar=False,
-                            log_output=False, request_save_on_cell_execute=False,
-                            kernel_manager_class=kernels.quiet_kernel_manager(RunFolder(build).kernel_log, build))
+                                       **kernels.papermill_options(RunFolder(build).kernel_log, build))
     except PapermillExecutionError as exc:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
