@@ -146,8 +146,10 @@ def test_a_runs_kernel_ended_at_once_leaves_no_socket_or_connection_file_behind(
     nbformat.write(nb, tmp_path / "k.ipynb")
     options = papermill_options(tmp_path / "kernels.log")
     assert options["shutdown_kernel"] == "immediate"
-    pm.execute_notebook(str(tmp_path / "k.ipynb"), str(tmp_path / "uit.ipynb"), **options)
+    try:
+        pm.execute_notebook(str(tmp_path / "k.ipynb"), str(tmp_path / "uit.ipynb"), **options)
+        left = sorted(p.name for p in sockets.iterdir()), sorted(p.name for p in runtime.iterdir())
+    finally:
+        shutil.rmtree(sockets)
     assert nbformat.read(tmp_path / "uit.ipynb", as_version=4).cells[0].outputs[0].text == "klaar\n"
-    left = sorted(p.name for p in sockets.iterdir()), sorted(p.name for p in runtime.iterdir())
-    shutil.rmtree(sockets)
     assert left == ([], [])
