@@ -153,3 +153,28 @@ def test_a_runs_kernel_ended_at_once_leaves_no_socket_or_connection_file_behind(
         shutil.rmtree(sockets)
     assert nbformat.read(tmp_path / "uit.ipynb", as_version=4).cells[0].outputs[0].text == "klaar\n"
     assert left == ([], [])
+
+
+def test_a_kernel_runs_where_the_temporary_folder_is_too_deep_for_a_unix_socket(tmp_path, monkeypatch):
+    """A socket's path holds at most 103 bytes (macOS): under a deeper temporary folder the
+    kernel could not bind its Unix sockets and died before its first cell ('Kernel died
+    before replying to kernel_info'). There it talks over TCP instead, and the notebook runs."""
+    import os
+    import sys
+    import tempfile
+
+    import papermill as pm
+
+    from analysis.running.kernels import SOCKET_PATH_MAX, papermill_options, quiet_kernel_manager
+    deep = tmp_path / ("t" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    assert len(str(deep)) + len("/analysis-kernel-") + 32 + 2 > SOCKET_PATH_MAX
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    assert quiet_kernel_manager(tmp_path / "kernels.log")(kernel_name="python3").transport == "tcp"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('klaar')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "k.ipynb")
+    pm.execute_notebook(str(tmp_path / "k.ipynb"), str(tmp_path / "uit.ipynb"), **papermill_options(tmp_path / "kernels.log"))
+    assert nbformat.read(tmp_path / "uit.ipynb", as_version=4).cells[0].outputs[0].text == "klaar\n"

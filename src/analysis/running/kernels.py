@@ -52,14 +52,9 @@ def quiet_kernel_manager(log: Path, build: Path | None = None):
     class QuietKernelManager(AsyncKernelManager):
         def __init__(self, **kw):
             super().__init__(**kw)
-            if os.name == "posix":
-                # Kernels started at the same moment (three in a run, more when runs or tests
-                # run side by side) race for TCP ports: jupyter_client picks a free port and
-                # lets it go before the kernel binds it ("Address already in use" in
-                # kernels.log, and the notebook fails with "Kernel died before replying to
-                # kernel_info"). Unix sockets named after this kernel alone cannot collide.
-                self.transport = "ipc"
-                self.ip = os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex}")
+            socket = unix_socket_base()
+            if socket is not None:
+                self.transport, self.ip = "ipc", socket
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kernel_cmd = [*kernel_cmd, f"--ext={HEAP_EXTENSION}"]
@@ -70,6 +65,27 @@ def quiet_kernel_manager(log: Path, build: Path | None = None):
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return QuietKernelManager
+
+
+# The longest path a Unix socket may have: sun_path holds 104 bytes on macOS and the BSDs (108
+# on Linux), its last one the terminating NUL.
+SOCKET_PATH_MAX = 103
+
+
+def unix_socket_base() -> str | None:
+    """Where a kernel's Unix sockets go (jupyter_client adds "-1" ... "-5"), or None for TCP.
+
+    Kernels started at the same moment (three in a run, more when runs or tests run side by
+    side) race for TCP ports: jupyter_client picks a free port and lets it go before the kernel
+    binds it ("Address already in use" in kernels.log, and the notebook fails with "Kernel died
+    before replying to kernel_info"). Unix sockets named after this kernel alone cannot collide.
+    Under a temporary folder whose path is too long for a socket (a deep TMPDIR, as macOS's
+    own is half of the limit) the kernel could not bind one and would die the same way; it
+    gets TCP there, and the rare port race, rather than certain failure."""
+    if os.name != "posix":
+        return None
+    base = os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex}")
+    return base if len(os.fsencode(base)) + len("-5") <= SOCKET_PATH_MAX else None
 
 
 def interpreter_first_on_path() -> None:
