@@ -79,9 +79,10 @@ def unix_socket_base() -> str | None:
     side) race for TCP ports: jupyter_client picks a free port and lets it go before the kernel
     binds it ("Address already in use" in kernels.log, and the notebook fails with "Kernel died
     before replying to kernel_info"). Unix sockets named after this kernel alone cannot collide.
-    Under a temporary folder whose path is too long for a socket (a deep TMPDIR, as macOS's
-    own is half of the limit) the kernel could not bind one and would die the same way; it
-    gets TCP there, and the rare port race, rather than certain failure."""
+    Under a temporary folder whose path is too long for a socket (a deep TMPDIR; macOS's own
+    is half of the limit) no socket can be made, and every notebook failed before its first
+    cell (ZMQError "File name too long"); there the kernel gets TCP, and the rare port race,
+    rather than certain failure."""
     if os.name != "posix":
         return None
     base = os.path.join(tempfile.gettempdir(), f"analysis-kernel-{uuid.uuid4().hex}")
