@@ -519,3 +519,24 @@ def test_group_sizes_are_published_and_protected(ext):
     asiel = pattern.reason(registry.key_of(M.DUUR_TOT_PIP, P.isoformat(), "asiel", C.TOTAAL))
     assert sizes["asiel"] == 4 if asiel is None else (math.isnan(sizes["asiel"]) and asiel.kind == "secundair")
     assert M.group_sizes(ext, M.DUUR_TOT_PIP, params)["overig"] == 2
+
+
+@pytest.mark.parametrize("celbeveiliging", [0, 2])
+def test_the_pip_figures_description_says_whether_it_draws_lines(ext, celbeveiliging):
+    """The description of the time-to-PIP figure spoke of a step chart with a line per
+    doelgroep also in a protected run, whose figure draws no line (monitor.pip_curves)."""
+    from analysis.presentation import monitor_figures
+    params = Parameters(peildatum=P, min_at_risk=1, celbeveiliging=celbeveiliging)
+    data = M.figure_data(ext, M.DUUR_TOT_PIP, params, M.duur_tot_pip_wi2021(ext, P, min_at_risk=1))
+    alt = monitor_figures.reading(M.DUUR_TOT_PIP, data)["alt"]
+    assert alt.startswith("Trapgrafiek") == (not celbeveiliging), alt
+    assert ("Lijnen over de hele looptijd ontbreken" in alt) == bool(celbeveiliging), alt
+
+
+def test_the_series_description_says_where_its_numbers_are(series_ext):
+    """It said all its numbers were in the CSV file and the workbook; the ELIP group and the
+    share with an aanbod per month are in neither."""
+    from analysis.presentation import monitor_figures
+    reeksen = M.maandreeksen(series_ext, Parameters(peildatum=P))
+    alt = monitor_figures.reading(M.TIJDREEKS, reeksen)["alt"]
+    assert "De kerncijfers per maand staan in het CSV-bestand" in alt and "alleen in deze figuur" in alt, alt

@@ -192,7 +192,9 @@ def _alt_series(reeksen: pd.DataFrame) -> str:
     return (f"Twee lijngrafieken per maand, {span}. Boven: het aantal inburgeringsplichtigen onder de "
             "Wi2021 en onder de Wi2013 en de omvang van de ELIP-groep. Onder: het aandeel van de "
             "Wi2021-plichtigen met een PIP en het aandeel van de asielstatushouders met een PIP dat een "
-            "aanbod heeft. De cijfers staan in het CSV-bestand en in de Excel-werkmap.")
+            "aanbod heeft. De kerncijfers per maand staan in het CSV-bestand en in de Excel-werkmap; de "
+            "ELIP-groep en het aandeel met een aanbod zijn het totaal van Tabel 6 en het aandeel van Tabel 4 "
+            "op de eerste dag van elke maand en staan alleen in deze figuur.")
 
 
 def _followed(data: M.FigureData, g: str, n: float) -> str:
@@ -290,14 +292,21 @@ def _join(items: list[str]) -> str:
 
 
 def _alt_pip(data: M.FigureData) -> str:
+    days = _join([str(d) for d in M.PIP_DAGEN])
+    shares = (f"vierkantjes met foutstreepjes zijn de aandelen na {days} dagen uit de tabel, een stip op de "
+              "helft markeert de mediane tijd. Die aandelen en de mediaan, met het aantal dat nog gevolgd "
+              "werd, staan in het CSV-bestand en in de Excel-werkmap")
+    if data.curves is None or data.curves.empty:  # celbeveiliging, or nobody followed long enough
+        return ("Grafiek van het deel van de Wi2021-inburgeringsplichtigen met een PIP tegen het aantal dagen "
+                "sinds de start van de plicht, per doelgroep (asielstatushouders, gezinsmigranten, overige "
+                f"migranten): {shares}. Lijnen over de hele looptijd ontbreken: met celbeveiliging worden ze "
+                "niet getoond, omdat ze het aantal van elke dag zouden tonen, en zonder alleen waar nog ten "
+                f"minste {_persons(data.min_at_risk)} van een doelgroep gevolgd werden.")
     return ("Trapgrafiek van het deel van de Wi2021-inburgeringsplichtigen met een PIP tegen het aantal "
             "dagen sinds de start van de plicht, een lijn per doelgroep (asielstatushouders, "
             "gezinsmigranten, overige migranten) met een gekleurde band voor het 95%-interval, tot zolang "
-            f"nog ten minste {_persons(data.min_at_risk)} van de doelgroep gevolgd werden; vierkantjes "
-            f"met foutstreepjes zijn de aandelen na {_join([str(d) for d in M.PIP_DAGEN])} dagen uit de tabel, een "
-            "stip op de helft "
-            "markeert de mediane tijd. De cijfers, met het aantal dat nog gevolgd werd, staan in het "
-            "CSV-bestand en in de Excel-werkmap.")
+            f"nog ten minste {_persons(data.min_at_risk)} van de doelgroep gevolgd werden; {shares}; de "
+            "lijnen tussen die dagen staan alleen in deze figuur.")
 
 
 _READ = {M.TIJDREEKS: _read_series, M.COHORT_UITKOMST: _read_cohorts, M.DUUR_TOT_PIP: _read_pip}
