@@ -450,6 +450,26 @@ def test_a_cell_hidden_in_one_month_of_the_series_is_shown_at_p_in_the_page_and_
     assert letter_tables.SECRET not in [c.value for row in ws.iter_rows() for c in row]
 
 
+def _hidden(df: pd.DataFrame) -> set:
+    """The tests' frames are protected frames: every empty value in them is one the pattern hid."""
+    return {(r.tabel, r.peildatum, r.rij, r.kolom, r.eenheid) for r in df[df["waarde"].isna()].itertuples()}
+
+
+def test_a_sentence_calls_a_share_of_nobody_empty_not_hidden():
+    """An unprotected run of a small extract said Tabel 4's share was 'een afgeschermd deel' on
+    a date when nobody was in its group: a share of nobody is empty in the table ('-'), as a
+    hidden one is, but nothing was hidden. A hidden share is still called hidden."""
+    from analysis.presentation import texts
+    nan = float("nan")
+    rows = [("asiel_met_pip", "2023-06-01", "aantal", 75.0), ("met_aanbod", "2023-06-01", "aantal", 36.0),
+            ("met_aanbod", "2023-06-01", "procent", 48.0), ("asiel_met_pip", "2022-06-01", "aantal", 0.0),
+            ("met_aanbod", "2022-06-01", "aantal", 0.0), ("met_aanbod", "2022-06-01", "procent", nan)]
+    df = pd.DataFrame(rows, columns=["rij", "kolom", "eenheid", "waarde"]).assign(tabel="tabel4", peildatum="2023-06-01")
+    said = texts.sentences("tabel4", df, "2023-06-01", set())
+    assert said == "Het aandeel met een aanbod: 48% op 1 juni 2023, tegen geen deel (de groep is leeg) op 1 juni 2022.", said
+    assert "een afgeschermd deel op 1 juni 2022" in texts.sentences("tabel4", df, "2023-06-01", _hidden(df))
+
+
 def test_a_sentence_says_a_hidden_value_in_words():
     """A protected run read 'Over de hele instroom met een PIP volgt x de B1-route': an 'x' is
     the tables' sign, explained in their legend, not a word of a sentence."""
@@ -459,7 +479,8 @@ def test_a_sentence_says_a_hidden_value_in_words():
     rows = [{"rij": r, "kolom": k, "eenheid": e, "waarde": v}
             for r in ("b1", "onderwijs", "z") for k in ("asiel", "gezin", "overig", "totaal")
             for e, v in (("aantal", 30.0), ("procent", float("nan") if k == "totaal" else 100 / 3))]
-    said = texts.sentences("tabel3", pd.DataFrame(rows).assign(tabel="tabel3", peildatum="2024-05-01"), "2024-05-01")
+    df = pd.DataFrame(rows).assign(tabel="tabel3", peildatum="2024-05-01")
+    said = texts.sentences("tabel3", df, "2024-05-01", _hidden(df))
     assert "een afgeschermd deel de B1-route" in said and not re.search(r"\bx\b", said), said
 
 
@@ -473,16 +494,16 @@ def test_a_sentence_with_a_hidden_base_stays_grammatical_and_shows_what_is_shown
     k13 = [("totaal", nan, nan), ("ingeburgerd", nan, nan), ("nog_plichtig", 17.0, nan)]
     rows = [{"rij": r, "kolom": "totaal", "eenheid": e, "waarde": v}
             for r, n, pct in k13 for e, v in (("aantal", n), ("procent", pct))]
-    said = texts.sentences("kerncijfers_wi2013", pd.DataFrame(rows).assign(tabel="kerncijfers_wi2013",
-                                                                            peildatum="2024-05-01"), "2024-05-01")
+    df = pd.DataFrame(rows).assign(tabel="kerncijfers_wi2013", peildatum="2024-05-01")
+    said = texts.sentences("kerncijfers_wi2013", df, "2024-05-01", _hidden(df))
     assert said == ("Van het afgeschermde aantal personen met een Wi2013-plicht is een afgeschermd deel "
                     "ingeburgerd en 17 nog plichtig."), said
     k21 = [("plichtig_geworden", 45.0, nan), ("nog_plichtig", nan, nan), ("nog_plichtig_asiel", nan, nan),
            ("met_pip", 21.0, nan)]
     rows = [{"rij": r, "kolom": "totaal", "eenheid": e, "waarde": v}
             for r, n, pct in k21 for e, v in (("aantal", n), ("procent", pct))]
-    said = texts.sentences("kerncijfers_wi2021", pd.DataFrame(rows).assign(tabel="kerncijfers_wi2021",
-                                                                            peildatum="2024-05-01"), "2024-05-01")
+    df = pd.DataFrame(rows).assign(tabel="kerncijfers_wi2021", peildatum="2024-05-01")
+    said = texts.sentences("kerncijfers_wi2021", df, "2024-05-01", _hidden(df))
     assert "; een afgeschermd aantal zijn dat op de peildatum nog." in said and "(een afgeschermd" not in said, said
 
 
@@ -503,4 +524,4 @@ def test_the_tabel5_sentence_names_the_largest_cohort_only_when_the_shown_table_
                  {"rij": y, "kolom": "totaal", "eenheid": "aantal", "waarde": float(total)},
                  {"rij": y, "kolom": "nog_plichtig", "eenheid": "procent", "waarde": 100 * n / total}]
     df = pd.DataFrame(rows).assign(tabel="tabel5", peildatum="2024-05-01")
-    assert says in texts.sentences("tabel5", df, "2024-05-01")
+    assert says in texts.sentences("tabel5", df, "2024-05-01", _hidden(df))

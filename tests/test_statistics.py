@@ -561,3 +561,69 @@ def test_a_value_of_statistiek_csv_is_found_by_all_four_keys(dtype):
     assert results.value(df, "b", "k", "t", "p") == 0.4
     assert math.isnan(results.value(df, "a", "k", "t", "q"))
     assert math.isnan(results.value(df, "c", "k", "t", "p"))
+
+
+# ---- the sentences that read statistiek.csv (statistics/interpretation.py) ------------------
+def _results(rows) -> pd.DataFrame:
+    return pd.DataFrame([{"analyse": a, "kenmerk": k, "toets": t, "grootheid": g, "waarde": float(v)}
+                         for a, k, t, g, v in rows])
+
+
+@pytest.mark.parametrize("p, says", [(0.001, "De verdeling over de routes verschilt per doelgroep"),
+                                     (0.81, "De verdeling over de routes verschilt niet significant per doelgroep")])
+def test_the_routes_sentence_says_the_distribution_differs_only_when_the_test_says_so(p, says):
+    """A small extract's report said 'De verdeling over de routes verschilt per doelgroep' beside
+    p = 0,81."""
+    from analysis.statistics import interpretation
+    a = "leerroute_doelgroep"
+    df = _results([(a, "", "chi2", "statistiek", 1.6), (a, "", "chi2", "df", 4), (a, "", "chi2", "p", p),
+                   (a, "", "cramers_v", "schatting", 0.08), (a, "z_gezin", "residu", "statistiek", 1.2)])
+    assert interpretation.routes(df)[0].startswith(f"**Leerroute en doelgroep (Tabel 3).** {says} ")
+
+
+@pytest.mark.parametrize("slope, p, says", [(0.03, 0.001, "loopt op"), (-0.03, 0.001, "loopt af"),
+                                            (0.0001, 0.99, "verandert niet significant"),
+                                            (-0.03, 0.2, "verandert niet significant")])
+def test_the_trend_sentence_follows_the_sign_and_the_test(slope, p, says):
+    """The trend over cohorts always read 'loopt op', also beside a slope of 0,0 and p = 0,99."""
+    from analysis.statistics import interpretation
+    a = "wi2013_trend"
+    df = _results([(a, "", "cochran_armitage", "statistiek", 5.0), (a, "", "cochran_armitage", "p", p),
+                   (a, "", "cochran_armitage", "helling_per_jaar", slope)])
+    assert f"Het aandeel nog plichtig {says} met het cohortjaar" in interpretation.trend(df)[0]
+
+
+@pytest.mark.parametrize("kappa, label", [(-0.27, "slechter dan toeval"), (0.0, "gering"), (0.2, "gering"),
+                                          (0.35, "matig"), (0.5, "redelijk"), (0.7, "substantieel"),
+                                          (0.9, "bijna volledig")])
+def test_kappa_is_named_by_landis_and_koch_and_below_zero_is_worse_than_chance(kappa, label):
+    """A kappa of -0,27 was called 'gering' (slight, 0 to 0,20); Landis and Koch call a kappa
+    below 0 poor: less agreement than chance."""
+    from analysis.statistics import interpretation
+    assert interpretation.kappa_label(kappa) == label
+
+
+@pytest.mark.parametrize("up, down, p, says", [
+    (29, 18, 0.11, "Dat verschil tussen omhoog en omlaag is niet significant: het kan toeval zijn."),
+    (29, 8, 0.001, "Gemeenten wijken dus vaker naar boven dan naar beneden af."),
+    (8, 29, 0.001, "Gemeenten wijken dus vaker naar beneden dan naar boven af."),
+    (10, 10, 1.0, "Gemeenten wijken even vaak naar boven als naar beneden af.")])
+def test_the_direction_of_the_deviations_is_concluded_only_from_a_significant_test(up, down, p, says):
+    """'Gemeenten wijken dus vaker naar boven dan naar beneden af' followed a McNemar mid-p of
+    0,11: 'dus' concluded what the test did not."""
+    from analysis.statistics import interpretation
+    a = "lbt_overeenstemming"
+    df = _results([(a, "", "overeenstemming", g, v) for g, v in (("schatting", 0.4), ("ci_laag", 0.3), ("ci_hoog", 0.5))]
+                  + [(a, "", "kappa", g, v) for g, v in (("schatting", 0.1), ("ci_laag", 0.0), ("ci_hoog", 0.2))]
+                  + [(a, "", "mcnemar_midp", "statistiek", 2.6), (a, "", "mcnemar_midp", "p", p),
+                     (a, "", "aandeel_afwijking_omhoog", "omhoog", up), (a, "", "aandeel_afwijking_omhoog", "omlaag", down),
+                     (a, "", "aandeel_afwijking_omhoog", "schatting", up / (up + down))])
+    assert interpretation.agreement(df)[0].endswith(says)
+
+
+def test_a_p_value_without_an_answer_is_said_in_words():
+    """A characteristic nobody in either group had left chi-kwadraat undefined, and the report
+    printed 'chi-kwadraat p = ?'."""
+    from analysis.statistics import interpretation
+    assert interpretation.p_is(float("nan")) == "p niet te berekenen"
+    assert interpretation.p_is(0.19) == "p = 0,19"

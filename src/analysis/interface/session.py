@@ -130,8 +130,11 @@ class Session:
     def layout(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         """The table as the letter prints it (Dutch labels, separators, its rounding)."""
         from ..presentation import letter_tables
-        # the cells of this table that the run's pattern hides ('x'), from the keys of its rows
-        return letter_tables.layout(name, df, publication.secret(self.pattern(), {name: df}, self.params))
+        return letter_tables.layout(name, df, self._hidden(name, df))
+
+    def _hidden(self, name: str, df: pd.DataFrame) -> set:
+        """The cells of this table that the run's pattern hides ('x'), from the keys of its rows."""
+        return publication.secret(self.pattern(), {name: df}, self.params)
 
     def title(self, name: str) -> str:
         from ..presentation import letter_tables
@@ -141,7 +144,7 @@ class Session:
         from IPython.display import Markdown
 
         from ..presentation import texts
-        return Markdown(texts.sentences(name, df, self.params.peildatum.isoformat()))
+        return Markdown(texts.sentences(name, df, self.params.peildatum.isoformat(), self._hidden(name, df)))
 
     def figure(self, name: str, df: pd.DataFrame):
         """The output's figure, saved as PNG and SVG under figures/ in a run, shown inline

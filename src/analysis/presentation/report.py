@@ -170,7 +170,7 @@ def _table_section(folder: RunFolder, name: str, r: RunResults) -> dict:
               if png.is_file() else None)
     section |= {"table": _table(letter_tables.layout(name, df, r.secret)), "notes": _letter_notes(r.verification, name),
                 "figure": figure,
-                "sentence": texts.sentences(name, df, peildatum)}
+                "sentence": texts.sentences(name, df, peildatum, r.secret)}
     return section
 
 

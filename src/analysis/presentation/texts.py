@@ -12,7 +12,17 @@ from ..definitions.rounding import with_letter_rounding
 
 
 def _c(df, rij, kolom, eenheid=C.EENHEID_AANTAL):
-    return cell(df, rij, kolom, eenheid, column="afgerond")
+    """A cell as rounded for the letter: NaN where the run's pattern hides it, None for a
+    share of nobody (its base is 0), which is empty in the frame too but hides nothing
+    (the layout's '-' beside a hidden value's 'x'). `df.attrs[HIDDEN]` holds the hidden keys."""
+    v = cell(df, rij, kolom, eenheid, column="afgerond")
+    if eenheid != C.EENHEID_AANTAL and math.isnan(v):
+        key = (df["tabel"].iloc[0], df["peildatum"].iloc[0], rij, kolom, eenheid)
+        return v if key in df.attrs[HIDDEN] else None
+    return v
+
+
+HIDDEN = "afgeschermd"  # df.attrs key of the cells the run's pattern hides (publication.secret)
 
 
 # A hidden value is 'x' in a table, where the legend says so; in a sentence it is said in words.
@@ -21,6 +31,8 @@ def _n(x) -> str:
 
 
 def _p(x, decimals=0) -> str:
+    if x is None:
+        return "geen deel (de groep is leeg)"
     return "een afgeschermd deel" if math.isnan(x) else dutch.procent(x, decimals)
 
 
@@ -29,7 +41,7 @@ def _n_with_share(n, share, decimals=0) -> str:
     aantal' when the count is, and then no share beside it (it rests on the count)."""
     if math.isnan(n):
         return _n(n)
-    return dutch.getal(n) if math.isnan(share) else f"{dutch.getal(n)} ({dutch.procent(share, decimals)})"
+    return dutch.getal(n) if share is None or math.isnan(share) else f"{dutch.getal(n)} ({dutch.procent(share, decimals)})"
 
 
 def _van_de(n, wie: str) -> str:
@@ -37,10 +49,13 @@ def _van_de(n, wie: str) -> str:
     return f"Van het afgeschermde aantal {wie}" if math.isnan(n) else f"Van de {dutch.getal(n)} {wie}"
 
 
-def sentences(name: str, df: pd.DataFrame, peildatum: str) -> str:
+def sentences(name: str, df: pd.DataFrame, peildatum: str, hidden: set) -> str:
+    """`hidden`: the cells the run's pattern hides, as publication.secret gives them (the set
+    the layout marks with 'x')."""
     if df.empty:
         return "Geen personen in deze tabel op deze peildatum."
     d = with_letter_rounding(df)
+    d.attrs[HIDDEN] = hidden
     p = dutch.datum(peildatum)
     if name == "kerncijfers_wi2021":
         return (f"Tot en met {p} werden {_n(_c(d, 'plichtig_geworden', 'totaal'))} personen "

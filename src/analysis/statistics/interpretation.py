@@ -35,7 +35,10 @@ def pval(p: float) -> str:
 
 
 def p_is(p: float) -> str:
-    """A p-value in a sentence: 'p < 0,001' or 'p = 0,19'."""
+    """A p-value in a sentence: 'p < 0,001' or 'p = 0,19'; 'p niet te berekenen' where the test
+    has no answer (a characteristic nobody in either group has leaves chi-kwadraat undefined)."""
+    if math.isnan(p):
+        return "p niet te berekenen"
     text = pval(p)
     return "p " + text if text.startswith("<") else "p = " + text
 
@@ -105,19 +108,31 @@ def composition(df: pd.DataFrame, marge: float) -> list[str]:
     return out
 
 
+def kappa_label(k: float) -> str:
+    """Landis and Koch (1977, Biometrics 33:159-174): below 0 poor (less agreement than
+    chance), 0-0,20 slight, 0,21-0,40 fair, 0,41-0,60 moderate, 0,61-0,80 substantial, above
+    almost perfect."""
+    return ("slechter dan toeval" if k < 0 else "gering" if k <= 0.2 else "matig" if k <= 0.4
+            else "redelijk" if k <= 0.6 else "substantieel" if k <= 0.8 else "bijna volledig")
+
+
 def agreement(df: pd.DataFrame) -> list[str]:
     a = "lbt_overeenstemming"
     o = _v(df, a, "", "overeenstemming", "schatting")
     if math.isnan(o):
         return []
     k, klo, khi = (_v(df, a, "", "kappa", g) for g in ("schatting", "ci_laag", "ci_hoog"))
-    label = ("gering" if k < 0.2 else "matig" if k < 0.4 else "redelijk" if k < 0.6
-             else "substantieel" if k < 0.8 else "bijna volledig")
+    label = kappa_label(k)
     up, down = _v(df, a, "", "aandeel_afwijking_omhoog", "omhoog"), _v(df, a, "", "aandeel_afwijking_omhoog", "omlaag")
     share_up = _v(df, a, "", "aandeel_afwijking_omhoog", "schatting")
     stat, p = _v(df, a, "", MCNEMAR, "statistiek"), _v(df, a, "", MCNEMAR, "p")
-    direction = ("vaker naar boven dan naar beneden" if up > down else
-                 "vaker naar beneden dan naar boven" if down > up else "even vaak naar boven als naar beneden")
+    if up == down:
+        conclusion = "Gemeenten wijken even vaak naar boven als naar beneden af."
+    elif p < ALPHA:
+        more = "vaker naar boven dan naar beneden" if up > down else "vaker naar beneden dan naar boven"
+        conclusion = f"Gemeenten wijken dus {more} af."
+    else:  # the counts differ; the test does not say that the process behind them does
+        conclusion = "Dat verschil tussen omhoog en omlaag is niet significant: het kan toeval zijn."
     return [f"**Leerbaarheidstoets en leerroute (Tabel 1).** Uitslag en gekozen route komen bij "
             f"{pct(o)} overeen (95%-interval {pct(_v(df, a, '', 'overeenstemming', 'ci_laag'))} tot "
             f"{pct(_v(df, a, '', 'overeenstemming', 'ci_hoog'))}). Gecorrigeerd voor toevallige "
@@ -125,7 +140,7 @@ def agreement(df: pd.DataFrame) -> list[str]:
             f"{label} volgens Landis en Koch. Van de {getal(up + down)} afwijkingen gaat {pct(share_up)} "
             f"omhoog (niet haalbaar, toch B1-/onderwijsroute: {getal(up)}) en de rest omlaag (haalbaar, "
             f"toch Z-route: {getal(down)}); toets van McNemar: chi-kwadraat {getal(stat, 1)}, mid-{p_is(p)}. "
-            f"Gemeenten wijken dus {direction} af."]
+            + conclusion]
 
 
 def change(df: pd.DataFrame, analyse: str, what: str, params: Parameters) -> list[str]:
@@ -154,9 +169,11 @@ def routes(df: pd.DataFrame) -> list[str]:
         route, group = r.kenmerk.split("_", 1)
         parts.append(f"{group} {'vaker' if r.waarde > 0 else 'minder vaak'} {names[route]} "
                      f"({'+' if r.waarde > 0 else ''}{getal(r.waarde, 1)})")
-    return [f"**Leerroute en doelgroep (Tabel 3).** De verdeling over de routes verschilt per doelgroep "
+    p = _v(df, a, "", "chi2", "p")
+    verschilt = "verschilt" if p < ALPHA else "verschilt niet significant"
+    return [f"**Leerroute en doelgroep (Tabel 3).** De verdeling over de routes {verschilt} per doelgroep "
             f"(chi-kwadraat {getal(stat, 1)}, df {getal(_v(df, a, '', 'chi2', 'df'))}, "
-            f"{p_is(_v(df, a, '', 'chi2', 'p'))}; Cramér's V {getal(_v(df, a, '', 'cramers_v', 'schatting'), 2)}). "
+            f"{p_is(p)}; Cramér's V {getal(_v(df, a, '', 'cramers_v', 'schatting'), 2)}). "
             f"Grootste gecorrigeerde residuen: {'; '.join(parts)}."]
 
 
@@ -166,9 +183,11 @@ def trend(df: pd.DataFrame) -> list[str]:
     if math.isnan(stat):
         return []
     slope = _v(df, a, "", "cochran_armitage", "helling_per_jaar")
-    return [f"**Trend over cohorten (Tabel 5).** Het aandeel nog plichtig loopt op met het cohortjaar: "
-            f"gemiddeld {pp(slope)} procentpunt per jaar (Cochran-Armitage chi-kwadraat {getal(stat, 1)}, "
-            f"{p_is(_v(df, a, '', 'cochran_armitage', 'p'))}). Recentere cohorten hebben minder tijd "
+    p = _v(df, a, "", "cochran_armitage", "p")
+    loopt = ("verandert niet significant" if not p < ALPHA else "loopt op" if slope > 0 else "loopt af")
+    return [f"**Trend over cohorten (Tabel 5).** Het aandeel nog plichtig {loopt} met het cohortjaar: "
+            f"gemiddeld {'+' if slope > 0 else ''}{pp(slope)} procentpunt per jaar (Cochran-Armitage chi-kwadraat "
+            f"{getal(stat, 1)}, {p_is(p)}). Recentere cohorten hebben minder tijd "
             "gehad; de toets zegt iets over de richting, niet over de oorzaak."]
 
 
