@@ -156,9 +156,9 @@ def test_a_runs_kernel_ended_at_once_leaves_no_socket_or_connection_file_behind(
 
 
 def test_a_kernel_runs_where_the_temporary_folder_is_too_deep_for_a_unix_socket(tmp_path, monkeypatch):
-    """A socket's path holds at most 103 bytes (macOS): under a deeper temporary folder the
-    kernel could not bind its Unix sockets and died before its first cell ('Kernel died
-    before replying to kernel_info'). There it talks over TCP instead, and the notebook runs."""
+    """A socket's path holds at most 103 bytes (macOS): under a deeper temporary folder no
+    Unix socket could be made and the notebook failed before its first cell (ZMQError 'File
+    name too long'). There the kernel talks over TCP instead, and the notebook runs."""
     import os
     import sys
     import tempfile
